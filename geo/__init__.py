@@ -1,0 +1,54 @@
+"""rangemap: exact ballistic-missile range rings, in-range checks and maps on WGS84.
+
+The public API, in the order data flows: catalogs → geometry and analysis → maps.
+
+>>> import geo
+>>> geo.check("Chagang", "Hwasong-12", "Guam").verdict
+'in range'
+>>> round(geo.distance_km(41.369883, 126.913631, 13.58111, 144.92444), 1)
+3540.3
+
+Modules that pull in heavy libraries (shapely, pandas, folium) load on first use,
+so ``rangemap check`` starts quickly.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .catalog import Catalog, Missile, Place, default_catalog
+from .errors import CatalogFileError, InputError, NotFoundError, RangemapError
+from .geodesy import bearing_deg, distance_km, geodesic_path
+from .reach import VERDICTS, Check, check, check_table
+
+__version__ = "0.1.0"
+
+__all__ = [
+    # catalogs
+    "Catalog", "Place", "Missile", "default_catalog",
+    # geodesy and geometry
+    "distance_km", "bearing_deg", "geodesic_path", "range_ring", "display_ring",
+    # analysis
+    "check", "check_table", "Check", "VERDICTS",
+    # maps
+    "build_map", "write_map",
+    # errors
+    "RangemapError", "InputError", "NotFoundError", "CatalogFileError",
+]
+
+_LAZY = {
+    "range_ring": "geo.rings",
+    "display_ring": "geo.rings",
+    "build_map": "geo.render",
+    "write_map": "geo.render",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'geo' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
