@@ -1,0 +1,363 @@
+"""The catalogs: launch sites, missile classes and targets, each row with its source.
+
+The builtin rows live in CSV files that an analyst edits in a spreadsheet (see
+``data/README.md``); users add or replace rows with CSV files of their own. Every
+file, builtin or not, goes through one validating reader: a bad row raises
+:class:`~geo.errors.CatalogFileError` naming the file and line, never a silent drop.
+
+Look-up forgives case, accents, spacing, punctuation and common romanisation
+variants, and ``"LAT,LON"`` works wherever a site or target is expected.
+
+>>> cat = default_catalog()
+>>> cat.missile("KN-17").name, cat.missile("hwaseong 12").range_km
+('Hwasong-12', 4500.0)
+>>> cat.site("Hoejung-ni").lat, cat.target("guam").name
+(41.369883, 'Guam (Andersen AFB)')
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import io
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CatalogFileError, InputError, NotFoundError
+from .geodesy import check_lat, check_lon, check_range_km
+
+__all__ = ["Place", "Missile", "Catalog", "default_catalog", "parse_latlon", "data_dir"]
+
+PLACE_COLUMNS = ("name", "aliases", "lat", "lon", "country", "source", "confidence", "notes")
+MISSILE_COLUMNS = ("name", "aliases", "type", "range_km", "range_low_km", "range_high_km",
+                   "min_range_km", "source", "confidence", "notes")
+CONFIDENCE = ("H", "M", "L", "M-H", "L-M")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A named point on WGS84: a launch site, a target, or coordinates typed by a user.
+
+    Examples
+    --------
+    >>> Place("Somewhere", 41.0, 126.0).aliases
+    ()
+    """
+
+    name: str
+    lat: float
+    lon: float
+    aliases: tuple[str, ...] = ()
+    country: str = ""
+    source: str = ""
+    confidence: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Missile:
+    """A missile class: nominal maximum range and, where sources disagree, a band.
+
+    Examples
+    --------
+    >>> m = Missile("Hwasong-14", 10400.0, range_low_km=6700.0, range_high_km=10400.0)
+    >>> m.certain_km, m.max_km
+    (6700.0, 10400.0)
+    >>> Missile("Hwasong-9", 1000.0).certain_km
+    1000.0
+    """
+
+    name: str
+    range_km: float
+    range_low_km: float | None = None
+    range_high_km: float | None = None
+    min_range_km: float | None = None
+    type: str = ""
+    aliases: tuple[str, ...] = ()
+    source: str = ""
+    confidence: str = ""
+    notes: str = ""
+
+    @property
+    def certain_km(self) -> float:
+        """Range up to which a target is "in range": the lesser of nominal and band low."""
+        return self.range_km if self.range_low_km is None else min(self.range_km, self.range_low_km)
+
+    @property
+    def max_km(self) -> float:
+        """Range up to which a target is "possibly in range": the greater of nominal and band high."""
+        return max(self.range_km, self.range_high_km or self.range_km)
+
+
+def data_dir() -> Path:
+    """Directory holding the builtin CSVs: ``geo/data`` in a wheel, ``<repo>/data`` in a checkout.
+
+    Examples
+    --------
+    >>> (data_dir() / "missiles.csv").is_file()
+    True
+    """
+    here = Path(__file__).resolve().parent
+    candidates = (here / "data", here.parent / "data")
+    for d in candidates:
+        if d.is_dir():
+            return d
+    raise CatalogFileError(f"builtin catalogs not found in {candidates[0]} or {candidates[1]}: reinstall rangemap")
+
+
+def _norm(text: str) -> str:
+    """Fold a name for look-up: accents, case, punctuation, ``eo``/``o`` and ``-ni``/``-ri``."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    words = re.findall(r"[^\W_]+", text.casefold())
+    return "".join(w[:-2] + "ri" if w.endswith("ni") else w for w in words).replace("eo", "o")
+
+
+_NUM = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
+_LATLON = re.compile(rf"\s*({_NUM})\s*(?:,\s*|\s+)({_NUM})\s*")
+
+
+def parse_latlon(text: str) -> Place | None:
+    """Read ``"LAT,LON"`` or ``"LAT LON"`` in decimal degrees as a :class:`Place`.
+
+    Returns None when `text` does not look like coordinates; raises
+    :class:`~geo.errors.InputError` when it does but a value is out of range.
+
+    Examples
+    --------
+    >>> parse_latlon("41.37, 126.91").name
+    '41.3700, 126.9100'
+    >>> parse_latlon("-12.4 130.9").lat, parse_latlon("Chagang") is None
+    (-12.4, True)
+    >>> parse_latlon("95,126")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: latitude 95 is outside [-90, 90]: give decimal degrees, north positive
+    """
+    m = _LATLON.fullmatch(text)
+    if m is None:
+        return None
+    lat, lon = check_lat(float(m[1])), check_lon(float(m[2]))
+    return Place(f"{lat:.4f}, {lon:.4f}", lat, lon, source="coordinates given by the user")
+
+
+def _number(row: dict, col: str, required: bool = False) -> float | None:
+    text = row.get(col, "")
+    if not text:
+        if required:
+            raise InputError(f"empty {col}: give a number")
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(f"{col} {text!r} is not a number: write plain digits such as 1300 or 41.37") from None
+
+
+def _km(row: dict, col: str, required: bool = False) -> float | None:
+    value = _number(row, col, required)
+    return None if value is None else check_range_km(value, col)
+
+
+def _common(row: dict) -> dict:
+    if not _norm(row.get("name", "")):
+        raise InputError(f"empty name {row.get('name', '')!r}: every row needs a name with letters or digits")
+    conf = row.get("confidence", "")
+    if conf and conf not in CONFIDENCE:
+        raise InputError(f"confidence {conf!r} is not one of {', '.join(CONFIDENCE)}")
+    aliases = tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip())
+    return dict(name=row["name"], aliases=aliases, confidence=conf,
+                **{k: row.get(k, "") for k in ("source", "notes")})
+
+
+def _place(row: dict) -> Place:
+    common = _common(row)
+    lat = check_lat(_number(row, "lat", required=True))
+    lon = check_lon(_number(row, "lon", required=True))
+    return Place(lat=lat, lon=lon, country=row.get("country", ""), **common)
+
+
+def _missile(row: dict) -> Missile:
+    common = _common(row)
+    rng = _km(row, "range_km", required=True)
+    low, high, mini = (_km(row, c) for c in ("range_low_km", "range_high_km", "min_range_km"))
+    if low is not None and high is not None and low > high:
+        raise InputError(f"range_low_km {low:g} is above range_high_km {high:g}: swap them")
+    if mini is not None and mini >= rng:
+        raise InputError(f"min_range_km {mini:g} is not below range_km {rng:g}")
+    return Missile(range_km=rng, range_low_km=low, range_high_km=high, min_range_km=mini,
+                   type=row.get("type", ""), **common)
+
+
+def _read(path, columns: tuple[str, ...], required: tuple[str, ...], make) -> list:
+    """Read one catalog file into rows, or raise CatalogFileError naming file, line and fix."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogFileError(f"{path}: no such file: check the path") from None
+    except OSError as e:
+        raise CatalogFileError(f"{path}: cannot read ({e.strerror}): check the path and permissions") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise CatalogFileError(f"{path}, line {line}: not UTF-8 text: save the file as 'CSV UTF-8'") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header, rows, seen, line = None, [], {}, 1
+    try:
+        for record in reader:
+            start, line = line, reader.line_num + 1
+            cells = [c.strip() for c in record]
+            if not any(cells):
+                continue
+            where = f"{path}, line {start}"
+            if header is None:
+                header = [c.casefold() for c in cells]
+                unknown = [c for c in header if c and c not in columns]
+                dup = {c for c in header if c and header.count(c) > 1}
+                missing = [c for c in required if c not in header]
+                if unknown or dup or missing:
+                    problem = (f"unknown column {unknown[0]!r}" if unknown else f"duplicate column {dup.pop()!r}"
+                               if dup else f"missing column {missing[0]!r}")
+                    raise CatalogFileError(f"{where}: {problem}: the header must name columns from "
+                                           f"{', '.join(columns)} (required: {', '.join(required)})")
+                continue
+            if any(c for i, c in enumerate(cells) if i >= len(header) or not header[i]):
+                raise CatalogFileError(f"{where}: more values than named columns: quote text that contains commas")
+            try:
+                item = make({h: c for h, c in zip(header, cells) if h})
+            except InputError as e:
+                raise CatalogFileError(f"{where}: {e}") from None
+            key = _norm(item.name)
+            if key in seen:
+                raise CatalogFileError(f"{where}: duplicate name {item.name!r} (also on line {seen[key]}): "
+                                       "rename or remove one")
+            seen[key] = start
+            rows.append(item)
+    except csv.Error as e:
+        raise CatalogFileError(f"{path}, line {line}: malformed CSV ({e}): check the quotes") from None
+    if header is None:
+        raise CatalogFileError(f"{path}: empty file: the first line must be a header such as {','.join(columns)}")
+    return rows
+
+
+def _merge(rows: list, new: list) -> None:
+    """Append `new` to `rows`, a row whose normalised name is already there replacing it in place."""
+    index = {_norm(r.name): i for i, r in enumerate(rows)}
+    for r in new:
+        i = index.setdefault(_norm(r.name), len(rows))
+        rows[i:i + 1] = [r]
+
+
+def _paths(files) -> list:
+    return [files] if isinstance(files, (str, os.PathLike)) else list(files)
+
+
+def _other_keys(row) -> set[str]:
+    """Look-up keys besides the name: aliases, and the name without a trailing ``(...)``."""
+    short = re.sub(r"\s*\([^()]*\)\s*$", "", row.name)
+    return {_norm(k) for k in (short, *row.aliases)} - {""}
+
+
+def _find(rows: tuple, query: str, kind: str):
+    key = _norm(query)
+    if not key:
+        raise InputError(f"empty {kind} name {query!r}: give a name or an alias (see 'rangemap list {kind}s')")
+    for keys in (lambda r: {_norm(r.name)}, _other_keys):
+        hits = [r for r in rows if key in keys(r)]
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            raise NotFoundError(f"{kind} {query!r} is ambiguous: it matches {', '.join(r.name for r in hits)}; "
+                                "give the full name")
+    score = {r.name: max(difflib.SequenceMatcher(None, key, _norm(k)).ratio() for k in (r.name, *r.aliases))
+             for r in rows}
+    close = [n for n in sorted(score, key=lambda n: -score[n]) if score[n] >= 0.5][:3]
+    hint = f"closest: {', '.join(close)}" if close else "no close match"
+    extra = ", or give LAT,LON" if kind != "missile" else ""
+    raise NotFoundError(f"unknown {kind} {query!r}; {hint} (see 'rangemap list {kind}s'{extra})")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Launch sites, missile classes and targets, in file order.
+
+    Examples
+    --------
+    >>> cat = Catalog.load()
+    >>> cat.sites[0].name
+    'Hoejung-ri missile operating base (Chagang)'
+    >>> cat.missile("hwasong-99")
+    Traceback (most recent call last):
+    ...
+    geo.errors.NotFoundError: unknown missile 'hwasong-99'; closest: Hwasong-9, Hwasong-19, Hwasong-5 (see 'rangemap list missiles')
+    """
+
+    sites: tuple[Place, ...] = ()
+    missiles: tuple[Missile, ...] = ()
+    targets: tuple[Place, ...] = ()
+
+    @classmethod
+    def load(cls, *, sites_files=(), missiles_files=(), targets_files=(), builtin: bool = True) -> Catalog:
+        """Read the builtin CSVs (unless ``builtin=False``), then each user file in order.
+
+        Parameters
+        ----------
+        sites_files, missiles_files, targets_files : path or iterable of paths
+            User CSVs; places need ``name,lat,lon``, missiles ``name,range_km``. A user
+            row whose normalised name equals an earlier row's replaces it.
+        builtin : bool
+            Start from the builtin catalogs.
+
+        Raises
+        ------
+        CatalogFileError
+            On any unreadable file or malformed row, naming the file and line.
+        """
+        specs = ((sites_files, "sites.csv", PLACE_COLUMNS, ("name", "lat", "lon"), _place),
+                 (missiles_files, "missiles.csv", MISSILE_COLUMNS, ("name", "range_km"), _missile),
+                 (targets_files, "targets.csv", PLACE_COLUMNS, ("name", "lat", "lon"), _place))
+        tables = []
+        for files, builtin_name, columns, required, make in specs:
+            rows: list = []
+            for p in ([data_dir() / builtin_name] if builtin else []) + _paths(files):
+                _merge(rows, _read(p, columns, required, make))
+            tables.append(tuple(rows))
+        return cls(*tables)
+
+    def site(self, query: str) -> Place:
+        """The launch site named `query` (name or alias), or the point ``"LAT,LON"``.
+
+        >>> default_catalog().site("sohae").name
+        'Sohae Satellite Launching Station'
+        """
+        return parse_latlon(query) or _find(self.sites, query, "site")
+
+    def target(self, query: str) -> Place:
+        """The target named `query` (name or alias), or the point ``"LAT,LON"``.
+
+        >>> default_catalog().target("13.58, 144.92").name
+        '13.5800, 144.9200'
+        """
+        return parse_latlon(query) or _find(self.targets, query, "target")
+
+    def missile(self, query: str) -> Missile:
+        """The missile class named `query` (name or alias).
+
+        >>> default_catalog().missile("Rodong").name
+        'Nodong'
+        """
+        return _find(self.missiles, query, "missile")
+
+
+@functools.lru_cache(maxsize=1)
+def default_catalog() -> Catalog:
+    """The builtin catalogs, read once and cached.
+
+    >>> default_catalog() is default_catalog()
+    True
+    """
+    return Catalog.load()
