@@ -1,0 +1,89 @@
+"""In-range checks: verdicts, margins, and the vectorized table against per-pair checks."""
+
+import numpy as np
+import pytest
+from geographiclib.geodesic import Geodesic
+
+from geo import Missile, Place, check, check_table, default_catalog
+from geo.errors import InputError, NotFoundError
+from geo.reach import VERDICTS, as_missile, verdicts
+
+GEOD = Geodesic.WGS84
+CAT = default_catalog()
+
+
+def test_founding_scenario_guam_is_in_range():
+    r = check("Chagang", "Hwasong-12", "Guam")
+    ref = GEOD.Inverse(41.369883, 126.913631, 13.58111, 144.92444)
+    assert r.verdict == "in range"
+    assert r.distance_km == pytest.approx(ref["s12"] / 1000, abs=1e-6)
+    assert r.bearing_deg == pytest.approx(ref["azi1"], abs=1e-6)
+    assert r.range_km == 4500 and r.margin_km == pytest.approx(4500 - ref["s12"] / 1000, abs=1e-6)
+
+
+@pytest.mark.parametrize("missile,target,verdict", [
+    ("Hwasong-12", "Guam", "in range"),                 # 3,540 km < 4,500
+    ("Hwasong-14", "Anchorage", "in range"),            # 5,700 km < band low 6,700
+    ("Hwasong-14", "Pearl Harbor", "possibly in range"),  # 7,400 km inside the 6,700-10,400 band
+    ("Hwasong-14", "Washington", "out of range"),       # 10,791 km > 10,400
+    ("Hwasong-15", "Washington", "in range"),
+    ("Hwasong-5", "Tokyo", "out of range"),
+])
+def test_verdicts_from_the_catalog(missile, target, verdict):
+    assert check("Chagang", missile, target).verdict == verdict
+
+
+def test_range_in_km_instead_of_a_missile():
+    r = check("Chagang", 3540.0, "Guam")
+    assert r.verdict == "out of range" and r.margin_km == pytest.approx(3540.0 - 3540.258072, abs=1e-5)
+    assert r.missile.name == "3,540 km range"
+
+
+def test_too_close_under_the_minimum_range():
+    m = Missile("Test", 1000.0, min_range_km=500.0, source="test")
+    assert check("Chagang", m, "Seoul").distance_km == pytest.approx(422.038, abs=0.001)
+    assert check("Chagang", m, "Seoul").verdict == "too close"
+    assert check("Chagang", m, "Tokyo").verdict == "out of range"
+
+
+def test_verdict_boundaries_are_inclusive():
+    assert verdicts([4500.0, 4500.0000001], 4500, 4500).tolist() == ["in range", "out of range"]
+    assert verdicts([5000.0], 4500, 5000).tolist() == ["possibly in range"]
+    assert verdicts([299.9, 300.0], 1000, 1000, 300).tolist() == ["too close", "in range"]
+    assert set(VERDICTS) == {"in range", "possibly in range", "out of range", "too close"}
+
+
+def test_places_as_coordinates_and_pairs():
+    a = check("41.369883,126.913631", "HS-12", "13.58111, 144.92444")
+    b = check((41.369883, 126.913631), "hwasong12", (13.58111, 144.92444))
+    assert a.distance_km == b.distance_km == check("Chagang", "HS-12", "Guam").distance_km
+
+
+def test_unknown_names_and_bad_ranges():
+    with pytest.raises(NotFoundError, match="closest"):
+        check("Chagang", "Hwasong-99", "Guam")
+    with pytest.raises(InputError, match="range -5 km"):
+        as_missile(-5)
+    with pytest.raises(InputError, match="latitude 95"):
+        check("95,10", "HS-12", "Guam")
+
+
+def test_table_matches_per_pair_checks():
+    sites = [CAT.site("Chagang"), CAT.site("Sohae"), Place("South", -60.0, 179.9)]
+    missiles = list(CAT.missiles)
+    targets = list(CAT.targets)
+    table = check_table(sites, missiles, targets)
+    assert len(table) == len(sites) * len(missiles) * len(targets)
+    expected = [check(s, m, t) for s in sites for m in missiles for t in targets]
+    assert table["verdict"].tolist() == [r.verdict for r in expected]
+    np.testing.assert_allclose(table["distance_km"], [r.distance_km for r in expected], atol=1e-9)
+    np.testing.assert_allclose(table["margin_km"], [r.margin_km for r in expected], atol=1e-9)
+    np.testing.assert_allclose(table["bearing_deg"], [r.bearing_deg for r in expected], atol=1e-9)
+    assert table["target"].tolist() == [r.target.name for r in expected]
+
+
+def test_empty_table_has_the_columns():
+    table = check_table([], list(CAT.missiles), list(CAT.targets))
+    assert len(table) == 0
+    assert {"site", "missile", "target", "distance_km", "range_km", "margin_km", "bearing_deg",
+            "verdict"} <= set(table.columns)
