@@ -1,0 +1,277 @@
+"""Export a scenario as GIS data: GeoJSON, KML or GeoPackage, for QGIS, ArcGIS or Google Earth.
+
+A scenario (launch sites × missiles × targets) becomes four layers, all in lon/lat
+(EPSG:4326) with the *analysis* geometry: rings from :func:`~geo.rings.range_ring`
+and paths from :func:`~geo.geodesy.geodesic_path` exactly as they are, cut at ±180°,
+pole caps closed along the antimeridian and the pole.
+
+``rings``
+    One polygon per site × missile × ring kind: ``nominal`` (radius = nominal range),
+    ``certain`` (the range every source agrees on, when below nominal) and ``band``
+    (the top of the band, when above nominal). Each is the full disc of `radius_km`.
+``sites``, ``targets``
+    One point per place, with its catalog attributes.
+``paths``
+    One geodesic line per site × missile × target with the in-range answer, so an
+    analyst filters on ``verdict`` or ``margin_km``.
+
+GeoJSON is one RFC 7946 FeatureCollection (a ``layer`` property tells the layers
+apart; coordinates rounded to 7 decimals, about 1 cm); KML is one document with a
+folder per layer, written by fastkml; GeoPackage holds the four layers. Files are
+written to a temporary folder beside `path` and renamed into place, so a failed
+export leaves no file behind.
+
+KML descriptions are HTML by the KML standard, so the text in them is HTML-escaped
+(then XML-escaped by the serializer); names and ``ExtendedData`` carry the raw text.
+Pole caps are written as they are, tessellated and clamped to the ground: their
+closing edges run along ±180° and along the pole itself, so they add no area.
+
+>>> import pathlib, tempfile
+>>> out = export(["Chagang"], ["Hwasong-12"], ["Guam"], pathlib.Path(tempfile.mkdtemp()) / "s.geojson")
+>>> import json; [f["properties"]["layer"] for f in json.loads(out.read_text())["features"]]
+['rings', 'rings', 'sites', 'targets', 'paths']
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+from .errors import InputError
+from .files import check_writable
+from .geodesy import geodesic_path
+from .reach import VERDICTS, as_missile, as_place, check_table
+from .rings import range_ring
+
+__all__ = ["scenario_layers", "export", "FORMATS", "LAYERS", "COLUMNS", "PRECISION"]
+
+#: Export formats and the file extensions that select them.
+FORMATS = {"geojson": (".geojson", ".json"), "kml": (".kml",), "gpkg": (".gpkg",)}
+#: Layer names, in the order they are written.
+LAYERS = ("rings", "sites", "targets", "paths")
+_PLACE = ["name", "lat", "lon", "country", "source", "confidence"]
+#: Attribute columns of each layer (besides ``geometry``).
+COLUMNS = {
+    "rings": ["site", "missile", "missile_type", "kind", "radius_km", "range_km", "band_low_km",
+              "band_high_km", "source", "confidence"],
+    "sites": _PLACE,
+    "targets": _PLACE,
+    "paths": ["site", "missile", "target", "distance_km", "range_km", "margin_km", "bearing_deg", "verdict"],
+}
+#: Decimals kept in GeoJSON and KML coordinates (1e-7 degrees is about 1 cm).
+PRECISION = 7
+
+# Same colours as the web map: Okabe & Ito per missile, and per verdict.
+_PALETTE = ("#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#D55E00", "#000000")
+_VERDICT_COLORS = dict(zip(VERDICTS, ("#D7191C", "#FD8D3C", "#7A8B9C", "#7B3294")))
+_ICON = "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"   # built into Google Earth
+_GPKG_TYPES = {"rings": "MultiPolygon", "sites": "Point", "targets": "Point", "paths": "MultiLineString"}
+
+
+def scenario_layers(sites, missiles, targets=()) -> dict:
+    """The four layers of a scenario as GeoDataFrames in EPSG:4326.
+
+    Parameters
+    ----------
+    sites, targets : sequence of Place, str or (lat, lon)
+        Catalog names, ``"LAT,LON"`` strings, pairs or :class:`~geo.catalog.Place`.
+    missiles : sequence of Missile, str or float
+        Catalog names, :class:`~geo.catalog.Missile` or ranges in km.
+
+    Returns
+    -------
+    dict of str to geopandas.GeoDataFrame
+        Keys :data:`LAYERS`; columns :data:`COLUMNS` plus ``geometry``. In ``rings``,
+        ``band_low_km`` is the missile's ``certain_km`` (in range up to there) and
+        ``band_high_km`` its ``max_km`` (possibly in range up to there).
+
+    Examples
+    --------
+    >>> layers = scenario_layers(["Chagang"], ["Hwasong-15"], ["Guam", "Washington"])
+    >>> layers["rings"][["kind", "radius_km"]].values.tolist()
+    [['nominal', 13000.0], ['certain', 12874.0]]
+    >>> layers["paths"]["verdict"].tolist()
+    ['in range', 'in range']
+    """
+    import geopandas as gpd
+
+    sites = [as_place(s, kind="site") for s in sites]
+    missiles = [as_missile(m) for m in missiles]
+    targets = [as_place(t, kind="target") for t in targets]
+    if not (sites and missiles):
+        raise InputError("an export needs at least one launch site and one missile")
+    rows: dict[str, list] = {name: [] for name in LAYERS}
+    cache: dict = {}
+
+    def cached(fn, *key):
+        return cache[key] if key in cache else cache.setdefault(key, fn(*key))
+
+    for s, m in itertools.product(sites, missiles):
+        kinds = [("nominal", m.range_km)]
+        if m.certain_km != m.range_km:
+            kinds.append(("certain", m.certain_km))
+        if m.max_km > m.range_km:
+            kinds.append(("band", m.max_km))
+        for kind, km in sorted(kinds, key=lambda k: -k[1]):      # widest first: drawn underneath
+            rows["rings"].append(dict(
+                site=s.name, missile=m.name, missile_type=m.type, kind=kind, radius_km=km,
+                range_km=m.range_km, band_low_km=m.certain_km, band_high_km=m.max_km,
+                source=m.source, confidence=m.confidence, geometry=cached(range_ring, s.lat, s.lon, km)))
+    for layer, places in (("sites", sites), ("targets", targets)):
+        rows[layer] = [dict({c: getattr(p, c) for c in _PLACE}, geometry=shapely.Point(p.lon, p.lat))
+                       for p in places]
+    table = check_table(sites, missiles, targets)      # ordered site × missile × target
+    for (s, _, t), r in zip(itertools.product(sites, missiles, targets), table.to_dict("records")):
+        rows["paths"].append(dict({c: r[c] for c in COLUMNS["paths"]},
+                                  geometry=cached(geodesic_path, s.lat, s.lon, t.lat, t.lon)))
+    return {name: gpd.GeoDataFrame(rows[name], columns=[*COLUMNS[name], "geometry"],
+                                   geometry="geometry", crs="EPSG:4326") for name in LAYERS}
+
+
+def export(sites, missiles, targets, path, fmt: str | None = None) -> Path:
+    """Write a scenario's layers to `path` as GeoJSON, KML or GeoPackage.
+
+    Parameters
+    ----------
+    sites, missiles, targets
+        As for :func:`scenario_layers`.
+    path : str or Path
+        Output file; replaced atomically if it exists.
+    fmt : {"geojson", "kml", "gpkg"}, optional
+        The format; by default taken from the extension of `path` (see :data:`FORMATS`).
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    geo.errors.InputError
+        Without sites or missiles, for an unknown format or extension, or a path that cannot be written.
+    """
+    fmt = _format(path, fmt)
+    path = check_writable(path)
+    layers = scenario_layers(sites, missiles, targets)
+    with _replacing(path) as tmp:
+        _WRITERS[fmt](layers, tmp)
+    return path
+
+
+def _format(path, fmt) -> str:
+    names = ", ".join(FORMATS)
+    if fmt is not None:
+        if str(fmt).lower() not in FORMATS:
+            raise InputError(f"unknown export format {fmt!r}: choose one of {names}")
+        return str(fmt).lower()
+    suffix = Path(path).suffix.lower()
+    for name, suffixes in FORMATS.items():
+        if suffix in suffixes:
+            return name
+    ends = ", ".join(s for suffixes in FORMATS.values() for s in suffixes)
+    raise InputError(f"cannot tell the export format of {path}: end the name with {ends}, or give the format ({names})")
+
+
+@contextmanager
+def _replacing(path: Path):
+    """Yield a temporary path beside `path` (same name, in a hidden folder); rename it into place on success."""
+    folder = None
+    try:
+        folder = tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent)
+        yield Path(folder) / path.name
+        os.replace(Path(folder) / path.name, path)
+    except OSError as e:
+        raise InputError(f"cannot write {path}: {e.strerror or e}; choose another -o PATH") from e
+    finally:
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _rounded(geoms):
+    return shapely.transform(np.asarray(geoms, dtype=object), lambda xy: np.round(xy, PRECISION))
+
+
+def _write_geojson(layers, tmp: Path) -> None:
+    features = [dict(f, properties={"layer": name, **f["properties"]}) for name, gdf in layers.items()
+                for f in gdf.set_geometry(_rounded(gdf.geometry), crs=gdf.crs).iterfeatures(na="null", drop_id=True)]
+    text = json.dumps({"type": "FeatureCollection", "features": features},
+                      ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    tmp.write_text(text + "\n", encoding="utf-8")
+
+
+def _write_gpkg(layers, tmp: Path) -> None:
+    for name, gdf in layers.items():
+        gdf.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio",
+                    geometry_type=_GPKG_TYPES[name], promote_to_multi=name in ("rings", "paths"))
+
+
+def _kml_color(hex_rgb: str, alpha: int = 255) -> str:
+    """``#RRGGBB`` to KML's ``aabbggrr``."""
+    return f"{alpha:02x}{hex_rgb[5:7]}{hex_rgb[3:5]}{hex_rgb[1:3]}".lower()
+
+
+def _text(column: str, value) -> str:
+    """An attribute as people read it: km and degrees to 0.1, coordinates as they are."""
+    if isinstance(value, float) and column.endswith(("_km", "_deg")):
+        return f"{value:,.1f}"
+    return str(value)
+
+
+def _write_kml(layers, tmp: Path) -> None:
+    import fastkml as k
+    from fastkml.enums import AltitudeMode
+
+    balloon = k.BalloonStyle(text="$[description]")      # no raw $[name] in the balloon
+    missiles = dict.fromkeys([*layers["rings"]["missile"], *layers["paths"]["missile"]])
+    color = {m: _PALETTE[i % len(_PALETTE)] for i, m in enumerate(missiles)}
+    styles, folders = {}, []
+
+    def style_id(sid: str, *parts) -> str:
+        styles.setdefault(sid, k.Style(id=sid, styles=[*parts, balloon]))
+        return "#" + sid
+
+    for name, gdf in layers.items():
+        placemarks = []
+        for row, geom in zip(gdf[COLUMNS[name]].to_dict("records"), _rounded(gdf.geometry)):
+            if name == "rings":
+                i = list(missiles).index(row["missile"])
+                fill = {"nominal": 0x40, "certain": 0, "band": 0x20}[row["kind"]]
+                url = style_id(f"ring-{i}-{row['kind']}",
+                               k.LineStyle(color=_kml_color(color[row["missile"]]),
+                                           width={"nominal": 2, "certain": 3, "band": 1}[row["kind"]]),
+                               k.PolyStyle(color=_kml_color(color[row["missile"]], fill), fill=bool(fill)))
+                title = f"{row['missile']} {row['kind']} {row['radius_km']:,.0f} km from {row['site']}"
+            elif name == "paths":
+                url = style_id("verdict-" + row["verdict"].replace(" ", "-"),
+                               k.LineStyle(color=_kml_color(_VERDICT_COLORS[row["verdict"]]), width=2))
+                title = f"{row['site']} to {row['target']}: {row['missile']}, {row['verdict']}"
+            else:
+                url = style_id(name[:-1], k.IconStyle(color=_kml_color("#111111" if name == "sites" else "#555555"),
+                                                      icon_href=_ICON))
+                title = row["name"]
+            description = "<br>".join([f"<b>{html.escape(title)}</b>"] + [
+                f"{html.escape(c)}: {html.escape(_text(c, v))}" for c, v in row.items()])
+            data = k.ExtendedData(elements=[k.Data(name=c, value=str(v)) for c, v in row.items()])
+            placemarks.append(k.Placemark(
+                name=title, description=description, style_url=k.StyleUrl(url=url), extended_data=data,
+                kml_geometry=k.create_kml_geometry(geom, tessellate=True,
+                                                   altitude_mode=AltitudeMode.clamp_to_ground)))
+        folders.append(k.Folder(name=name, features=placemarks))
+    doc = k.Document(name="rangemap scenario", styles=list(styles.values()), features=folders,
+                     description="Range rings, sites, targets and geodesic paths on WGS84, from rangemap")
+    try:
+        text = k.KML(features=[doc]).to_string(prettyprint=True)
+    except ValueError as e:       # XML 1.0 cannot hold control characters
+        raise InputError(f"cannot write KML: {e}; remove control characters from the catalog text") from None
+    tmp.write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + text, encoding="utf-8")
+
+
+_WRITERS = {"geojson": _write_geojson, "kml": _write_kml, "gpkg": _write_gpkg}
