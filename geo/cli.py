@@ -106,7 +106,7 @@ def _cmd_check(args, out) -> None:
     missile = args.missile if args.missile is not None else args.range_km
     r = check(args.site, missile, args.target, catalog=catalog)
     m = r.missile
-    band = (m.range_low_km, m.range_high_km) if m.range_low_km is not None else None
+    band = (m.certain_km, m.max_km) if m.max_km > m.certain_km else None
     if args.json:
         doc = {
             "site": _place_json(r.site), "target": _place_json(r.target), "missile": m.name,
@@ -169,7 +169,7 @@ def _cmd_list(args, out) -> None:
         return
     for r in rows:
         if isinstance(r, Missile):
-            band = f" ({r.range_low_km:,.0f}-{r.range_high_km:,.0f})" if r.range_low_km is not None else ""
+            band = f" ({r.certain_km:,.0f}-{r.max_km:,.0f})" if r.max_km > r.certain_km else ""
             figure = f"{r.type:9} {r.range_km:>7,.0f} km{band}"
         else:
             figure = f"{r.lat:9.4f} {r.lon:10.4f}"

@@ -4,7 +4,6 @@ The independent reference is geographiclib (distances from the site) and plain
 ``distance <= range`` for membership.
 """
 
-import math
 
 import numpy as np
 import pytest
