@@ -1,0 +1,640 @@
+"""Checks at scale: every site × missile × target for millions of targets.
+
+Targets come from CSV, GeoJSON, GeoPackage or Parquet (:func:`read_targets`);
+:func:`batch_check` gives the same table as :func:`geo.reach.check_table`, computed
+in chunks of targets; :func:`batch_in_range` gives yes/no columns only, through the
+fast :func:`geo.engine.in_range_matrix`; :func:`write_table` writes any of them
+atomically; :func:`dask_check` runs the same per-chunk code over a Parquet data set
+too large for one machine's memory, on local threads or a Dask cluster.
+
+Examples
+--------
+>>> from geo.catalog import default_catalog
+>>> cat = default_catalog()
+>>> targets = TargetTable.from_places([cat.target("Guam"), cat.target("Washington")])
+>>> table = batch_check([cat.site("Chagang")], [cat.missile("HS-12")], targets)
+>>> table[["target", "verdict"]].values.tolist()
+[['Guam (Andersen AFB)', 'in range'], ['Washington, DC', 'out of range']]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import math
+import os
+import shutil
+import sys
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .catalog import Missile, Place
+from .errors import CatalogFileError, InputError
+from .geodesy import inverse
+from .reach import VERDICTS, verdicts
+
+__all__ = ["COLUMNS", "TargetTable", "DaskSummary", "read_targets", "describe_skipped",
+           "batch_check", "batch_in_range", "write_table", "dask_check"]
+
+#: Columns of :func:`batch_check`, exactly those of :func:`geo.reach.check_table`.
+COLUMNS = ("site", "site_lat", "site_lon", "missile", "target", "target_lat", "target_lon",
+           "distance_km", "range_km", "margin_km", "bearing_deg", "verdict")
+_TEXT = ("site", "missile", "target", "verdict")
+CHUNK = 200_000
+_FIX = "fix them or pass --skip-invalid"
+
+
+@dataclass(frozen=True, eq=False)
+class TargetTable:
+    """Valid targets of one file, and the rows that were skipped as invalid.
+
+    `skipped` holds ``(number, reason)`` pairs, where the number is a ``unit``:
+    the physical ``line`` of a CSV (header = line 1), the 0-based ``feature`` index
+    of a GeoJSON, the ``fid`` of a GeoPackage feature, the 0-based ``row`` of a Parquet.
+    """
+
+    names: np.ndarray
+    lats: np.ndarray
+    lons: np.ndarray
+    skipped: list = field(default_factory=list)
+    path: Path | None = None
+    unit: str = "line"
+
+    def __len__(self) -> int:
+        return len(self.lats)
+
+    @classmethod
+    def from_places(cls, places: Sequence[Place]) -> TargetTable:
+        """A table of catalog places.
+
+        >>> len(TargetTable.from_places([Place("A", 1.0, 2.0)]))
+        1
+        """
+        return cls(np.array([p.name for p in places], dtype=object),
+                   np.array([p.lat for p in places], dtype=float), np.array([p.lon for p in places], dtype=float))
+
+
+def _coord_problem(raw, value: float, col: str, limit: int) -> str:
+    if abs(value) <= limit:
+        return ""
+    if isinstance(raw, (int, float, np.number)) and not isinstance(raw, bool):
+        raw = None if math.isnan(raw) else format(raw, ".15g")
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return f"missing {col}"
+    if math.isnan(value) and text.casefold() != "nan":
+        return f"{col} {text!r} is not a number"
+    if not math.isfinite(value):
+        return f"{col} {text} is not a finite number"
+    return f"{col} {text} is outside [-{limit}, {limit}]"
+
+
+def _points(names, lat, lon, problems: dict | None = None):
+    """Validate targets: ``(ok mask, names, lats, lons, bad positions, reasons)``."""
+    names = pd.Series(names, dtype=object).fillna("").astype("str").str.strip().to_numpy(dtype=object)
+    lat, lon = pd.Series(lat), pd.Series(lon)
+    lats, lons = (pd.to_numeric(s, errors="coerce").to_numpy(float, na_value=np.nan) for s in (lat, lon))
+    ok = (np.abs(lats) <= 90) & (np.abs(lons) <= 180) & (names != "")
+    ok[list(problems or ())] = False
+    bad = np.flatnonzero(~ok)
+    reasons = [(problems or {}).get(i) or _coord_problem(lat.iat[i], lats[i], "lat", 90)
+               or _coord_problem(lon.iat[i], lons[i], "lon", 180) or "empty name" for i in bad]
+    return ok, names, lats, lons, bad, reasons
+
+
+def _invalid(path, unit: str, skipped: list) -> CatalogFileError:
+    shown = "; ".join(f"{unit} {n}: {why}" for n, why in skipped[:5])
+    more = f"; and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+    s = "s" if len(skipped) > 1 else ""
+    return CatalogFileError(f"{path}: {len(skipped)} invalid target{s}: {shown}{more}: {_FIX}")
+
+
+def _table(path, unit, numbers, names, lat, lon, on_invalid, problems=None) -> TargetTable:
+    ok, names, lats, lons, bad, reasons = _points(names, lat, lon, problems)
+    skipped = list(zip((int(n) for n in numbers(bad)), reasons)) if len(bad) else []
+    if skipped and on_invalid == "fail":
+        raise _invalid(path, unit, skipped)
+    return TargetTable(names[ok], lats[ok], lons[ok], skipped, path, unit)
+
+
+def _pick(columns, path, *, geometry: str | None = None) -> tuple:
+    """Case-insensitive ``(name, lat, lon, geometry)`` column names; lat/lon win over geometry."""
+    found = {}
+    for c in columns:
+        if str(c).casefold() in found:
+            raise CatalogFileError(f"{path}: duplicate column {c!r}: keep one")
+        found[str(c).casefold()] = c
+    if "name" in found and "lat" in found and "lon" in found:
+        return found["name"], found["lat"], found["lon"], None
+    geometry = geometry or found.get("geometry")
+    if "name" in found and geometry in columns:
+        return found["name"], None, None, geometry
+    raise CatalogFileError(f"{path}: needs columns name, lat, lon (or name and a point geometry); "
+                           f"it has {', '.join(map(str, columns)) or 'none'}")
+
+
+def _record_lines(path) -> np.ndarray:
+    """Physical first line of each CSV record after the header, skipping blank lines as pandas does."""
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader, starts, start = csv.reader(fh), [], 1
+        for record in reader:
+            if len(record) > 1 or (record and record[0].strip()):
+                starts.append(start)
+            start = reader.line_num + 1
+    return np.array(starts[1:])
+
+
+def _read_csv(path, on_invalid, layer):
+    """CSV via pandas: lat/lon columns with only numbers (or empty cells) parse fast as floats;
+    a column with any other text stays text, so each bad cell can be quoted."""
+    try:
+        name, lat, lon, _ = _pick(list(pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns), path)
+        if lat is None:
+            raise CatalogFileError(f"{path}: needs columns name, lat, lon")
+        df = pd.read_csv(path, usecols=[name, lat, lon], dtype={name: str}, keep_default_na=False,
+                         na_values=[""], encoding="utf-8-sig")
+    except pd.errors.EmptyDataError:
+        raise CatalogFileError(f"{path}: empty file: the first line must be a header such as name,lat,lon") from None
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as e:
+        raise CatalogFileError(f"{path}: cannot read as CSV ({' '.join(str(e).split())}): "
+                               "save it as CSV UTF-8 and check the quotes") from None
+
+    def lines(bad):          # csv and pandas should agree on the records; if not, count records + 1
+        starts = _record_lines(path)
+        return starts[bad] if len(starts) == len(df) else bad + 2
+
+    return _table(path, "line", lines, df[name], df[lat], df[lon], on_invalid)
+
+
+def _read_geojson(path, on_invalid, layer):
+    try:
+        data = json.loads(Path(path).read_bytes())
+    except (OSError, ValueError) as e:
+        raise CatalogFileError(f"{path}: cannot read as JSON ({e}): check the file") from None
+    feats = data.get("features") if isinstance(data, dict) and data.get("type") == "FeatureCollection" else None
+    if not isinstance(feats, list):
+        raise CatalogFileError(f"{path}: not a GeoJSON FeatureCollection: give one of Point features")
+    names, lats, lons, problems = [], [], [], {}
+    for i, f in enumerate(feats):
+        props = (f.get("properties") if isinstance(f, dict) else None) or {}
+        geom = (f.get("geometry") if isinstance(f, dict) else None) or {}
+        names.append(props.get("name") if isinstance(props, dict) else None)
+        xy = geom.get("coordinates") if isinstance(geom, dict) else None
+        if isinstance(geom, dict) and geom.get("type") == "Point" and isinstance(xy, list) and len(xy) in (2, 3) \
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in xy):
+            lons.append(xy[0]), lats.append(xy[1])
+            continue
+        lons.append(None), lats.append(None)
+        kind = geom.get("type") if isinstance(geom, dict) else None
+        problems[i] = ("no geometry" if not kind else f"geometry is {kind}, not Point" if kind != "Point"
+                       else "Point coordinates must be numbers [lon, lat]")
+    return _table(path, "feature", lambda bad: bad, names, lats, lons, on_invalid, problems)
+
+
+def _geom_points(geoms):
+    """``(lats, lons, problems)`` of an array of shapely geometries; only non-empty Points are valid."""
+    import shapely
+
+    geoms = np.asarray(geoms, dtype=object)
+    kind, empty = shapely.get_type_id(geoms), shapely.is_empty(geoms)
+    ok = (kind == 0) & ~empty
+    lats, lons = np.full(len(geoms), np.nan), np.full(len(geoms), np.nan)
+    lats[ok], lons[ok] = shapely.get_y(geoms[ok]), shapely.get_x(geoms[ok])
+    problems = {i: "no geometry" if kind[i] < 0 else "empty Point" if kind[i] == 0
+                else f"geometry is {geoms[i].geom_type}, not Point" for i in np.flatnonzero(~ok)}
+    return lats, lons, problems
+
+
+def _read_gpkg(path, on_invalid, layer):
+    import pyogrio
+
+    try:
+        if layer is None:
+            layers = pyogrio.list_layers(path)
+            points = [n for n, g in layers if str(g).startswith("Point")]
+            if len(layers) != 1 and len(points) != 1:
+                listed = ", ".join(f"{n} ({g})" for n, g in layers) or "none"
+                raise CatalogFileError(f"{path}: layers {listed}: pass --layer NAME of a layer of Points")
+            layer = points[0] if points else layers[0][0]
+        gdf = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
+    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as e:
+        raise CatalogFileError(f"{path}: cannot read as GeoPackage ({e}): check the file and --layer") from None
+    if gdf.crs is not None and not gdf.crs.equals("EPSG:4326", ignore_axis_order=True):
+        gdf = gdf.to_crs("EPSG:4326")
+    name = _pick([c for c in gdf.columns if c != gdf.geometry.name] + [gdf.geometry.name], path)[0]
+    lats, lons, problems = _geom_points(gdf.geometry.to_numpy())
+    fids = gdf.index.to_numpy()
+    return _table(path, "fid", lambda bad: fids[bad], gdf[name], lats, lons, on_invalid, problems)
+
+
+def _parquet_spec(path) -> tuple:
+    """Columns to read from a Parquet file or folder; only lon/lat geometry is accepted."""
+    import pyarrow.dataset as ds
+    from pyproj import CRS
+
+    try:
+        schema = ds.dataset(str(path), format="parquet").schema
+    except (OSError, ValueError) as e:        # pyarrow.ArrowInvalid is a ValueError
+        raise CatalogFileError(f"{path}: cannot read as Parquet ({e}): check the file") from None
+    geo = json.loads((schema.metadata or {}).get(b"geo", b"{}"))
+    spec = _pick(schema.names, path, geometry=geo.get("primary_column"))
+    crs = geo.get("columns", {}).get(spec[3], {}).get("crs") if spec[3] else None
+    if crs is not None and not CRS.from_user_input(crs).equals("EPSG:4326", ignore_axis_order=True):
+        raise CatalogFileError(f"{path}: geometry is in {CRS.from_user_input(crs).name}: "
+                               "reproject to EPSG:4326 first, e.g. gdf.to_crs(4326).to_parquet(...)")
+    return spec
+
+
+def _frame_points(df, spec):
+    """``(names, lats, lons, problems)`` from a frame of `spec` columns (lat/lon or WKB points)."""
+    name, lat, lon, geom = spec
+    if geom is None:
+        return df[name], df[lat], df[lon], None
+    import shapely
+
+    try:
+        geoms = shapely.from_wkb(df[geom].to_numpy(), on_invalid="ignore")
+    except (TypeError, shapely.errors.GEOSException) as e:
+        raise CatalogFileError(f"column {geom!r} is not WKB ({e}): write the geometry as WKB (GeoParquet)") from None
+    return (df[name],) + _geom_points(geoms)
+
+
+def _read_parquet(path, on_invalid, layer):
+    spec = _parquet_spec(path)
+    df = pd.read_parquet(path, columns=[c for c in spec if c])
+    names, lats, lons, problems = _frame_points(df, spec)
+    return _table(path, "row", lambda bad: bad, names, lats, lons, on_invalid, problems)
+
+
+_READERS = {".csv": _read_csv, ".geojson": _read_geojson, ".json": _read_geojson,
+            ".gpkg": _read_gpkg, ".parquet": _read_parquet}
+
+
+def read_targets(path, *, on_invalid: str = "fail", layer: str | None = None) -> TargetTable:
+    """Read targets from ``.csv``, ``.geojson``/``.json``, ``.gpkg`` or ``.parquet``.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV with columns ``name,lat,lon`` (any case; others ignored); a GeoJSON
+        FeatureCollection of Points named by ``properties.name``; a GeoPackage points
+        layer with a ``name`` field (reprojected to EPSG:4326 if needed); a Parquet
+        file or folder with columns ``name, lat, lon`` or ``name`` and a WKB geometry.
+    on_invalid : {"fail", "skip"}
+        What to do with rows that have a missing, non-numeric, non-finite or
+        out-of-range coordinate, an empty name, or a geometry that is not a Point:
+        raise :class:`~geo.errors.CatalogFileError` naming up to five of them, or
+        drop them and list them in ``TargetTable.skipped``.
+    layer : str, optional
+        GeoPackage layer; by default the only layer, or the only Point layer.
+
+    Raises
+    ------
+    CatalogFileError
+        Unreadable file, unknown extension, missing columns, or invalid rows with ``"fail"``.
+    """
+    if on_invalid not in ("fail", "skip"):
+        raise InputError(f"on_invalid {on_invalid!r} must be 'fail' or 'skip'")
+    path = Path(path)
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        raise CatalogFileError(f"{path}: unknown target file type {path.suffix or '(none)'!r}: "
+                               f"use {', '.join(_READERS)}")
+    if not path.exists():
+        raise CatalogFileError(f"{path}: no such file: check the path")
+    if layer is not None and reader is not _read_gpkg:
+        raise InputError(f"--layer {layer!r} applies to .gpkg files only, not {path.name}")
+    return reader(path, on_invalid, layer)
+
+
+def describe_skipped(targets: TargetTable) -> str:
+    """One line for the user about skipped rows, or ``""``.
+
+    >>> describe_skipped(TargetTable(*[np.array([])] * 3, [(3, "missing lat"), (7, "empty name")], "t.csv"))
+    'skipped 2 invalid targets of t.csv (lines 3, 7)'
+    """
+    k = len(targets.skipped)
+    if not k:
+        return ""
+    numbers = ", ".join(str(n) for n, _ in targets.skipped[:10]) + (", …" if k > 10 else "")
+    s = "s" if k > 1 else ""
+    return f"skipped {k} invalid target{s} of {targets.path} ({targets.unit}{s} {numbers})"
+
+
+def _ranges(missiles: Sequence[Missile]) -> np.ndarray:
+    """Rows: nominal, certain, maximum and minimum range (NaN if unknown), km; one column per missile."""
+    return np.array([[m.range_km, m.certain_km, m.max_km, np.nan if m.min_range_km is None else m.min_range_km]
+                     for m in missiles], dtype=float).reshape(-1, 4).T
+
+
+def _check_chunk(sites, missiles, lats, lons) -> dict:
+    """:data:`COLUMNS` for sites × missiles × these targets, in that order, as numpy arrays.
+
+    Text columns hold integer codes: into `sites`, `missiles`, the chunk's targets and
+    :data:`~geo.reach.VERDICTS`; :func:`_frame` turns them into strings.
+    """
+    shape = (len(sites), len(missiles), len(lats))
+    dist, bear = np.empty(shape[::2]), np.empty(shape[::2])
+    for i, s in enumerate(sites):          # one exact Karney call per site
+        inv = inverse(np.full(len(lats), s.lat), np.full(len(lats), s.lon), lats, lons)
+        dist[i], bear[i] = inv.distance_km, inv.bearing_deg
+    rng, certain, high, low = (v[None, :, None] for v in _ranges(missiles))
+    d = dist[:, None, :]
+    text = verdicts(d, certain, high, low).ravel()
+    verdict = np.full(text.shape, 2, dtype=np.intp)
+    for k in (0, 1, 3):
+        verdict[text == VERDICTS[k]] = k
+    site_lat, site_lon = (np.array([getattr(s, a) for s in sites], dtype=float) for a in ("lat", "lon"))
+    si, mi, ti = (a.ravel() for a in np.indices(shape))
+    return dict(zip(COLUMNS, [
+        si, site_lat[si], site_lon[si], mi, ti, np.asarray(lats, float)[ti], np.asarray(lons, float)[ti],
+        np.broadcast_to(d, shape).ravel(), np.broadcast_to(rng, shape).ravel(), (rng - d).ravel(),
+        np.broadcast_to(bear[:, None, :], shape).ravel(), verdict]))
+
+
+def _text(values):
+    """A pandas ``str`` array (take() on it is much faster than building one from many Python strings)."""
+    return pd.array(np.asarray(values, dtype=object), dtype="str")
+
+
+def _frame(columns: dict, sites, missiles, target_names) -> pd.DataFrame:
+    """The table of :func:`_check_chunk`'s columns, codes turned into ``str`` columns."""
+    labels = {"site": [s.name for s in sites], "missile": [m.name for m in missiles],
+              "target": target_names, "verdict": VERDICTS}
+    return pd.DataFrame({c: _text(labels[c]).take(v) if c in labels else v for c, v in columns.items()}, copy=False)
+
+
+def batch_check(sites: Sequence[Place], missiles: Sequence[Missile], targets: TargetTable, *,
+                progress: bool = False, chunk_size: int = CHUNK) -> pd.DataFrame:
+    """Every site × missile × target, as :func:`geo.reach.check_table` gives it, in bounded memory.
+
+    Targets are processed `chunk_size` at a time, with one exact geodesic call per
+    site per chunk; rows come in ``check_table``'s order (site, missile, target).
+
+    Parameters
+    ----------
+    sites, missiles : sequences of Place and Missile
+    targets : TargetTable
+    progress : bool
+        Show a progress bar on stderr when stderr is a terminal.
+    chunk_size : int
+        Targets per chunk: the temporaries hold about ``sites × missiles × chunk_size`` rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`; empty, with the same dtypes, when there is nothing to check.
+        The whole table is held in memory (about 120 bytes a row): beyond that, see
+        :func:`dask_check`.
+    """
+    from tqdm import tqdm
+
+    shape = (len(sites) * len(missiles), len(targets))
+    out = {c: np.empty(shape[0] * shape[1], dtype=np.intp if c in _TEXT else float) for c in COLUMNS}
+    with tqdm(total=shape[1], unit="target", file=sys.stderr, disable=not (progress and sys.stderr.isatty())) as bar:
+        for a in range(0, shape[1], chunk_size):
+            b = min(a + chunk_size, shape[1])
+            part = _check_chunk(sites, missiles, targets.lats[a:b], targets.lons[a:b])
+            part["target"] += a
+            for c, arr in out.items():
+                arr.reshape(shape)[:, a:b] = part[c].reshape(shape[0], b - a)
+            bar.update(b - a)
+    return _frame(out, sites, missiles, targets.names)
+
+
+def batch_in_range(sites: Sequence[Place], missiles: Sequence[Missile], targets: TargetTable, *,
+                   chunk_size: int = CHUNK) -> pd.DataFrame:
+    """Yes/no per site × target and missile, through the fast :func:`geo.engine.in_range_matrix`.
+
+    Columns ``site, target, lat, lon``, then per missile ``<missile>_in_range`` (its
+    verdict would be "in range") and, for a missile with a range band,
+    ``<missile>_possibly_in_range`` (the verdict would be "possibly in range"); both
+    are False under a minimum range. Rows are site-major. Exactly the verdicts of
+    :func:`batch_check`, without computing distances and bearings for every pair.
+    """
+    from .engine import in_range_matrix
+
+    names = [m.name for m in missiles]
+    if len(set(names)) < len(names):
+        raise InputError(f"missile names {', '.join(names)} repeat: give each missile once")
+    _, certain, high, low = _ranges(missiles)
+    has_min, k = ~np.isnan(low), len(missiles)
+    # Every test is "d <= r": d < low exactly when d <= the float just below low.
+    radii = np.concatenate([certain, high, np.where(has_min, np.nextafter(low, -np.inf), certain)])
+    n_s, n_t = len(sites), len(targets)
+    in_range, possibly = np.zeros((2, n_s, n_t, k), dtype=bool)
+    s_lat, s_lon = (np.array([getattr(s, a) for s in sites], dtype=float) for a in ("lat", "lon"))
+    for a in range(0, n_t, chunk_size):
+        b = min(a + chunk_size, n_t)
+        hit = in_range_matrix(s_lat, s_lon, targets.lats[a:b], targets.lons[a:b], radii)
+        reach = ~(hit[..., 2 * k:] & has_min)
+        in_range[:, a:b] = hit[..., :k] & reach
+        possibly[:, a:b] = hit[..., k:2 * k] & ~hit[..., :k] & reach
+    ti = np.tile(np.arange(n_t), n_s)
+    frame = pd.DataFrame({"site": _text([s.name for s in sites]).take(np.repeat(np.arange(n_s), n_t)),
+                          "target": _text(targets.names).take(ti), "lat": targets.lats[ti], "lon": targets.lons[ti]})
+    for j, name in enumerate(names):
+        frame[f"{name}_in_range"] = in_range[..., j].ravel()
+        if high[j] > certain[j]:
+            frame[f"{name}_possibly_in_range"] = possibly[..., j].ravel()
+    return frame
+
+
+def _write_json(df: pd.DataFrame, tmp, geojson: bool = False, step: int = 50_000) -> None:
+    """One JSON array of records, or a GeoJSON FeatureCollection of Points at target_lon/target_lat
+    (or lon/lat) with every column as a property; floats exact, NaN as null."""
+    keys = [str(c) for c in df.columns]
+    xy = next(((keys.index(x), keys.index(y)) for x, y in (("target_lon", "target_lat"), ("lon", "lat"))
+               if x in keys and y in keys), None)
+    if geojson and xy is None:
+        raise InputError("a GeoJSON table needs target_lat, target_lon (or lat, lon) columns")
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write('{"type": "FeatureCollection", "features": [' if geojson else "[")
+        for a in range(0, len(df), step):
+            part = df.iloc[a:a + step]
+            rows = zip(*[part[c].astype(object).where(part[c].notna(), None).tolist() for c in part.columns])
+            recs = ({"type": "Feature", "geometry": {"type": "Point", "coordinates": [v[xy[0]], v[xy[1]]]},
+                     "properties": dict(zip(keys, v))} if geojson else dict(zip(keys, v)) for v in rows)
+            fh.write(("\n" if a == 0 else ",\n") + ",\n".join(map(encode, recs)))
+        fh.write("\n]}\n" if geojson else "\n]\n")
+
+
+def _write_csv(df: pd.DataFrame, tmp) -> None:
+    import pyarrow as pa
+    import pyarrow.csv
+
+    pyarrow.csv.write_csv(pa.Table.from_pandas(df, preserve_index=False), tmp)     # fast, floats exact
+
+
+def _write_parquet(df: pd.DataFrame, tmp) -> None:
+    df.to_parquet(tmp, engine="pyarrow", index=False)
+
+
+_WRITERS = {".csv": _write_csv, ".json": _write_json,
+            ".geojson": lambda df, tmp: _write_json(df, tmp, geojson=True), ".parquet": _write_parquet}
+
+
+def write_table(df: pd.DataFrame, path) -> Path:
+    """Write a table atomically as ``.csv``, ``.json``, ``.geojson`` or ``.parquet``.
+
+    JSON is one array of records; GeoJSON (RFC 7946) a FeatureCollection of Points at
+    the targets with every column as a property; floats are written exactly in all
+    four. CSV and Parquet go through pyarrow (about a million rows a second); JSON and
+    GeoJSON through Python's encoder (tens of thousands a second): use them for
+    modest tables. The file appears whole or not at all: a temporary file in the
+    same folder is renamed into place.
+
+    Raises
+    ------
+    InputError
+        Unknown extension, unwritable folder, or a write error such as a full disk.
+    """
+    from .files import check_writable
+
+    path = Path(path)
+    writer = _WRITERS.get(path.suffix.lower())
+    if writer is None:
+        raise InputError(f"cannot write {path}: unknown table format {path.suffix or '(none)'!r}: "
+                         f"use {', '.join(_WRITERS)}")
+    path = check_writable(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        writer(df, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException as e:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise InputError(f"cannot write {path}: {e.strerror or e}") from e
+        raise
+    return path
+
+
+class DaskSummary(NamedTuple):
+    """What :func:`dask_check` wrote."""
+
+    path: Path
+    rows: int
+    #: Rows per verdict, in :data:`geo.reach.VERDICTS` order, zeros included.
+    verdicts: dict
+    #: ``("partition P row R", reason)`` of the invalid targets left out (``on_invalid="skip"``).
+    skipped: list
+
+
+def _check_partition(df, sites, missiles, spec, on_invalid, path, partition_info=None) -> pd.DataFrame:
+    """The per-partition task of :func:`dask_check`: validate, then :func:`_check_chunk`."""
+    ok, names, lats, lons, bad, reasons = _points(*_frame_points(df, spec))
+    if len(bad) and on_invalid == "fail":
+        p = (partition_info or {}).get("number", "?")
+        raise _invalid(path, "partition", [(f"{p} row {i}", why) for i, why in zip(bad, reasons)])
+    return _frame(_check_chunk(sites, missiles, lats[ok], lons[ok]), sites, missiles, names[ok])
+
+
+def _skipped_partition(df, spec, partition_info=None) -> pd.DataFrame:
+    _, _, _, _, bad, reasons = _points(*_frame_points(df, spec))
+    where = [f"partition {(partition_info or {}).get('number', '?')} row {i}" for i in bad]
+    return pd.DataFrame({"where": pd.Series(where, dtype="str"), "reason": pd.Series(reasons, dtype="str")})
+
+
+def _replace(new: Path, out: Path) -> None:
+    """Rename folder `new` to `out`, replacing any older `out` (which is restored if the rename fails)."""
+    old = out.with_name(f".{out.name}.{uuid.uuid4().hex}.old")
+    if out.exists() or out.is_symlink():
+        os.replace(out, old)
+    try:
+        os.replace(new, out)
+    except BaseException:
+        if old.exists():
+            os.replace(old, out)
+        raise
+    if old.is_dir():
+        shutil.rmtree(old)
+    else:
+        old.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _scheduler(scheduler):
+    if scheduler is None:
+        yield "threads"
+    elif isinstance(scheduler, str) and "://" in scheduler:
+        from distributed import Client
+
+        with Client(scheduler) as client:
+            yield client
+    else:
+        yield scheduler
+
+
+def dask_check(targets_parquet, sites: Sequence[Place], missiles: Sequence[Missile], out_parquet, *,
+               scheduler=None, blocksize="default", partition_rows: int = 2_000_000,
+               on_invalid: str = "fail") -> DaskSummary:
+    """:func:`batch_check` for a Parquet data set larger than memory, with Dask.
+
+    Each partition goes through the same validation and per-chunk computation as
+    :func:`read_targets` and :func:`batch_check`; the result is written as a folder
+    of Parquet files to a temporary folder beside `out_parquet`, then renamed into
+    place (replacing an older `out_parquet`). Row order within a partition is site,
+    missile, target.
+
+    Parameters
+    ----------
+    targets_parquet : path
+        Parquet file or folder with ``name, lat, lon`` or ``name`` and a WKB geometry.
+    out_parquet : path
+        Folder to create; on a cluster, both paths must be on storage every worker sees.
+    scheduler : None, distributed.Client, str
+        None for local threads; a Client; an address such as ``"tcp://host:8786"``
+        (a Client is connected for the run); or a Dask scheduler name (``"processes"``).
+    blocksize : int or str
+        Passed to :func:`dask.dataframe.read_parquet` (a read holds at least a row group).
+    partition_rows : int
+        Partitions are split further so that each yields at most about this many
+        output rows (site × missile × target), about 150 bytes each in memory.
+    on_invalid : {"fail", "skip"}
+        As in :func:`read_targets`; rows are numbered within their partition.
+    """
+    import dask
+    import dask.dataframe as dd
+    import pyarrow.dataset as ds
+
+    if on_invalid not in ("fail", "skip"):
+        raise InputError(f"on_invalid {on_invalid!r} must be 'fail' or 'skip'")
+    out = Path(out_parquet)
+    if not out.parent.is_dir() or not os.access(out.parent, os.W_OK):
+        raise InputError(f"cannot write {out}: folder {out.parent} is missing or not writable")
+    spec = _parquet_spec(targets_parquet)
+    ddf = dd.read_parquet(str(targets_parquet), columns=[c for c in spec if c], blocksize=blocksize)
+    sites, missiles = tuple(sites), tuple(missiles)
+    n_targets = ds.dataset(str(targets_parquet), format="parquet").count_rows()       # from the metadata
+    parts = -(-n_targets * len(sites) * len(missiles) // max(1, partition_rows))
+    if parts > ddf.npartitions:
+        ddf = ddf.repartition(npartitions=parts)
+    meta = _frame(_check_chunk(sites, missiles, np.array([]), np.array([])), sites, missiles, [])
+    table = ddf.map_partitions(_check_partition, sites, missiles, spec, on_invalid, str(targets_parquet),
+                               meta=meta)
+    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex}.tmp")
+    todo = [table.to_parquet(str(tmp), write_index=False, compute=False),
+            table["verdict"].map_partitions(pd.Series.value_counts)]          # no shuffle
+    if on_invalid == "skip":
+        meta = pd.DataFrame({"where": pd.Series(dtype="str"), "reason": pd.Series(dtype="str")})
+        todo.append(ddf.map_partitions(_skipped_partition, spec, meta=meta))
+    try:
+        with _scheduler(scheduler) as sched:
+            _, counts, *skipped = dask.compute(*todo, scheduler=sched)
+        _replace(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    counts = counts.groupby(level=0).sum()
+    counts = {v: int(counts.get(v, 0)) for v in VERDICTS}
+    bad = list(skipped[0].itertuples(index=False, name=None)) if skipped else []
+    return DaskSummary(out, sum(counts.values()), counts, bad)

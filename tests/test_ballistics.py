@@ -1,0 +1,520 @@
+"""Tests of geo.ballistics: free flight, lofted tests, rotating Earth, boost estimate.
+
+No network, no timing. Reference numbers come from /work/shared/reference/ballistics.md
+(BMW's worked example, the reference flight times, the Hwasong-12 loft, the LA reach).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pyproj import Geod
+
+import geo.ballistics as bal
+from geo.ballistics import (
+    EARTH_RADIUS_KM,
+    HALF_CIRCUMFERENCE_KM,
+    MU_KM3_S2,
+    OMEGA_EARTH_RAD_S,
+    boost_time_min,
+    comparison_markdown,
+    comparison_table,
+    flight_time_min,
+    free_flight,
+    loft_range,
+    max_range,
+    orbital_threshold_km,
+    rotating_flight_time_min,
+    rotating_reach_km,
+    speed_for_range,
+)
+from geo.errors import InputError
+
+SOHAE = (39.66, 124.705)
+CHAGANG = (41.369883, 126.913631)
+LOS_ANGELES = (34.0522, -118.2437)
+FAST = settings(max_examples=25, deadline=None)
+ROTATING = settings(max_examples=12, deadline=None)     # each example solves the rotating model
+
+
+def one_line(exc: pytest.ExceptionInfo) -> str:
+    msg = str(exc.value)
+    assert "\n" not in msg and msg
+    return msg
+
+
+# ---------------------------------------------------------------------------------------------
+# Free flight (BMW ch. 6)
+# ---------------------------------------------------------------------------------------------
+
+class TestWorkedExample:
+    """BMW: burnout 1,275.6 km up at 5.2702 km/s, apogee 3,189.1 km -> φ = 51.32°, Ψ = 36.4°.
+
+    The book works on a sphere of 6,378.145 km (1 DU); this model's is 6,371.0088 km, so
+    burnout and apogee radii differ by 7 km and Q by 0.1%: tolerances of 0.3° allow for that.
+    """
+
+    V, H, APOGEE = 5.2702, 1275.6, 3189.1
+
+    def phi_for_apogee(self) -> float:
+        """Flight-path angle at which free_flight reaches the book's apogee (apogee grows with φ)."""
+        lo, hi = 1.0, 89.0
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            if free_flight(self.V, mid, self.H).apogee_km < self.APOGEE:
+                lo = mid
+            else:
+                hi = mid
+        return 0.5 * (lo + hi)
+
+    def test_flight_path_angle(self):
+        assert self.phi_for_apogee() == pytest.approx(51.32, abs=0.3)
+
+    def test_range_angle(self):
+        assert free_flight(self.V, self.phi_for_apogee(), self.H).range_angle_deg == pytest.approx(36.4, abs=0.3)
+        assert free_flight(self.V, 51.32, self.H).range_angle_deg == pytest.approx(36.4, abs=0.1)
+
+    def test_q(self):
+        assert free_flight(self.V, 51.32, self.H).Q == pytest.approx(0.533, abs=0.001)
+
+
+def bmw_time_s(v_kms, phi_deg, h_km):
+    """Free-flight time by the book's formula: cos E1 = (e − cos(Ψ/2))/(1 − e cos(Ψ/2))."""
+    r = EARTH_RADIUS_KM + h_km
+    q = v_kms**2 * r / MU_KM3_S2
+    c2 = math.cos(math.radians(phi_deg)) ** 2
+    e = math.sqrt(1 + q * (q - 2) * c2)
+    half = math.acos((1 - q * c2) / e)
+    a = r / (2 - q)
+    e1 = math.acos((e - math.cos(half)) / (1 - e * math.cos(half)))
+    return 2 * math.sqrt(a**3 / MU_KM3_S2) * (math.pi - e1 + e * math.sin(e1)), 2 * half
+
+
+@FAST
+@given(st.floats(0.5, 7.5), st.floats(5.0, 85.0), st.floats(0.0, 500.0))
+def test_free_flight_matches_textbook_formulas(v, phi, h):
+    ff = free_flight(v, phi, h)
+    t, psi = bmw_time_s(v, phi, h)
+    assert ff.time_min * 60 == pytest.approx(t, rel=1e-7)
+    assert math.radians(ff.range_angle_deg) == pytest.approx(psi, rel=1e-7)
+    assert ff.range_km == pytest.approx(EARTH_RADIUS_KM * psi, rel=1e-7)
+
+
+@FAST
+@given(st.floats(0.05, 0.97), st.floats(0.0, 1000.0))
+def test_min_energy_angle_is_the_maximum(q, h):
+    v = math.sqrt(q * MU_KM3_S2 / (EARTH_RADIUS_KM + h))
+    mr = max_range(v, h)
+    assert mr.Q == pytest.approx(q)
+    assert mr.flight_path_deg == pytest.approx((180 - mr.range_angle_deg) / 4)
+    step = min(2.0, mr.flight_path_deg / 2)
+    for delta in (-step, step):
+        assert free_flight(v, mr.flight_path_deg + delta, h).range_km < mr.range_km
+
+
+def test_free_flight_broadcasts_arrays():
+    ff = free_flight([3.0, 5.0, 7.0], 30.0)
+    assert ff.range_km.shape == (3,) and np.all(np.diff(ff.range_km) > 0)
+    assert isinstance(free_flight(5.0, 30.0).range_km, float)
+
+
+def test_vertical_shot_lands_where_it_started():
+    ff = free_flight(3.0, 90.0)
+    assert ff.range_km == pytest.approx(0.0, abs=1e-6)
+    assert ff.apogee_km > 0 and ff.time_min > 0
+
+
+@FAST
+@given(st.floats(100.0, 19_000.0), st.floats(0.0, 500.0))
+def test_range_speed_range_round_trip(range_km, h):
+    v = speed_for_range(range_km, h)
+    assert max_range(v, h).range_km == pytest.approx(range_km, rel=1e-9)
+
+
+@pytest.mark.parametrize("range_km, minutes", [(3_400, 16), (10_000, 32), (13_000, 37)])
+def test_reference_flight_times(range_km, minutes):
+    assert flight_time_min(range_km) == pytest.approx(minutes, abs=2)
+
+
+def test_flight_time_grows_with_range():
+    times = flight_time_min(np.linspace(200, 19_500, 50))
+    assert np.all(np.diff(times) > 0)
+
+
+@pytest.mark.parametrize("call", [lambda: free_flight(8.0, 30), lambda: max_range(8.2), lambda: max_range([5.0, 11.0])])
+def test_orbital_speed_is_refused(call):
+    with pytest.raises(InputError) as exc:
+        call()
+    msg = one_line(exc)
+    assert "orbital" in msg and "no finite range" in msg
+
+
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda: free_flight(-1, 30), "burnout speed"),
+        (lambda: free_flight(5, 0), "flight-path angle"),
+        (lambda: free_flight(5, 95), "flight-path angle"),
+        (lambda: free_flight(5, 30, -1), "burnout altitude"),
+        (lambda: free_flight("fast", 30), "not a number"),
+        (lambda: free_flight(float("nan"), 30), "not finite"),
+        (lambda: speed_for_range(0), "range"),
+        (lambda: speed_for_range(20_100), "half the Earth's circumference"),
+        (lambda: flight_time_min(-5), "range"),
+    ],
+)
+def test_bad_input_is_an_input_error(call, words):
+    with pytest.raises(InputError) as exc:
+        call()
+    assert words in one_line(exc)
+
+
+def test_input_error_is_a_value_error():
+    with pytest.raises(ValueError):
+        speed_for_range(-1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Lofted tests
+# ---------------------------------------------------------------------------------------------
+
+HS12 = dict(apogee_km=2111.5, ground_range_km=787.0)
+
+
+def test_hs12_simple_loft():
+    est = loft_range(**HS12)
+    assert est.range_km == pytest.approx(4360, abs=60)
+    assert est.model == "simple" and est.gravity_loss_kms == 0.0
+    assert est.burnout_speed_kms == est.loft_speed_kms
+
+
+def test_loft_conic_reproduces_the_test():
+    """The lofted conic flown forward reaches the observed apogee at the observed range."""
+    est = loft_range(**HS12)
+    ff = free_flight(est.loft_speed_kms, est.loft_flight_path_deg)
+    assert ff.apogee_km == pytest.approx(2111.5, abs=1e-6)
+    assert ff.range_km == pytest.approx(787.0, abs=1e-6)
+    assert ff.time_min == pytest.approx(est.model_time_min)
+
+
+def test_standard_trajectory_is_minimum_energy():
+    est = loft_range(**HS12, burn_time_s=150, model="gravity-loss")
+    mr = max_range(est.burnout_speed_kms)
+    assert mr.range_km == pytest.approx(est.range_km, abs=1e-3)
+    assert mr.flight_path_deg == pytest.approx(est.standard_flight_path_deg, abs=1e-4)
+
+
+def test_gravity_loss_delta_v_follows_the_documented_formula():
+    est = loft_range(**HS12, burn_time_s=150, model="gravity-loss")
+    mean = lambda phi: math.sin(math.radians((90 + phi) / 2))  # noqa: E731 - average flight-path angle
+    dv = 9.80665e-3 * 150 * (mean(est.loft_flight_path_deg) - mean(est.standard_flight_path_deg))
+    assert est.gravity_loss_kms == pytest.approx(dv, rel=1e-6)
+    assert est.burnout_speed_kms == pytest.approx(est.loft_speed_kms + dv, rel=1e-9)
+    assert est.range_km > loft_range(**HS12).range_km
+
+
+def test_gravity_loss_grows_with_burn_time():
+    ranges = [loft_range(**HS12, burn_time_s=t, model="gravity-loss").range_km for t in (30, 90, 150, 240)]
+    assert ranges == sorted(ranges)
+
+
+def test_observed_time_is_compared_not_fitted():
+    est = loft_range(**HS12, time_min=30)
+    assert est.observed_time_min == 30 and est.time_diff_min == pytest.approx(30 - est.model_time_min)
+    assert est.range_km == loft_range(**HS12).range_km
+    assert "observed 30 min" in est.description
+
+
+def test_gravity_loss_without_burn_time():
+    with pytest.raises(InputError) as exc:
+        loft_range(**HS12, model="gravity-loss")
+    assert "the gravity-loss model needs --burn-time SECONDS" in one_line(exc)
+
+
+def test_orbital_apogee():
+    with pytest.raises(InputError) as exc:
+        loft_range(7000, 1000)
+    msg = one_line(exc)
+    assert "orbital" in msg and msg.startswith("apogee 7000 km at 1000 km range implies orbital speed (Q=")
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        (dict(apogee_km=0, ground_range_km=787), "apogee"),
+        (dict(apogee_km=-5, ground_range_km=787), "apogee"),
+        (dict(apogee_km=2111.5, ground_range_km=0), "ground range"),
+        (dict(apogee_km=2111.5, ground_range_km=-1), "ground range"),
+        (dict(apogee_km=100, ground_range_km=787, burnout_alt_km=200), "not above the burnout altitude"),
+        (dict(apogee_km=2111.5, ground_range_km=787, model="fancy"), "unknown"),
+        (dict(apogee_km=2111.5, ground_range_km=787, burn_time_s=0, model="gravity-loss"), "burn time"),
+        (dict(apogee_km=2111.5, ground_range_km=787, time_min=-3), "flight time"),
+    ],
+)
+def test_bad_loft_input(kwargs, words):
+    with pytest.raises(InputError) as exc:
+        loft_range(**kwargs)
+    assert words in one_line(exc)
+
+
+def test_comparison_table():
+    rows = comparison_table()
+    assert [r.published_km for r in rows] == [4500, 6700, 10400, 13000, 15000]
+    assert rows[0].simple_km == pytest.approx(4360, abs=60)
+    # The simple model understates the 2017 ICBM tests more and more (reference file).
+    assert rows[1].simple_km < rows[1].published_km and rows[2].simple_km < rows[2].published_km
+    assert all(r.corrected_km is None or r.corrected_km > r.simple_km for r in rows)
+    assert all(r.source and r.burn_time_note.startswith("assumed") for r in rows)
+
+
+def test_comparison_doc_is_generated_from_code():
+    doc = Path(__file__).resolve().parents[1] / "docs" / "ballistics-comparison.md"
+    assert comparison_markdown() in doc.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Rotating Earth
+# ---------------------------------------------------------------------------------------------
+
+def integrate_impacts(lat_deg, alpha_deg, phi_deg, v_kms, h_km=0.0, omega=OMEGA_EARTH_RAD_S):
+    """Independent check: RK4 of the two-body problem in the inertial frame, back to burnout radius.
+
+    Returns (distance km, ground azimuth deg, time s) of each shot's impact on the rotating Earth.
+    """
+    lat = math.radians(lat_deg)
+    alpha, phi = np.radians(alpha_deg), np.radians(phi_deg)
+    mu = MU_KM3_S2
+    r0 = EARTH_RADIUS_KM + h_km
+    up = np.array([math.cos(lat), 0.0, math.sin(lat)])
+    east = np.array([0.0, 1.0, 0.0])
+    north = np.array([-math.sin(lat), 0.0, math.cos(lat)])
+    rel = v_kms * (np.cos(phi)[:, None] * (np.sin(alpha)[:, None] * east + np.cos(alpha)[:, None] * north)
+                   + np.sin(phi)[:, None] * up)
+    vel = rel + np.cross([0.0, 0.0, omega], r0 * up)            # add the ground's velocity
+    pos = np.tile(r0 * up, (len(alpha), 1))
+
+    def acc(p):
+        return -mu * p / np.linalg.norm(p, axis=1, keepdims=True) ** 3
+
+    dt, t = 0.25, np.zeros(len(alpha))
+    state = np.hstack([pos, vel])
+    done = np.zeros(len(alpha), bool)
+    final, tf = np.zeros_like(pos), np.zeros(len(alpha))
+    rad_prev = np.full(len(alpha), r0)
+    for _ in range(40_000):
+        def f(s):
+            return np.hstack([s[:, 3:], acc(s[:, :3])])
+        k1 = f(state)
+        k2 = f(state + dt / 2 * k1)
+        k3 = f(state + dt / 2 * k2)
+        k4 = f(state + dt * k3)
+        new = state + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        rad = np.linalg.norm(new[:, :3], axis=1)
+        cross = (~done) & (rad < r0) & (t > 10)
+        if cross.any():                                         # interpolate to r = r0
+            w = ((rad_prev - r0) / (rad_prev - rad))[cross][:, None]
+            final[cross] = state[cross, :3] + w * (new[cross, :3] - state[cross, :3])
+            tf[cross] = t[cross] + w[:, 0] * dt
+            done |= cross
+        if done.all():
+            break
+        state, rad_prev, t = new, rad, t + dt
+    # Turn back by the Earth's rotation and measure from the site.
+    th = -omega * tf
+    x = final[:, 0] * np.cos(th) - final[:, 1] * np.sin(th)
+    y = final[:, 0] * np.sin(th) + final[:, 1] * np.cos(th)
+    p = np.stack([x, y, final[:, 2]], axis=1) / np.linalg.norm(final, axis=1, keepdims=True)
+    d = np.arctan2(np.hypot(p @ east, p @ north), p @ up)
+    beta = np.degrees(np.arctan2(p @ east, p @ north)) % 360
+    return d * EARTH_RADIUS_KM, beta, tf
+
+
+def test_impact_formulas_match_numerical_integration():
+    alpha = np.array([0.0, 45.0, 90.0, 200.0, 270.0])
+    phi = np.array([20.0, 35.0, 10.0, 60.0, 25.0])
+    lat, v = 39.66, 7.0
+    d_num, b_num, t_num = integrate_impacts(lat, alpha, phi, v)
+    s, c = math.sin(math.radians(lat)), math.cos(math.radians(lat))
+    d, b, t = bal._impact(s, c, np.radians(alpha), np.radians(phi), v * 1e3, EARTH_RADIUS_KM * 1e3, OMEGA_EARTH_RAD_S)
+    assert d * EARTH_RADIUS_KM == pytest.approx(d_num, abs=0.05)     # km
+    assert np.degrees(b) == pytest.approx(b_num, abs=1e-3)
+    assert t == pytest.approx(t_num, abs=0.05)                         # s
+
+
+def brute_force_reach_km(lat, az_deg, nominal_km, n_phi=3000):
+    """Constrained maximum by brute force: for each φ on a fine grid, bisect the launch azimuth
+    so that the shot lands exactly at `az_deg`; take the farthest. (Below the orbital threshold.)"""
+    s, c = math.sin(math.radians(lat)), math.cos(math.radians(lat))
+    v, r = speed_for_range(nominal_km) * 1e3, EARTH_RADIUS_KM * 1e3
+    target = math.radians(az_deg)
+    phi = np.linspace(math.radians(0.05), math.radians(89.0), n_phi)
+
+    def miss(alpha):
+        d, b, _ = bal._impact(s, c, alpha, phi, v, r, OMEGA_EARTH_RAD_S)
+        return np.mod(b - target + math.pi, 2 * math.pi) - math.pi, d
+
+    lo, hi = np.full(n_phi, target - 1.0), np.full(n_phi, target + 1.0)
+    ok = (miss(lo)[0] < 0) & (miss(hi)[0] > 0)
+    for _ in range(55):
+        mid = 0.5 * (lo + hi)
+        below = miss(mid)[0] < 0
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    m, d = miss(0.5 * (lo + hi))
+    return float(np.max(np.where(ok & (np.abs(m) < 1e-9), d, -np.inf))) * EARTH_RADIUS_KM
+
+
+@pytest.mark.parametrize(
+    "lat, nominal",
+    [(0.0, 3_000), (39.66, 10_400), (41.37, 4_500), (-35.0, 8_000), (70.0, 12_000), (10.0, 300)],
+)
+def test_reach_matches_brute_force(lat, nominal):
+    az = np.array([0.0, 47.65, 90.0, 160.0, 225.0, 270.0, 330.0])
+    fast = rotating_reach_km(lat, 0.0, az, nominal)
+    slow = np.array([brute_force_reach_km(lat, a, nominal) for a in az])
+    assert fast == pytest.approx(slow, abs=0.1)                     # km
+
+
+@ROTATING
+@given(st.floats(-90, 90), st.floats(100, 19_000))
+def test_no_rotation_gives_the_nominal_range(lat, nominal):
+    reach = rotating_reach_km(lat, 10.0, np.arange(0, 360, 45), nominal, omega=0.0)
+    assert reach == pytest.approx(np.full(8, nominal), abs=0.1)
+
+
+@ROTATING
+@given(st.floats(-85, 85), st.floats(100, 19_000))
+def test_east_beats_west(lat, nominal):
+    east, west = rotating_reach_km(lat, 0.0, [90, 270], nominal)
+    assert east > west
+
+
+@pytest.mark.parametrize("nominal", [300, 4_500, 10_400, 15_000])
+def test_equator_north_equals_south(nominal):
+    north, south = rotating_reach_km(0.0, 30.0, [0, 180], nominal)
+    assert north == pytest.approx(south, abs=1e-6)
+
+
+@ROTATING
+@given(st.floats(-80, 80), st.floats(0, 360), st.floats(300, 12_000))
+def test_mirror_symmetry_across_the_equator(lat, az, nominal):
+    """Reflection in the equatorial plane keeps the sense of rotation: (lat, β) ↔ (−lat, 180° − β)."""
+    a = rotating_reach_km(lat, 0.0, az, nominal)
+    b = rotating_reach_km(-lat, 0.0, (180.0 - az) % 360, nominal)
+    assert a == pytest.approx(b, abs=0.01)
+
+
+@pytest.mark.parametrize("lat", [90.0, -90.0])
+def test_pole_is_symmetric_up_to_the_rotation(lat):
+    """At a pole the ground does not move: every launch azimuth flies the nominal range, and the
+    rotation only turns the impact point's azimuth by ω·t (one more turn of the Earth under it)."""
+    reach = rotating_reach_km(lat, 0.0, np.arange(0, 360, 15), 10_000)
+    assert reach == pytest.approx(np.full(24, 10_000), abs=0.1)
+    s = math.sin(math.radians(lat))
+    alpha = np.radians(np.arange(0, 360, 30))
+    phi = np.radians(np.full(12, 25.0))
+    d, beta, t = bal._impact(s, 0.0, alpha, phi, 7e3, EARTH_RADIUS_KM * 1e3, OMEGA_EARTH_RAD_S)
+    assert np.ptp(d) < 1e-9 and np.ptp(t) < 1e-6
+    turn = np.mod(beta - alpha + math.pi, 2 * math.pi) - math.pi
+    assert np.ptp(turn) < 1e-9 and abs(turn[0]) == pytest.approx(OMEGA_EARTH_RAD_S * t[0], rel=1e-9)
+
+
+def test_reach_toward_los_angeles():
+    az, _, dist = Geod(ellps="WGS84").inv(SOHAE[1], SOHAE[0], LOS_ANGELES[1], LOS_ANGELES[0])
+    assert az == pytest.approx(47.65, abs=0.05)        # the brief's 44.7° is not what WGS84 gives
+    reach = float(rotating_reach_km(*SOHAE, az, 10_400))
+    assert reach == pytest.approx(11_700, abs=300)
+    assert reach > dist / 1000
+
+
+@pytest.mark.parametrize("lat", [0.0, 41.37, -60.0, 89.9, 90.0])
+@pytest.mark.parametrize("nominal", [15_000, 19_000, 20_000])
+def test_near_half_the_globe_stays_finite(lat, nominal):
+    reach = rotating_reach_km(lat, 0.0, np.arange(0, 360, 5.0), nominal)
+    assert np.all(np.isfinite(reach))
+    assert np.all((reach > 0.5 * nominal) & (reach <= HALF_CIRCUMFERENCE_KM + 1e-6))
+
+
+def test_orbital_threshold():
+    assert orbital_threshold_km(0) == pytest.approx(11_716, abs=5)
+    assert orbital_threshold_km(90) == pytest.approx(HALF_CIRCUMFERENCE_KM)
+    # Below the threshold the eastward optimum is sub-orbital in the inertial frame.
+    lat = 40.0
+    v = speed_for_range(orbital_threshold_km(lat) - 1) + OMEGA_EARTH_RAD_S * EARTH_RADIUS_KM * math.cos(math.radians(lat))
+    assert v**2 * EARTH_RADIUS_KM / MU_KM3_S2 < 1
+
+
+def test_reach_shape_and_periodicity():
+    az = np.array([[0.0, 90.0], [360.0, -270.0]])
+    reach = rotating_reach_km(*CHAGANG, az, 4_500)
+    assert reach.shape == (2, 2)
+    assert reach[0] == pytest.approx(reach[1], abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda: rotating_reach_km(95, 0, 90, 1000), "latitude"),
+        (lambda: rotating_reach_km(40, 200, 90, 1000), "longitude"),
+        (lambda: rotating_reach_km(40, 0, 90, 0), "range"),
+        (lambda: rotating_reach_km(40, 0, 90, 21_000), "half the Earth's circumference"),
+        (lambda: rotating_reach_km(40, 0, float("inf"), 1000), "azimuth"),
+        (lambda: rotating_reach_km([40, 41], 0, 90, 1000), "one point"),
+    ],
+)
+def test_bad_rotating_input(call, words):
+    with pytest.raises(InputError) as exc:
+        call()
+    assert words in one_line(exc)
+
+
+def test_outline_query_no_segment_covers_falls_back_to_nearest_point():
+    """A degenerate outline covering only part of the circle still yields finite numbers."""
+    n = 8
+    ol = bal._Outline(
+        alpha=np.linspace(0, 2 * np.pi, n, endpoint=False),
+        phi=np.full(n, 0.3),
+        beta=np.linspace(0.0, 0.7, n),          # covers 0..0.7 rad, and back
+        d=np.linspace(1.0, 1.7, n),
+        t=np.full(n, 100.0),
+    )
+    d, t, _, _ = bal._on_outline(ol, np.array([0.35, 3.0]))
+    assert np.all(np.isfinite(d)) and d[1] == pytest.approx(1.7)
+
+
+# ---------------------------------------------------------------------------------------------
+# Flight times on the rotating Earth, boost
+# ---------------------------------------------------------------------------------------------
+
+def test_rotating_time_without_rotation_is_the_minimum_energy_time():
+    t = rotating_flight_time_min(0.0, 0.0, [30.0, 200.0], [5_000, 9_000], 13_000, omega=0.0)
+    assert t == pytest.approx(flight_time_min([5_000, 9_000]), abs=0.01)
+
+
+def test_rotating_time_toward_los_angeles():
+    az, _, dist = Geod(ellps="WGS84").inv(SOHAE[1], SOHAE[0], LOS_ANGELES[1], LOS_ANGELES[0])
+    t = rotating_flight_time_min(*SOHAE, az, dist / 1000, 10_400)
+    assert 25 < t < 40
+    assert t == pytest.approx(flight_time_min(dist / 1000), abs=3)
+
+
+def test_rotating_time_grows_with_distance():
+    t = rotating_flight_time_min(*CHAGANG, 60.0, [1_000, 3_000, 6_000, 9_000], 10_400)
+    assert np.all(np.diff(t) > 0)
+
+
+def test_rotating_time_target_out_of_reach():
+    with pytest.raises(InputError) as exc:
+        rotating_flight_time_min(*CHAGANG, 270.0, 4_400, 4_500)      # west loses range
+    assert "beyond this missile's reach" in one_line(exc)
+
+
+def test_boost_time_estimate():
+    t = boost_time_min(np.array([100, 300, 1_000, 4_500, 10_000, 13_000, 20_000]))
+    assert np.all(np.diff(t) >= 0)
+    assert t[0] == t[1] == 1.0 and t[-1] == 5.0
+    assert 1 <= t[3] <= 5
