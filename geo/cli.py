@@ -6,7 +6,8 @@ stderr naming the problem and the fix, no traceback, no output file).
 >>> main(["check", "--site", "Chagang", "--missile", "HS-12", "--target", "Guam"])
 Hwasong-12 from Hoejung-ri missile operating base (Chagang) to Guam (Andersen AFB): in range
   distance 3,540 km, range 4,500 km (band 4,500-5,000 km), margin +960 km, bearing 145.2°
-  (WGS84 geodesic; range: CSIS Missile Threat; UCS (D. Wright); ROK JCS)
+  flight time about 19 min (16.5 min minimum-energy free flight + 2.9 min estimated boost)
+  (WGS84 geodesic (Karney); nominal range on a non-rotating Earth; range: CSIS Missile Threat; UCS (D. Wright); ROK JCS)
 0
 """
 
@@ -14,18 +15,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import sys
 from pathlib import Path
 
 from .catalog import Catalog, Missile, Place
 from .errors import InputError, RangemapError
-from .reach import as_missile, check
+from .reach import MODEL_DESCRIPTIONS, MODELS, Check, as_missile, check
 
 __all__ = ["main"]
 
 FOUNDING = {"site": "Chagang", "missile": "Hwasong-12", "target": "Guam"}
 MAPS_DIR = Path("maps")
+MAP_FORMATS = ("html", "png", "svg", "pdf")
+EXPORT_FORMATS = ("geojson", "kml", "gpkg")
+TABLE_SUFFIXES = (".csv", ".json", ".geojson", ".parquet")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,15 +40,23 @@ class _Parser(argparse.ArgumentParser):
         raise InputError(f"{message} (see '{self.prog} --help')")
 
 
-def _range_km(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"range {text!r} is not a number of kilometres") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"range {text!r} must be a positive number of kilometres")
-    return value
+def _positive(what: str, unit: str):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} {text!r} is not a number of {unit}") from None
+        if not value > 0 or math.isinf(value):
+            raise argparse.ArgumentTypeError(f"{what} {text!r} must be a positive number of {unit}")
+        return value
 
+    return parse
+
+
+_range_km = _positive("range", "kilometres")
+
+
+# --- the parser -------------------------------------------------------------------
 
 def _add_catalog_files(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("your own catalog rows (CSV; repeatable)")
@@ -51,46 +64,97 @@ def _add_catalog_files(p: argparse.ArgumentParser) -> None:
                    help="extra launch sites: columns name,lat,lon (and optionally source, ...)")
     g.add_argument("--missiles-file", action="append", default=[], metavar="CSV",
                    help="extra missile classes: columns name,range_km (and optionally range_low_km, ...)")
-    g.add_argument("--targets-file", action="append", default=[], metavar="CSV",
-                   help="extra targets: columns name,lat,lon (and optionally source, ...)")
+    g.add_argument("--targets-file", action="append", default=[], metavar="FILE",
+                   help="extra targets: CSV with columns name,lat,lon (check also reads GeoJSON, "
+                        "GeoPackage, Parquet)")
+
+
+def _add_scenario(p: argparse.ArgumentParser, *, title: bool = True) -> None:
+    g = p.add_argument_group("scenario (default: Hwasong-12 from the Chagang base, with Guam)")
+    g.add_argument("--site", action="append", default=[], help="launch site name, alias or LAT,LON (repeatable)")
+    g.add_argument("--missile", action="append", default=[], help="missile class name or alias (repeatable)")
+    g.add_argument("--range", dest="range_km", action="append", default=[], type=_range_km, metavar="KM",
+                   help="a range in km instead of (or besides) a missile class (repeatable)")
+    g.add_argument("--target", action="append", default=[], help="target name, alias or LAT,LON (repeatable)")
+    g.add_argument("--model", choices=MODELS, default="geodesic",
+                   help="geodesic: range circles on a non-rotating Earth (default); rotating: reach "
+                        "that depends on direction (Earth's rotation)")
+    if title:
+        g.add_argument("--title", help="title")
+    _add_catalog_files(p)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="rangemap", description="Exact ballistic-missile range rings and in-range "
                      "checks on the WGS84 ellipsoid.")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"rangemap {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    m = sub.add_parser("map", help="write an interactive range map (HTML)",
-                       description="Write an interactive map of range rings. With no arguments: the "
-                       "Hwasong-12 from the Chagang base, with Guam.")
-    m.add_argument("--site", action="append", default=[], help="launch site name, alias or LAT,LON (repeatable)")
-    m.add_argument("--missile", action="append", default=[], help="missile class name or alias (repeatable)")
-    m.add_argument("--range", dest="range_km", action="append", default=[], type=_range_km, metavar="KM",
-                   help="a range in km instead of (or besides) a missile class (repeatable)")
-    m.add_argument("--target", action="append", default=[], help="target name, alias or LAT,LON (repeatable)")
-    m.add_argument("-o", "--output", metavar="PATH", help="output file (default: maps/<scenario>.html)")
-    m.add_argument("--title", help="map title")
+    m = sub.add_parser("map", help="write a range map: interactive HTML, or PNG/SVG/PDF for print",
+                       description="Write a map of range rings. With no arguments: the Hwasong-12 from the "
+                       "Chagang base, with Guam, as interactive HTML in maps/.")
+    _add_scenario(m)
+    m.add_argument("-o", "--output", metavar="PATH", help="output file (default: maps/<scenario>.<format>)")
+    m.add_argument("--format", choices=MAP_FORMATS, help="html (interactive, default), or png/svg/pdf "
+                   "(print figure); default from the output's extension")
     m.add_argument("--offline", action="store_true",
-                   help="self-contained HTML: Leaflet inlined, no tiles, no network request")
-    _add_catalog_files(m)
+                   help="self-contained HTML: Leaflet inlined, country outlines, no tiles, no network request")
+    m.add_argument("--dpi", type=_positive("dpi", "dots per inch"), help="resolution of a PNG figure (default 200)")
 
-    c = sub.add_parser("check", help="is a target in range?",
-                       description="Say whether a missile fired from a site reaches a target.")
-    c.add_argument("--site", required=True, help="launch site name, alias or LAT,LON")
-    what = c.add_mutually_exclusive_group(required=True)
-    what.add_argument("--missile", help="missile class name or alias")
-    what.add_argument("--range", dest="range_km", type=_range_km, metavar="KM", help="a range in km")
-    c.add_argument("--target", required=True, help="target name, alias or LAT,LON")
-    c.add_argument("--json", action="store_true", help="print one JSON object")
+    c = sub.add_parser("check", help="is a target in range? one answer, or a table for many",
+                       description="Say whether a missile fired from a site reaches a target. Several "
+                       "sites, missiles or targets (or a --targets-file with no --target) give a table.")
+    c.add_argument("--site", action="append", default=[], help="launch site name, alias or LAT,LON (repeatable)")
+    c.add_argument("--missile", action="append", default=[], help="missile class name or alias (repeatable)")
+    c.add_argument("--range", dest="range_km", action="append", default=[], type=_range_km, metavar="KM",
+                   help="a range in km instead of a missile class (repeatable)")
+    c.add_argument("--target", action="append", default=[], help="target name, alias or LAT,LON (repeatable)")
+    c.add_argument("--model", choices=MODELS, default="geodesic",
+                   help="geodesic (default) or rotating: reach toward the target on a rotating Earth")
+    c.add_argument("--json", action="store_true", help="print JSON")
+    c.add_argument("-o", "--output", metavar="PATH", help="write the table to PATH (.csv, .json, .geojson, .parquet)")
+    c.add_argument("--skip-invalid", action="store_true",
+                   help="skip target rows with missing or invalid coordinates (reported with a count)")
+    c.add_argument("--layer", help="GeoPackage layer of the targets file")
+    c.add_argument("--dask", metavar="SCHEDULER",
+                   help="run the table on Dask: 'local', or a scheduler address such as tcp://host:8786 "
+                        "(Parquet targets file in, Parquet folder out)")
     _add_catalog_files(c)
 
     ls = sub.add_parser("list", help="list the catalog", description="List launch sites, missiles or targets.")
     ls.add_argument("what", choices=["sites", "missiles", "targets"])
     ls.add_argument("--json", action="store_true", help="print a JSON array")
     _add_catalog_files(ls)
+
+    e = sub.add_parser("export", help="write rings, sites, targets and paths for GIS (GeoJSON, KML, GeoPackage)",
+                       description="Export the scenario's analysis geometry with its attributes.")
+    _add_scenario(e, title=False)
+    e.add_argument("-o", "--output", metavar="PATH", help="output file (default: maps/<scenario>.<format>)")
+    e.add_argument("--format", choices=EXPORT_FORMATS, help="default from the output's extension")
+
+    lo = sub.add_parser("loft", help="estimate a missile's range from a lofted test flight",
+                        description="Range on a minimum-energy trajectory of a missile seen on a lofted test "
+                        "(Keplerian free flight over a spherical, non-rotating Earth).")
+    lo.add_argument("--apogee", type=_positive("apogee", "kilometres"), required=True, metavar="KM",
+                    help="apogee altitude of the test, km")
+    lo.add_argument("--range", dest="range_km", type=_positive("range", "kilometres"), required=True,
+                    metavar="KM", help="ground range of the test, km")
+    lo.add_argument("--time", type=_positive("time", "minutes"), metavar="MIN",
+                    help="observed flight time, minutes (a consistency check)")
+    lo.add_argument("--burn-time", type=_positive("burn time", "seconds"), metavar="S",
+                    help="powered-flight time, seconds: enables the gravity-loss correction")
+    lo.add_argument("--burnout-alt", type=float, default=0.0, metavar="KM", help="burnout altitude, km (default 0)")
+    lo.add_argument("--model", choices=["simple", "gravity-loss"],
+                    help="simple (same burnout speed) or gravity-loss (needs --burn-time); "
+                         "default: gravity-loss when --burn-time is given")
+    lo.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
+
+# --- shared -------------------------------------------------------------------------
 
 def _catalog(args) -> Catalog:
     return Catalog.load(sites_files=args.sites_file, missiles_files=args.missiles_file,
@@ -101,63 +165,225 @@ def _place_json(p: Place) -> dict:
     return {"name": p.name, "lat": p.lat, "lon": p.lon}
 
 
-def _cmd_check(args, out) -> None:
-    catalog = _catalog(args)
-    missile = args.missile if args.missile is not None else args.range_km
-    r = check(args.site, missile, args.target, catalog=catalog)
-    m = r.missile
-    band = (m.certain_km, m.max_km) if m.max_km > m.certain_km else None
-    if args.json:
-        doc = {
-            "site": _place_json(r.site), "target": _place_json(r.target), "missile": m.name,
-            "range_km": r.range_km, "range_band_km": list(band) if band else None,
-            "min_range_km": m.min_range_km, "distance_km": r.distance_km, "margin_km": r.margin_km,
-            "bearing_deg": r.bearing_deg, "verdict": r.verdict, "model": "WGS84 geodesic (Karney)",
-            "sources": {"missile": m.source, "site": r.site.source, "target": r.target.source},
-        }
-        out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
-        return
-    band_text = f" (band {band[0]:,.0f}-{band[1]:,.0f} km)" if band else ""
-    out.write(f"{m.name} from {r.site.name} to {r.target.name}: {r.verdict}\n"
-              f"  distance {r.distance_km:,.0f} km, range {r.range_km:,.0f} km{band_text}, "
-              f"margin {r.margin_km:+,.0f} km, bearing {r.bearing_deg:.1f}°\n"
-              f"  (WGS84 geodesic; range: {m.source or 'no source given'})\n")
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40].strip("-")
 
 
+def _missiles(args, catalog: Catalog) -> list[Missile]:
+    return [as_missile(m, catalog) for m in args.missile] + [as_missile(km) for km in args.range_km]
+
+
 def _scenario(args, catalog: Catalog):
-    """Sites, missiles and targets for `map`: named ones, else the user's file rows, else the founding scenario."""
+    """Sites, missiles and targets: named ones, else the user's file rows, else the founding scenario."""
     user = Catalog.load(sites_files=args.sites_file, missiles_files=args.missiles_file,
                         targets_files=args.targets_file, builtin=False)
     sites = [catalog.site(s) for s in args.site] or list(user.sites) or [catalog.site(FOUNDING["site"])]
-    missiles = [as_missile(m, catalog) for m in args.missile] + [as_missile(km) for km in args.range_km]
-    missiles = missiles or list(user.missiles) or [catalog.missile(FOUNDING["missile"])]
+    missiles = _missiles(args, catalog) or list(user.missiles) or [catalog.missile(FOUNDING["missile"])]
     targets = [catalog.target(t) for t in args.target] or list(user.targets) or [catalog.target(FOUNDING["target"])]
     return sites, missiles, targets
 
 
-def _default_output(sites: list[Place], missiles: list[Missile]) -> Path:
-    site = sites[0].aliases[0] if sites[0].aliases else sites[0].name
-    name = "_".join([_slug(site)] + [_slug(m.name) for m in missiles[:3]])
-    MAPS_DIR.mkdir(exist_ok=True)
-    return MAPS_DIR / f"{name}.html"
-
-
-def _cmd_map(args, out) -> None:
+def _output(args, sites, missiles, fmt: str, suffix: str = "") -> Path:
+    """The output path: -o PATH (checked), or maps/<site>_<missiles><suffix>.<fmt>."""
     from .files import check_writable
 
+    if args.output:
+        return check_writable(args.output)
+    site = sites[0].aliases[0] if sites[0].aliases else sites[0].name
+    name = "_".join([_slug(site)] + [_slug(m.name) for m in missiles[:3]]) + suffix
+    MAPS_DIR.mkdir(exist_ok=True)
+    return MAPS_DIR / f"{name}.{fmt}"
+
+
+def _format(args, choices, default: str) -> str:
+    """--format, else the output's extension, else `default`; the two must agree."""
+    ext = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+    ext = {"htm": "html", "json": "geojson"}.get(ext, ext)
+    if args.format and ext and ext != args.format:
+        raise InputError(f"--format {args.format} conflicts with the output's extension .{ext}: make them agree")
+    fmt = args.format or ext or default
+    if fmt not in choices:
+        raise InputError(f"output {args.output} has an unknown format '.{ext}': use one of "
+                         f"{', '.join('.' + c for c in choices)} or --format")
+    return fmt
+
+
+# --- check --------------------------------------------------------------------------
+
+def _flight_text(r: Check) -> str:
+    if r.flight_time_min is None:
+        return ""
+    return (f"  flight time about {r.flight_time_min:.0f} min ({r.free_flight_min:.1f} min minimum-energy "
+            f"free flight + {r.boost_min:.1f} min estimated boost)\n")
+
+
+def _check_json(r: Check) -> dict:
+    m = r.missile
+    band = [m.certain_km, m.max_km] if m.max_km > m.certain_km else None
+    return {
+        "site": _place_json(r.site), "target": _place_json(r.target), "missile": m.name,
+        "range_km": r.range_km, "range_band_km": band, "min_range_km": m.min_range_km,
+        "distance_km": r.distance_km, "margin_km": r.margin_km, "bearing_deg": r.bearing_deg,
+        "verdict": r.verdict, "model": r.model, "model_description": MODEL_DESCRIPTIONS[r.model],
+        "flight_time_min": r.flight_time_min, "free_flight_min": r.free_flight_min, "boost_min": r.boost_min,
+        "flight_time_note": ("minimum-energy Keplerian free flight over a sphere plus an estimated boost "
+                             "phase (rough)") if r.flight_time_min is not None else "target beyond reach",
+        "sources": {"missile": m.source, "site": r.site.source, "target": r.target.source},
+    }
+
+
+def _check_one(args, out) -> None:
+    catalog = _catalog(args)
+    missile = args.missile[0] if args.missile else args.range_km[0]
+    r = check(args.site[0], missile, args.target[0], model=args.model, catalog=catalog)
+    if args.json:
+        out.write(json.dumps(_check_json(r), ensure_ascii=False, indent=2) + "\n")
+        return
+    m = r.missile
+    band = f" (band {m.certain_km:,.0f}-{m.max_km:,.0f} km)" if m.max_km > m.certain_km else ""
+    reach = "reach toward the target" if r.model == "rotating" else "range"
+    out.write(f"{m.name} from {r.site.name} to {r.target.name}: {r.verdict}\n"
+              f"  distance {r.distance_km:,.0f} km, {reach} {r.range_km:,.0f} km{band}, "
+              f"margin {r.margin_km:+,.0f} km, bearing {r.bearing_deg:.1f}°\n"
+              f"{_flight_text(r)}"
+              f"  ({MODEL_DESCRIPTIONS[r.model]}; range: {m.source or 'no source given'})\n")
+
+
+def _check_table(args, out) -> None:
+    import numpy as np
+
+    from . import batch
+
+    if args.model != "geodesic":
+        raise InputError("--model rotating answers one site, missile and target at a time: "
+                         "drop --model or check one target")
+    on_invalid = "skip" if args.skip_invalid else "fail"
+    catalog = Catalog.load(sites_files=args.sites_file, missiles_files=args.missiles_file)
+    sites = [catalog.site(s) for s in args.site]
+    missiles = _missiles(args, catalog)
+    if args.dask:
+        return _check_dask(args, sites, missiles, on_invalid, out)
+    tables = [batch.read_targets(f, on_invalid=on_invalid, layer=args.layer) for f in args.targets_file]
+    for t in tables:
+        if t.skipped:
+            print(f"rangemap: {batch.describe_skipped(t)}", file=sys.stderr)
+    named = batch.TargetTable.from_places([catalog.target(t) for t in args.target])
+    parts = [named, *tables]
+    targets = batch.TargetTable(*(np.concatenate([getattr(t, a) for t in parts]) for a in ("names", "lats", "lons")))
+    path = None
+    if args.output:
+        from .files import check_writable
+
+        path = check_writable(args.output)
+        if path.suffix.lower() not in TABLE_SUFFIXES:
+            raise InputError(f"output {path} must end in {', '.join(TABLE_SUFFIXES)}")
+    table = batch.batch_check(sites, missiles, targets, progress=True)
+    if path is not None:
+        batch.write_table(table, path)
+        counts = table["verdict"].value_counts()
+        summary = ", ".join(f"{counts[v]:,} {v}" for v in counts.index)
+        out.write(f"{path}: {len(table):,} rows ({summary or 'no targets'})\n")
+    elif args.json:
+        out.write(table.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+    else:
+        table.to_csv(out, index=False)
+
+
+def _check_dask(args, sites, missiles, on_invalid, out) -> None:
+    from . import batch
+
+    if len(args.targets_file) != 1 or args.target or Path(args.targets_file[0]).suffix.lower() != ".parquet":
+        raise InputError("--dask takes exactly one Parquet --targets-file and no --target")
+    if not args.output or Path(args.output).suffix.lower() != ".parquet":
+        raise InputError("--dask writes a Parquet folder: give -o PATH.parquet")
+    scheduler = None if args.dask == "local" else args.dask
+    summary = batch.dask_check(args.targets_file[0], sites, missiles, args.output, scheduler=scheduler,
+                               on_invalid=on_invalid)
+    out.write(f"{summary.path}: {summary.rows:,} rows\n")
+
+
+def _cmd_check(args, out) -> None:
+    if not args.site:
+        raise InputError("give a launch site with --site NAME or --site LAT,LON")
+    if not (args.missile or args.range_km):
+        raise InputError("give a missile with --missile NAME or a range with --range KM")
+    if not (args.target or args.targets_file):
+        raise InputError("give a target with --target NAME or --target LAT,LON, or a --targets-file")
+    many = (len(args.site) > 1 or len(args.missile) + len(args.range_km) > 1 or len(args.target) > 1
+            or not args.target or args.output or args.dask)
+    if many:
+        _check_table(args, out)
+    else:
+        if args.skip_invalid or args.layer:
+            raise InputError("--skip-invalid and --layer apply to a table of targets from --targets-file")
+        _check_one(args, out)
+
+
+# --- map, export ----------------------------------------------------------------------
+
+def _cmd_map(args, out) -> None:
+    fmt = _format(args, MAP_FORMATS, "html")
+    if fmt != "html" and args.offline:
+        raise InputError(f"--offline applies to HTML maps; a {fmt.upper()} figure never needs the network")
+    if fmt == "html" and args.dpi:
+        raise InputError("--dpi applies to PNG figures: add --format png")
     catalog = _catalog(args)
     sites, missiles, targets = _scenario(args, catalog)
-    path = check_writable(args.output) if args.output else _default_output(sites, missiles)
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise InputError(f"output {path} must end in .html: the map is an HTML page")
-    from .render import build_map, write_map
+    path = _output(args, sites, missiles, fmt)
+    if fmt == "html":
+        from .render import build_map, write_map
 
-    write_map(build_map(sites, missiles, targets, title=args.title, offline=args.offline), path)
+        model = {"model": args.model} if args.model != "geodesic" else {}
+        write_map(build_map(sites, missiles, targets, title=args.title, offline=args.offline, **model), path)
+    else:
+        if args.model != "geodesic":
+            raise InputError("--model rotating is drawn on HTML maps only for now: use --format html")
+        from .figure import figure, save_figure
+
+        save_figure(figure(sites, missiles, targets, title=args.title), path, fmt=fmt,
+                    **({"dpi": int(args.dpi)} if args.dpi else {}))
     out.write(f"{path}\n")
+
+
+def _cmd_export(args, out) -> None:
+    fmt = _format(args, EXPORT_FORMATS, "")
+    if args.model != "geodesic":
+        raise InputError("--model rotating is not exported yet: export the geodesic rings")
+    catalog = _catalog(args)
+    sites, missiles, targets = _scenario(args, catalog)
+    from .export import export
+
+    out.write(f"{export(sites, missiles, targets, _output(args, sites, missiles, fmt), fmt=fmt)}\n")
+
+
+# --- loft, list ---------------------------------------------------------------------
+
+def _cmd_loft(args, out) -> None:
+    from .ballistics import loft_range
+
+    model = args.model or ("gravity-loss" if args.burn_time else "simple")
+    if model == "gravity-loss" and not args.burn_time:
+        raise InputError("the gravity-loss model needs the powered-flight time: add --burn-time SECONDS")
+    est = loft_range(args.apogee, args.range_km, time_min=args.time, burn_time_s=args.burn_time,
+                     burnout_alt_km=args.burnout_alt, model=model)
+    simple = est if model == "simple" else loft_range(args.apogee, args.range_km, time_min=args.time,
+                                                      burnout_alt_km=args.burnout_alt)
+    if args.json:
+        doc = {"range_km": est.range_km, "model": est.model, "description": est.description,
+               "inputs": {"apogee_km": args.apogee, "ground_range_km": args.range_km, "time_min": args.time,
+                          "burn_time_s": args.burn_time, "burnout_alt_km": args.burnout_alt},
+               "simple_range_km": simple.range_km, "burnout_speed_kms": est.burnout_speed_kms,
+               "gravity_loss_kms": est.gravity_loss_kms, "model_time_min": est.model_time_min,
+               "time_diff_min": est.time_diff_min}
+        out.write(json.dumps(doc, indent=2) + "\n")
+        return
+    out.write(f"estimated range {est.range_km:,.0f} km on a minimum-energy trajectory ({est.model} model)\n"
+              f"  {est.description}\n")
+    if model != "simple":
+        out.write(f"  simple model (same burnout speed, no gravity-loss credit): {simple.range_km:,.0f} km\n")
+    if est.time_diff_min is not None:
+        out.write(f"  observed flight time {args.time:.1f} min vs the model's {est.model_time_min:.1f} min "
+                  f"({est.time_diff_min:+.1f} min)\n")
 
 
 def _cmd_list(args, out) -> None:
@@ -177,7 +403,7 @@ def _cmd_list(args, out) -> None:
         out.write(f"{r.name}{aliases}\n    {figure}  source: {r.source} ({r.confidence or '?'})\n")
 
 
-COMMANDS = {"map": _cmd_map, "check": _cmd_check, "list": _cmd_list}
+COMMANDS = {"map": _cmd_map, "check": _cmd_check, "list": _cmd_list, "export": _cmd_export, "loft": _cmd_loft}
 
 
 def main(argv: list[str] | None = None) -> int:

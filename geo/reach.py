@@ -22,12 +22,23 @@ from typing import NamedTuple, Sequence
 import numpy as np
 
 from .catalog import Catalog, Missile, Place, default_catalog
+from .errors import InputError
 from .geodesy import check_range_km, inverse
 
-__all__ = ["Check", "VERDICTS", "check", "check_table", "verdicts", "as_missile", "as_place"]
+__all__ = ["Check", "VERDICTS", "MODELS", "check", "check_table", "footprint", "verdicts", "as_missile",
+           "as_place"]
 
 #: The possible verdicts, from best to worst reach.
 VERDICTS = ("in range", "possibly in range", "out of range", "too close")
+
+#: Reach models: ``"geodesic"`` (the range is a geodesic circle: non-rotating Earth) and
+#: ``"rotating"`` (the range depends on the direction of fire; see :mod:`geo.ballistics`).
+MODELS = ("geodesic", "rotating")
+MODEL_DESCRIPTIONS = {
+    "geodesic": "WGS84 geodesic (Karney); nominal range on a non-rotating Earth",
+    "rotating": "rotating Earth: Keplerian minimum-energy flight over a sphere with the ground's eastward "
+                "speed added at launch, reach toward the target; distance WGS84 geodesic (Karney)",
+}
 
 
 class Check(NamedTuple):
@@ -45,6 +56,18 @@ class Check(NamedTuple):
     #: Initial bearing from the site towards the target, degrees clockwise from north.
     bearing_deg: float
     verdict: str
+    #: The reach model that judged: ``"geodesic"`` or ``"rotating"`` (then `range_km` is the
+    #: reach toward the target).
+    model: str = "geodesic"
+    #: Free-flight time of the minimum-energy trajectory to the target, minutes (None when out of reach).
+    free_flight_min: float | None = None
+    #: Estimated boost (powered-flight) duration for the missile class, minutes.
+    boost_min: float | None = None
+
+    @property
+    def flight_time_min(self) -> float | None:
+        """Free flight plus the boost estimate, minutes (None when the target is out of reach)."""
+        return None if self.free_flight_min is None else self.free_flight_min + self.boost_min
 
 
 def as_missile(missile, catalog: Catalog | None = None) -> Missile:
@@ -111,7 +134,13 @@ def _ranges(missiles: Sequence[Missile]):
     )
 
 
-def check(site, missile, target, *, catalog: Catalog | None = None) -> Check:
+def _check_model(model: str) -> str:
+    if model not in MODELS:
+        raise InputError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}")
+    return model
+
+
+def check(site, missile, target, *, model: str = "geodesic", catalog: Catalog | None = None) -> Check:
     """Check whether `missile` fired from `site` reaches `target`.
 
     Parameters
@@ -120,6 +149,10 @@ def check(site, missile, target, *, catalog: Catalog | None = None) -> Check:
         A catalog name or alias, ``"LAT,LON"``, a ``(lat, lon)`` pair or a Place.
     missile : str, float or Missile
         A catalog name or alias, a Missile, or a range in km.
+    model : {"geodesic", "rotating"}
+        ``"geodesic"``: the range is a circle on WGS84. ``"rotating"``: the range depends
+        on the direction, from the ground's eastward speed (:mod:`geo.ballistics`); the
+        result's `range_km` is then the reach toward the target.
     catalog : Catalog, optional
         Where names are looked up; the builtin catalogs by default.
 
@@ -128,15 +161,81 @@ def check(site, missile, target, *, catalog: Catalog | None = None) -> Check:
     >>> r = check("41.37,126.91", "Hwasong-14", "Washington, DC")
     >>> r.verdict, round(r.distance_km), round(r.bearing_deg, 1)
     ('out of range', 10791, 18.5)
+    >>> r = check("Sohae", "Hwasong-14", "Los Angeles", model="rotating")
+    >>> r.verdict, round(r.range_km, -1), round(r.flight_time_min)
+    ('possibly in range', 11470.0, 36)
     """
+    _check_model(model)
     site = as_place(site, catalog, kind="site")
     target = as_place(target, catalog, kind="target")
     missile = as_missile(missile, catalog)
     inv = inverse(site.lat, site.lon, target.lat, target.lon)
-    rng, certain, high, low = (float(v[0]) for v in _ranges([missile]))
-    verdict = verdicts(inv.distance_km, certain, high, low).item()
-    return Check(site, missile, target, float(inv.distance_km), rng,
-                 rng - float(inv.distance_km), float(inv.bearing_deg), verdict)
+    dist, bearing = float(inv.distance_km), float(inv.bearing_deg)
+    ranges = np.array([v[0] for v in _ranges([missile])])          # nominal, certain, max, min
+    if model == "rotating":
+        from .ballistics import rotating_reach_km
+
+        ranges[:3] = [float(rotating_reach_km(site.lat, site.lon, bearing, km)) for km in ranges[:3]]
+    rng, certain, high, low = (float(v) for v in ranges)
+    verdict = verdicts(dist, certain, high, low).item()
+    free, boost = _flight_time(site, missile, dist, bearing, model, high)
+    return Check(site, missile, target, dist, rng, rng - dist, bearing, verdict, model, free, boost)
+
+
+def _flight_time(site: Place, missile: Missile, dist: float, bearing: float, model: str, reach_km: float):
+    """Minimum-energy free-flight time to `dist` and the boost estimate; (None, None) beyond reach."""
+    from .ballistics import boost_time_min, flight_time_min, rotating_flight_time_min
+
+    if dist > reach_km or dist <= 0:
+        return None, None
+    if model == "rotating":
+        free = rotating_flight_time_min(site.lat, site.lon, bearing, dist, missile.max_km)
+    else:
+        free = flight_time_min(dist)
+    return float(free), float(boost_time_min(missile.range_km))
+
+
+def footprint(site, missile, model: str = "rotating", *, range_km: float | None = None,
+              display: bool = False, catalog: Catalog | None = None):
+    """The region `missile` reaches from `site`: a shapely (Multi)Polygon in lon/lat.
+
+    Obeys every rule of :func:`geo.rings.range_ring` (RFC 7946; the web-map form with
+    ``display=True``). With ``model="geodesic"`` it is the range ring itself; with
+    ``model="rotating"`` the reach in each direction comes from
+    :func:`geo.ballistics.rotating_reach_km`, sampled every 0.1° of azimuth and
+    interpolated between.
+
+    Parameters
+    ----------
+    site, missile
+        As for :func:`check`.
+    model : {"rotating", "geodesic"}
+    range_km : float, optional
+        Nominal range to use instead of the missile's (e.g. its ``max_km``).
+    display : bool
+        Web-map form: longitudes unwrapped around the site, clamped at Mercator's limit.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> zone = footprint("Chagang", "Hwasong-12")
+    >>> bool(shapely.contains_xy(zone, 144.92444, 13.58111))          # Guam
+    True
+    """
+    from . import rings
+
+    _check_model(model)
+    site = as_place(site, catalog, kind="site")
+    km = float(check_range_km(as_missile(missile, catalog).range_km if range_km is None else range_km))
+    if model == "geodesic":
+        make = rings.display_ring if display else rings.range_ring
+        return make(site.lat, site.lon, km)
+    from .ballistics import rotating_reach_km
+
+    azimuths = np.linspace(0.0, 360.0, 3601)
+    reach = rotating_reach_km(site.lat, site.lon, azimuths, km)
+    return rings.reach_region(site.lat, site.lon, lambda az: np.interp(np.mod(az, 360.0), azimuths, reach),
+                              display=display)
 
 
 def check_table(sites: Sequence[Place], missiles: Sequence[Missile], targets: Sequence[Place]):

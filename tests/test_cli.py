@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -96,6 +97,47 @@ def test_map_without_arguments_writes_the_founding_scenario(capsys, tmp_path, mo
     assert [p.name for p in (tmp_path / "maps").iterdir()] == [path.name]     # no temp file left
 
 
+@pytest.mark.parametrize("fmt,magic", [("png", b"\x89PNG"), ("svg", b"<?xml"), ("pdf", b"%PDF")])
+def test_map_print_figure(capsys, tmp_path, fmt, magic):
+    path = tmp_path / f"slide.{fmt}"
+    status, out, err = run(capsys, "map", "-o", str(path), *(["--dpi", "72"] if fmt == "png" else []))
+    assert status == 0, err
+    assert out.strip() == str(path) and path.read_bytes().startswith(magic)
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_map_offline_makes_no_remote_reference(capsys, tmp_path):
+    path = tmp_path / "offline.html"
+    status, _, err = run(capsys, "map", "--offline", "-o", str(path))
+    html = path.read_text()
+    assert status == 0, err
+    assert not re.search(r"""<(script|link|img|iframe)\b[^>]*\b(src|href)=["']?https?:""", html)
+    assert "tile.openstreetmap" not in html
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "kml", "gpkg"])
+def test_export(capsys, tmp_path, fmt):
+    path = tmp_path / f"rings.{fmt}"
+    status, out, err = run(capsys, "export", "-o", str(path))
+    assert status == 0, err
+    assert out.strip() == str(path) and path.stat().st_size > 1000
+
+
+def test_export_geojson_carries_the_analysis_ring(capsys, tmp_path):
+    import shapely
+    from shapely.geometry import shape
+
+    from geo import range_ring
+
+    path = tmp_path / "r.geojson"
+    assert run(capsys, "export", "--site", "Chagang", "--missile", "Hwasong-15", "-o", str(path))[0] == 0
+    feats = json.loads(path.read_text())["features"]
+    ring = next(f for f in feats if f["properties"]["layer"] == "rings" and f["properties"]["kind"] == "nominal")
+    exact = range_ring(41.369883, 126.913631, 13_000)
+    # coordinates are written to 7 decimals (1 cm)
+    assert shapely.symmetric_difference(shape(ring["geometry"]), exact).area < 1e-8 * exact.area
+
+
 def test_map_to_a_chosen_path(capsys, tmp_path):
     out_path = tmp_path / "pacific.html"
     status, out, _ = run(capsys, "map", "--site", "Sohae", "--missile", "HS-15", "--range", "3000",
@@ -116,9 +158,28 @@ BAD = [
     (["check", "--site", "Chagang", "--range", "abc", "--target", "Guam"], "range 'abc' is not a number"),
     (["check", "--site", "Chagang", "--range", "nan", "--target", "Guam"], "range 'nan' must be a positive number"),
     (["check", "--site", "Chagang", "--range", "inf", "--target", "Guam"], "range 'inf' must be a positive number"),
-    (["check", "--site", "Chagang", "--missile", "HS-12", "--range", "10", "--target", "Guam"], "not allowed with"),
-    (["check", "--site", "Chagang", "--target", "Guam"], "one of the arguments --missile --range is required"),
-    (["check", "--missile", "HS-12", "--target", "Guam"], "required: --site"),
+    (["check", "--site", "Chagang", "--target", "Guam"], "give a missile with --missile NAME or a range with --range KM"),
+    (["check", "--missile", "HS-12", "--target", "Guam"], "give a launch site with --site"),
+    (["check", "--site", "Chagang", "--missile", "HS-12"], "give a target with --target NAME"),
+    (["check", *GUAM, "--model", "flat"], "argument --model: invalid choice: 'flat'"),
+    (["check", *GUAM, "--skip-invalid"], "--skip-invalid and --layer apply to a table"),
+    (["check", *GUAM, "--target", "Tokyo", "--model", "rotating"], "--model rotating answers one site"),
+    (["check", *GUAM, "-o", "out.xlsx"], "must end in .csv, .json, .geojson, .parquet"),
+    (["check", *GUAM, "--dask", "local"], "--dask takes exactly one Parquet --targets-file"),
+    (["map", "--format", "png", "--offline"], "--offline applies to HTML maps"),
+    (["map", "--dpi", "300"], "--dpi applies to PNG figures"),
+    (["map", "-o", "m.png", "--format", "svg"], "--format svg conflicts with the output's extension .png"),
+    (["map", "--dpi", "-3", "--format", "png"], "dpi '-3' must be a positive number"),
+    (["map", "--format", "png", "--model", "rotating"], "--model rotating is drawn on HTML maps only"),
+    (["export"], "unknown format"),
+    (["export", "-o", "x.shp"], "unknown format '.shp'"),
+    (["export", "--format", "kml", "-o", "x.gpkg"], "conflicts with the output's extension .gpkg"),
+    (["loft", "--apogee", "2111.5"], "required: --range"),
+    (["loft", "--apogee", "0", "--range", "787"], "apogee '0' must be a positive number"),
+    (["loft", "--apogee", "-5", "--range", "787"], "apogee '-5' must be a positive number"),
+    (["loft", "--apogee", "2111.5", "--range", "abc"], "range 'abc' is not a number"),
+    (["loft", "--apogee", "2111.5", "--range", "787", "--model", "gravity-loss"], "needs the powered-flight time: add --burn-time"),
+    (["loft", "--apogee", "7000", "--range", "1000"], "orbital"),
     (["list", "rockets"], "invalid choice: 'rockets'"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),
     ([], "required: COMMAND"),
@@ -137,6 +198,7 @@ def test_bad_input(capsys, tmp_path, monkeypatch, argv, message):
     assert err.startswith("rangemap: error: ") and err.count("\n") == 1 and "Traceback" not in err
     assert message in err
     assert not (tmp_path / "maps").exists() or not any((tmp_path / "maps").iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) in ([], ["maps"])
 
 
 BAD_FILES = [
@@ -176,7 +238,7 @@ def test_bad_missiles_file_names_the_line(capsys, tmp_path):
 @pytest.mark.parametrize("output,message", [
     ("{tmp}/no/such/folder/map.html", "folder {tmp}/no/such/folder does not exist"),
     ("{tmp}", "it is a folder"),
-    ("{tmp}/map.png", "must end in .html"),
+    ("{tmp}/map.txt", "unknown format '.txt'"),
 ])
 def test_map_bad_output(capsys, tmp_path, output, message):
     status, out, err = run(capsys, "map", "-o", output.format(tmp=tmp_path))
@@ -197,3 +259,99 @@ def test_console_script_and_module_entry_points():
     assert proc.returncode == 0 and "in range" in proc.stdout
     proc = subprocess.run([sys.executable, "-m", "geo", "check", "--site", "x"], capture_output=True, text=True)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+# --- models, flight time, loft ---------------------------------------------------------
+
+def test_check_reports_flight_time(capsys):
+    from geo.ballistics import boost_time_min, flight_time_min
+
+    doc = json.loads(run(capsys, "check", *GUAM, "--json")[1])
+    assert doc["free_flight_min"] == pytest.approx(flight_time_min(doc["distance_km"]), rel=1e-9)
+    assert doc["boost_min"] == pytest.approx(boost_time_min(4500), rel=1e-9)
+    assert doc["flight_time_min"] == pytest.approx(doc["free_flight_min"] + doc["boost_min"])
+    assert 15 < doc["free_flight_min"] < 18 and "boost" in doc["flight_time_note"]
+
+
+def test_check_beyond_reach_has_no_flight_time(capsys):
+    doc = json.loads(run(capsys, "check", "--site", "Chagang", "--missile", "HS-12", "--target", "Washington",
+                         "--json")[1])
+    assert doc["verdict"] == "out of range" and doc["flight_time_min"] is None
+
+
+def test_check_rotating_model_judges_by_reach_toward_the_target(capsys):
+    from geo.ballistics import rotating_reach_km
+
+    argv = ["check", "--site", "Sohae", "--range", "10400", "--target", "Los Angeles", "--json"]
+    flat = json.loads(run(capsys, *argv)[1])
+    rot = json.loads(run(capsys, *argv, "--model", "rotating")[1])
+    assert flat["range_km"] == 10400 and flat["model"] == "geodesic"
+    assert rot["model"] == "rotating" and "rotating" in rot["model_description"]
+    assert rot["range_km"] == pytest.approx(float(rotating_reach_km(39.66, 124.705, rot["bearing_deg"], 10400)))
+    assert rot["range_km"] > 11_000                 # published analysis: about 11,700 km toward Los Angeles
+    assert rot["distance_km"] == flat["distance_km"] and rot["verdict"] == "in range"
+
+
+def test_loft_hwasong_12(capsys):
+    status, out, _ = run(capsys, "loft", "--apogee", "2111.5", "--range", "787", "--json")
+    doc = json.loads(out)
+    assert status == 0 and doc["model"] == "simple"
+    assert doc["range_km"] == pytest.approx(4360, abs=60)
+    assert doc["inputs"] == {"apogee_km": 2111.5, "ground_range_km": 787.0, "time_min": None,
+                             "burn_time_s": None, "burnout_alt_km": 0.0}
+
+
+def test_loft_gravity_loss_text_names_both_models(capsys):
+    status, out, _ = run(capsys, "loft", "--apogee", "3725", "--range", "998", "--burn-time", "240",
+                         "--time", "47")
+    assert status == 0
+    assert "(gravity-loss model)" in out and "simple model" in out and "observed flight time 47.0 min" in out
+
+
+# --- tables -------------------------------------------------------------------------------
+
+def _targets_csv(tmp_path, body="name,lat,lon\nGuam,13.58111,144.92444\nWashington,38.8951,-77.0364\n"):
+    path = tmp_path / "targets.csv"
+    path.write_text(body)
+    return path
+
+
+def test_check_table_to_each_format(capsys, tmp_path):
+    import pandas as pd
+
+    src = _targets_csv(tmp_path)
+    for suffix in (".csv", ".json", ".geojson", ".parquet"):
+        out_path = tmp_path / f"table{suffix}"
+        status, out, err = run(capsys, "check", "--site", "Chagang", "--site", "Sohae", "--missile", "HS-12",
+                               "--missile", "HS-15", "--targets-file", str(src), "-o", str(out_path))
+        assert status == 0, err
+        assert out.startswith(f"{out_path}: 8 rows") and out_path.exists()
+    table = pd.read_csv(tmp_path / "table.csv")
+    assert len(table) == 8 and set(table["verdict"]) == {"in range", "out of range"}
+    first = table.iloc[0]
+    assert (first["site"], first["missile"], first["target"]) == (
+        "Hoejung-ri missile operating base (Chagang)", "Hwasong-12", "Guam")
+    assert first["distance_km"] == pytest.approx(3540.258072, abs=1e-5)
+
+
+def test_check_table_to_stdout(capsys, tmp_path):
+    status, out, _ = run(capsys, "check", "--site", "Chagang", "--missile", "HS-12", "--targets-file",
+                         str(_targets_csv(tmp_path)), "--json")
+    rows = json.loads(out)
+    assert status == 0 and [r["verdict"] for r in rows] == ["in range", "out of range"]
+
+
+def test_check_table_invalid_rows_fail_or_are_skipped(capsys, tmp_path):
+    src = _targets_csv(tmp_path, "name,lat,lon\nGuam,13.58111,144.92444\nBad,95,10\nNone,,\n")
+    argv = ["check", "--site", "Chagang", "--missile", "HS-12", "--targets-file", str(src)]
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and out == "" and "line 3" in err and "line 4" in err and "--skip-invalid" in err
+    status, out, err = run(capsys, *argv, "--skip-invalid")
+    assert status == 0 and "skipped 2 invalid targets" in err and "lines 3, 4" in err
+    assert out.count("\n") == 2         # header + Guam
+
+
+def test_check_table_empty_file_gives_the_columns(capsys, tmp_path):
+    status, out, _ = run(capsys, "check", "--site", "Chagang", "--missile", "HS-12", "--targets-file",
+                         str(_targets_csv(tmp_path, "name,lat,lon\n")))
+    assert status == 0 and out.strip().split(",")[:3] == ["site", "site_lat", "site_lon"]
