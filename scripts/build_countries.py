@@ -118,7 +118,9 @@ def geometry(obj: dict, arcs, bbox):
     polys = obj["arcs"] if obj["type"] == "MultiPolygon" else [obj["arcs"]]
     geom = shapely.union_all([spherical_polygon([snap(ring(arcs, r), bbox) for r in rings]) for rings in polys])
     geom = shapely.set_precision(shapely.make_valid(geom), 10.0 ** -DECIMALS)
-    polygons = [orient(p, 1.0) for p in getattr(geom, "geoms", [geom])
+    # make_valid/set_precision may nest a MultiPolygon inside a GeometryCollection (Canada
+    # does): flatten twice so no polygon is lost.
+    polygons = [orient(p, 1.0) for p in shapely.get_parts(shapely.get_parts(geom))
                 if isinstance(p, shapely.Polygon) and not p.is_empty]
     return polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
 
