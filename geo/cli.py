@@ -7,6 +7,7 @@ stderr naming the problem and the fix, no traceback, no output file).
 Hwasong-12 from Hoejung-ri missile operating base (Chagang) to Guam (Andersen AFB): in range
   distance 3,540 km, range 4,500 km (band 4,500-5,000 km), margin +960 km, bearing 145.2°
   flight time about 19 min (16.5 min minimum-energy free flight + 2.9 min estimated boost)
+  overflight: North Korea 0-180 km, Japan 846-941 km, Japan 967-1,053 km, Guam 3,539-3,540 km
   (WGS84 geodesic (Karney); nominal range on a non-rotating Earth; range: CSIS Missile Threat; UCS (D. Wright); ROK JCS)
 0
 """
@@ -135,6 +136,22 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", metavar="PATH", help="output file (default: maps/<scenario>.<format>)")
     e.add_argument("--format", choices=EXPORT_FORMATS, help="default from the output's extension")
 
+    cv = sub.add_parser("coverage", help="which countries, cities and how many people are within range",
+                        description="Countries (with the covered share of their area), cities and population "
+                        "within range of a missile fired from a site.")
+    cv.add_argument("--site", required=True, help="launch site name, alias or LAT,LON")
+    cv.add_argument("--missile", help="missile class name or alias")
+    cv.add_argument("--range", dest="range_km", type=_range_km, metavar="KM", help="a range in km")
+    cv.add_argument("--model", choices=MODELS, default="geodesic", help="geodesic (default) or rotating")
+    cv.add_argument("--min-population", type=int, default=15000, metavar="N",
+                    help="smallest city counted (default 15,000; GeoNames lists of 500, 1,000, 5,000, 15,000)")
+    fmt = cv.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print one JSON object")
+    fmt.add_argument("--csv", choices=["countries", "cities"], nargs="?", const="countries",
+                     help="print a CSV table of the countries (default) or the cities")
+    cv.add_argument("--top", type=int, default=10, metavar="N", help="countries and cities named in the text (10)")
+    _add_catalog_files(cv)
+
     lo = sub.add_parser("loft", help="estimate a missile's range from a lofted test flight",
                         description="Range on a minimum-energy trajectory of a missile seen on a lofted test "
                         "(Keplerian free flight over a spherical, non-rotating Earth).")
@@ -236,8 +253,14 @@ def _check_one(args, out) -> None:
     catalog = _catalog(args)
     missile = args.missile[0] if args.missile else args.range_km[0]
     r = check(args.site[0], missile, args.target[0], model=args.model, catalog=catalog)
+    from .coverage import overflight
+
+    track = overflight(r.site, r.target)
     if args.json:
-        out.write(json.dumps(_check_json(r), ensure_ascii=False, indent=2) + "\n")
+        doc = _check_json(r)
+        doc["overflight"] = [{"name": o.name, "iso_a3": o.iso_a3, "enter_km": o.enter_km, "exit_km": o.exit_km}
+                             for o in track]
+        out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return
     m = r.missile
     band = f" (band {m.certain_km:,.0f}-{m.max_km:,.0f} km)" if m.max_km > m.certain_km else ""
@@ -246,7 +269,15 @@ def _check_one(args, out) -> None:
               f"  distance {r.distance_km:,.0f} km, {reach} {r.range_km:,.0f} km{band}, "
               f"margin {r.margin_km:+,.0f} km, bearing {r.bearing_deg:.1f}°\n"
               f"{_flight_text(r)}"
+              f"  overflight: {_track_text(track)}\n"
               f"  ({MODEL_DESCRIPTIONS[r.model]}; range: {m.source or 'no source given'})\n")
+
+
+def _track_text(track) -> str:
+    """Countries under the ground track, in order: 'North Korea 0-180 km, Japan 846-941 km, ...'."""
+    if not track:
+        return "no country's land (open sea)"
+    return ", ".join(f"{o.name} {o.enter_km:,.0f}-{o.exit_km:,.0f} km" for o in track)
 
 
 def _check_table(args, out) -> None:
@@ -356,6 +387,40 @@ def _cmd_export(args, out) -> None:
     out.write(f"{export(sites, missiles, targets, _output(args, sites, missiles, fmt), fmt=fmt)}\n")
 
 
+# --- coverage -----------------------------------------------------------------------
+
+def _cmd_coverage(args, out) -> None:
+    if (args.missile is None) == (args.range_km is None):
+        raise InputError("give either --missile NAME or --range KM")
+    if not 500 <= args.min_population:
+        raise InputError(f"--min-population {args.min_population} must be at least 500 (GeoNames lists)")
+    from .coverage import AREA_LABEL, CITIES_LABEL, coverage
+
+    catalog = _catalog(args)
+    missile = args.missile if args.missile is not None else args.range_km
+    cov = coverage(args.site, missile, model=args.model, min_population=args.min_population, catalog=catalog)
+    if args.json:
+        doc = {"site": _place_json(cov.site), "missile": cov.missile.name, "model": cov.model,
+               "range_km": cov.range_km, "min_population": cov.min_population, "land_km2": cov.covered_km2,
+               "population": {"cities": cov.population_cities,
+                              "cities_label": CITIES_LABEL.format(min=cov.min_population),
+                              "area_est": cov.population_area_est, "area_label": AREA_LABEL},
+               "countries": [c.row() for c in cov.countries],
+               "cities": [c._asdict() for c in cov.cities]}
+        out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    elif args.csv:
+        import csv
+
+        rows = [c.row() for c in cov.countries] if args.csv == "countries" else [c._asdict() for c in cov.cities]
+        fields = list(rows[0]) if rows else (["name", "iso_a3", "share"] if args.csv == "countries"
+                                             else ["name", "country", "lat", "lon", "population", "distance_km"])
+        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        out.write("\n".join(cov.summary(top=args.top)) + "\n")
+
+
 # --- loft, list ---------------------------------------------------------------------
 
 def _cmd_loft(args, out) -> None:
@@ -403,7 +468,8 @@ def _cmd_list(args, out) -> None:
         out.write(f"{r.name}{aliases}\n    {figure}  source: {r.source} ({r.confidence or '?'})\n")
 
 
-COMMANDS = {"map": _cmd_map, "check": _cmd_check, "list": _cmd_list, "export": _cmd_export, "loft": _cmd_loft}
+COMMANDS = {"map": _cmd_map, "check": _cmd_check, "list": _cmd_list, "export": _cmd_export, "loft": _cmd_loft,
+            "coverage": _cmd_coverage}
 
 
 def main(argv: list[str] | None = None) -> int:

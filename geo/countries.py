@@ -78,6 +78,17 @@ def _read() -> tuple[tuple[dict, ...], np.ndarray]:
     return tuple(props), geoms
 
 
+def country_records() -> tuple[tuple[dict, ...], np.ndarray]:
+    """Every country's properties (name, iso_a3, iso_n3, population) and outline, without pandas.
+
+    >>> props, geoms = country_records()
+    >>> len(props) == len(geoms), sorted(props[0])
+    (True, ['iso_a3', 'iso_n3', 'name', 'population'])
+    """
+    props, geoms = _read()
+    return props, geoms.copy()
+
+
 def country_outlines() -> np.ndarray:
     """Every country's outline as a numpy array of shapely (Multi)Polygons in lon/lat.
 

@@ -200,17 +200,17 @@ class _Countries(NamedTuple):
 
 @functools.lru_cache(maxsize=1)
 def _countries() -> _Countries:
-    from .countries import load_countries
+    from .countries import country_records
 
-    world = load_countries()
-    pop = world["population"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    fallback = {c["iso3"]: c["population"] for c in _geonames().get_countries().values()}
-    iso = world["iso_a3"].to_numpy(dtype=object)
+    props, geoms = country_records()          # plain shapely: `rangemap check` stays free of pandas
+    pop = np.array([np.nan if p["population"] is None else p["population"] for p in props], dtype=float)
+    iso = np.array([p["iso_a3"] for p in props], dtype=object)
     missing = np.isnan(pop)
-    pop[missing] = [fallback.get(code, np.nan) for code in iso[missing]]
-    geoms = world.geometry.to_numpy()
+    if missing.any():
+        fallback = {c["iso3"]: c["population"] for c in _geonames().get_countries().values()}
+        pop[missing] = [fallback.get(code, np.nan) for code in iso[missing]]
     shapely.prepare(geoms)
-    return _Countries(world["name"].to_numpy(dtype=object), iso, pop, geoms, area_km2(geoms),
+    return _Countries(np.array([p["name"] for p in props], dtype=object), iso, pop, geoms, area_km2(geoms),
                       shapely.STRtree(geoms))
 
 

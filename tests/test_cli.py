@@ -62,7 +62,7 @@ def test_check_with_user_files(capsys, tmp_path):
 def test_check_imports_neither_folium_nor_geopandas():
     code = ("import sys; from geo.cli import main; "
             "status = main(['check', '--site', 'Chagang', '--missile', 'HS-12', '--target', 'Guam']); "
-            "heavy = [m for m in ('folium', 'geopandas', 'pandas', 'shapely') if m in sys.modules]; "
+            "heavy = [m for m in ('folium', 'geopandas', 'pandas', 'matplotlib') if m in sys.modules]; "
             "print(heavy); sys.exit(status)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parent)
     assert proc.returncode == 0, proc.stderr
@@ -355,3 +355,48 @@ def test_check_table_empty_file_gives_the_columns(capsys, tmp_path):
     status, out, _ = run(capsys, "check", "--site", "Chagang", "--missile", "HS-12", "--targets-file",
                          str(_targets_csv(tmp_path, "name,lat,lon\n")))
     assert status == 0 and out.strip().split(",")[:3] == ["site", "site_lat", "site_lon"]
+
+
+# --- coverage and overflight ------------------------------------------------------------
+
+def test_check_names_the_countries_under_the_track(capsys):
+    status, out, _ = run(capsys, "check", *GUAM)
+    assert status == 0 and "overflight: North Korea 0-180 km, Japan 846-941 km" in out
+    doc = json.loads(run(capsys, "check", *GUAM, "--json")[1])
+    assert [o["iso_a3"] for o in doc["overflight"]] == ["PRK", "JPN", "JPN", "GUM"]
+    assert doc["overflight"][-1]["exit_km"] == pytest.approx(doc["distance_km"])
+
+
+def test_coverage_text(capsys):
+    status, out, _ = run(capsys, "coverage", "--site", "Chagang", "--missile", "Hwasong-12")
+    assert status == 0
+    assert "Countries within range: 34 (21 wholly)" in out and "Japan 100%" in out
+    assert "sum of GeoNames cities ≥15,000 within range" in out and "assumes uniform density" in out
+
+
+def test_coverage_json(capsys):
+    doc = json.loads(run(capsys, "coverage", "--site", "Chagang", "--missile", "HS-12", "--json")[1])
+    countries = {c["iso_a3"]: c for c in doc["countries"]}
+    assert countries["JPN"]["share"] == 1.0 and 0 < countries["RUS"]["share"] < 1
+    assert {"name", "iso_a3", "share", "population"} <= set(countries["CHN"])
+    tokyo = next(c for c in doc["cities"] if c["name"] == "Tokyo")
+    assert {"name", "country", "lat", "lon", "population"} <= set(tokyo)
+    assert doc["population"]["cities"] == sum(c["population"] for c in doc["cities"])
+
+
+@pytest.mark.parametrize("what,first", [("countries", "name,iso_a3,share"), ("cities", "name,country,lat,lon")])
+def test_coverage_csv(capsys, what, first):
+    status, out, _ = run(capsys, "coverage", "--site", "Chagang", "--range", "1000", "--csv", what)
+    assert status == 0 and out.startswith(first) and out.count("\n") > 2
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["coverage", "--site", "Chagang"], "give either --missile NAME or --range KM"),
+    (["coverage", "--site", "Chagang", "--missile", "HS-12", "--range", "10"], "give either --missile"),
+    (["coverage", "--site", "Chagang", "--range", "10", "--min-population", "10"], "must be at least 500"),
+    (["coverage", "--site", "Chagang", "--range", "10", "--json", "--csv"], "not allowed with"),
+    (["coverage", "--site", "Atlantis", "--range", "10"], "unknown site 'Atlantis'"),
+])
+def test_coverage_bad_input(capsys, argv, message):
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and out == "" and message in err and err.count("\n") == 1
