@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import geo.engine as engine
+from geo import engine
 from geo.engine import distance_bounds_km, in_range_matrix, within_km
 from geo.errors import InputError
 from geo.geodesy import HALF_MERIDIAN_KM, WGS84
@@ -317,3 +317,20 @@ def test_within_km_one_site():
         within_km([0, 1], 0, 0, 0, 100)
     with pytest.raises(InputError, match="range 0 km"):
         within_km(0, 0, 0, 0, 0)
+
+
+def test_many_ranges_use_wider_codes():
+    """Over 254 ranges the pair codes no longer fit a byte: same answers."""
+    rng = np.random.default_rng(13)
+    s_lat, s_lon = rng.uniform(-90, 90, 3), rng.uniform(-180, 180, 3)
+    t_lat, t_lon = rng.uniform(-90, 90, 300), rng.uniform(-180, 180, 300)
+    rs = np.concatenate([rng.uniform(1, 20010, 280), karney_km(s_lat[0], s_lon[0], t_lat[:20], t_lon[:20])])
+    got = in_range_matrix(s_lat, s_lon, t_lat, t_lon, rs)
+    assert np.array_equal(got, brute_force(s_lat, s_lon, t_lat, t_lon, rs))
+
+
+def test_table_sine_and_cosine_are_accurate():
+    x = np.concatenate([np.linspace(-np.pi, np.pi, 1_000_001), [0.0, -0.0, 5e-324, np.pi / 2, -np.pi / 2]])
+    s, c = engine._sincos(x)
+    assert np.abs(s - np.sin(x)).max() <= 2.5e-16
+    assert np.abs(c - np.cos(x)).max() <= 2.5e-16
