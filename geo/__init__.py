@@ -19,7 +19,7 @@ import importlib
 from .catalog import Catalog, Missile, Place, default_catalog
 from .errors import CatalogFileError, InputError, NotFoundError, RangemapError
 from .geodesy import bearing_deg, distance_km, geodesic_path
-from .reach import VERDICTS, Check, check, check_table
+from .reach import MODELS, VERDICTS, Check, check, check_table, footprint
 
 __version__ = "0.1.0"
 
@@ -29,9 +29,10 @@ __all__ = [
     # geodesy and geometry
     "distance_km", "bearing_deg", "geodesic_path", "range_ring", "display_ring",
     # analysis
-    "check", "check_table", "Check", "VERDICTS",
-    # maps
-    "build_map", "write_map",
+    "check", "check_table", "Check", "VERDICTS", "MODELS", "footprint", "in_range_matrix",
+    "coverage", "overflight", "loft_range",
+    # maps, figures, exports, reports
+    "build_map", "write_map", "figure", "save_figure", "export", "build_report", "write_report",
     # errors
     "RangemapError", "InputError", "NotFoundError", "CatalogFileError",
 ]
@@ -39,8 +40,17 @@ __all__ = [
 _LAZY = {
     "range_ring": "geo.rings",
     "display_ring": "geo.rings",
+    "in_range_matrix": "geo.engine",
+    "coverage": "geo.coverage",
+    "overflight": "geo.coverage",
+    "loft_range": "geo.ballistics",
     "build_map": "geo.render",
     "write_map": "geo.render",
+    "figure": "geo.figure",
+    "save_figure": "geo.figure",
+    "export": "geo.export",
+    "build_report": "geo.report",
+    "write_report": "geo.report",
 }
 
 
