@@ -71,8 +71,9 @@ def _add_catalog_files(p: argparse.ArgumentParser) -> None:
                         "GeoPackage, Parquet)")
 
 
-def _add_scenario(p: argparse.ArgumentParser, *, title: bool = True) -> None:
-    g = p.add_argument_group("scenario (default: Hwasong-12 from the Chagang base, with Guam)")
+def _add_scenario(p: argparse.ArgumentParser, *, title: bool = True,
+                  heading: str = "scenario (default: Hwasong-12 from the Chagang base, with Guam)") -> None:
+    g = p.add_argument_group(heading)
     g.add_argument("--site", action="append", default=[], help="launch site name, alias or LAT,LON (repeatable)")
     g.add_argument("--missile", action="append", default=[], help="missile class name or alias (repeatable)")
     g.add_argument("--range", dest="range_km", action="append", default=[], type=_range_km, metavar="KM",
@@ -109,13 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="is a target in range? one answer, or a table for many",
                        description="Say whether a missile fired from a site reaches a target. Several "
                        "sites, missiles or targets (or a --targets-file with no --target) give a table.")
-    c.add_argument("--site", action="append", default=[], help="launch site name, alias or LAT,LON (repeatable)")
-    c.add_argument("--missile", action="append", default=[], help="missile class name or alias (repeatable)")
-    c.add_argument("--range", dest="range_km", action="append", default=[], type=_range_km, metavar="KM",
-                   help="a range in km instead of a missile class (repeatable)")
-    c.add_argument("--target", action="append", default=[], help="target name, alias or LAT,LON (repeatable)")
-    c.add_argument("--model", choices=MODELS, default="geodesic",
-                   help="geodesic (default) or rotating: reach toward the target on a rotating Earth")
+    _add_scenario(c, title=False, heading="what to check")
     c.add_argument("--json", action="store_true", help="print JSON")
     c.add_argument("-o", "--output", metavar="PATH", help="write the table to PATH (.csv, .json, .geojson, .parquet)")
     c.add_argument("--skip-invalid", action="store_true",
@@ -124,7 +119,6 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--dask", metavar="SCHEDULER",
                    help="run the table on Dask: 'local', or a scheduler address such as tcp://host:8786 "
                         "(Parquet targets file in, Parquet folder out)")
-    _add_catalog_files(c)
 
     ls = sub.add_parser("list", help="list the catalog", description="List launch sites, missiles or targets.")
     ls.add_argument("what", choices=["sites", "missiles", "targets"])
