@@ -401,3 +401,20 @@ def test_coverage_csv(capsys, what, first):
 def test_coverage_bad_input(capsys, argv, message):
     status, out, err = run(capsys, *argv)
     assert status == 2 and out == "" and message in err and err.count("\n") == 1
+
+
+def test_check_on_dask(capsys, tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(7)
+    n = 5000
+    pd.DataFrame({"name": [f"p{i}" for i in range(n)], "lat": np.degrees(np.arcsin(rng.uniform(-1, 1, n))),
+                  "lon": rng.uniform(-180, 180, n)}).to_parquet(tmp_path / "points.parquet")
+    out_dir = tmp_path / "answers.parquet"
+    status, out, err = run(capsys, "check", "--site", "Chagang", "--missile", "HS-12", "--missile", "HS-15",
+                           "--targets-file", str(tmp_path / "points.parquet"), "-o", str(out_dir), "--dask", "local")
+    assert status == 0, err
+    assert out.strip() == f"{out_dir}: 10,000 rows"
+    table = pd.read_parquet(out_dir)
+    assert len(table) == 10_000 and set(table["missile"]) == {"Hwasong-12", "Hwasong-15"}
