@@ -32,7 +32,7 @@ __all__ = [
     "check", "check_table", "Check", "VERDICTS", "MODELS", "footprint", "in_range_matrix",
     "coverage", "overflight", "loft_range",
     # maps, figures, exports, reports
-    "build_map", "write_map", "figure", "save_figure", "export", "build_report", "write_report",
+    "build_map", "write_map", "embed_html", "figure", "save_figure", "export", "build_report", "write_report",
     # errors
     "RangemapError", "InputError", "NotFoundError", "CatalogFileError",
 ]
@@ -46,6 +46,7 @@ _LAZY = {
     "loft_range": "geo.ballistics",
     "build_map": "geo.render",
     "write_map": "geo.render",
+    "embed_html": "geo.render",
     "figure": "geo.figure",
     "save_figure": "geo.figure",
     "export": "geo.export",

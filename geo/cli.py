@@ -32,7 +32,6 @@ MAPS_DIR = Path("maps")
 MAP_FORMATS = ("html", "png", "svg", "pdf")
 EXPORT_FORMATS = ("geojson", "kml", "gpkg")
 TABLE_SUFFIXES = (".csv", ".json", ".geojson", ".parquet")
-TERRITORIAL_GAP_KM = 2 * 12 * 1.852
 
 
 class _Parser(argparse.ArgumentParser):
@@ -106,6 +105,16 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--offline", action="store_true",
                    help="self-contained HTML: Leaflet inlined, country outlines, no tiles, no network request")
     m.add_argument("--dpi", type=_positive("dpi", "dots per inch"), help="resolution of a PNG figure (default 200)")
+
+    m.add_argument("--shade-coverage", action="store_true",
+                   help="shade the part of each country within range (HTML maps)")
+
+    r = sub.add_parser("report", help="write one self-contained HTML report: map, figure, table, sources",
+                       description="Write an HTML report that works offline and prints well: the interactive "
+                       "map, the print figure, every site x missile x target with distance, margin, verdict "
+                       "and flight time, the assumptions and the source of every figure.")
+    _add_scenario(r)
+    r.add_argument("-o", "--output", metavar="PATH", help="output file (default: maps/<scenario>-report.html)")
 
     c = sub.add_parser("check", help="is a target in range? one answer, or a table for many",
                        description="Say whether a missile fired from a site reaches a target. Several "
@@ -248,7 +257,7 @@ def _check_one(args, out) -> None:
     catalog = _catalog(args)
     missile = args.missile[0] if args.missile else args.range_km[0]
     r = check(args.site[0], missile, args.target[0], model=args.model, catalog=catalog)
-    from .coverage import overflight
+    from .coverage import TERRITORIAL_GAP_KM, describe_track, overflight
 
     # landfalls of one country less than two 12-nautical-mile territorial seas apart are merged
     track = overflight(r.site, r.target, join_gap_km=TERRITORIAL_GAP_KM)
@@ -265,15 +274,8 @@ def _check_one(args, out) -> None:
               f"  distance {r.distance_km:,.0f} km, {reach} {r.range_km:,.0f} km{band}, "
               f"margin {r.margin_km:+,.0f} km, bearing {r.bearing_deg:.1f}°\n"
               f"{_flight_text(r)}"
-              f"  overflight: {_track_text(track)}\n"
+              f"  overflight: {describe_track(track)}\n"
               f"  ({MODEL_DESCRIPTIONS[r.model]}; range: {m.source or 'no source given'})\n")
-
-
-def _track_text(track) -> str:
-    """Countries under the ground track, in order: 'North Korea 0-180 km, Japan 846-941 km, ...'."""
-    if not track:
-        return "no country's land (open sea)"
-    return ", ".join(f"{o.name} {o.enter_km:,.0f}-{o.exit_km:,.0f} km" for o in track)
 
 
 def _check_table(args, out) -> None:
@@ -354,14 +356,17 @@ def _cmd_map(args, out) -> None:
         raise InputError(f"--offline applies to HTML maps; a {fmt.upper()} figure never needs the network")
     if fmt == "html" and args.dpi:
         raise InputError("--dpi applies to PNG figures: add --format png")
+    if fmt != "html" and args.shade_coverage:
+        raise InputError("--shade-coverage applies to HTML maps: use --format html")
     catalog = _catalog(args)
     sites, missiles, targets = _scenario(args, catalog)
     path = _output(args, sites, missiles, fmt)
     if fmt == "html":
         from .render import build_map, write_map
 
-        model = {"model": args.model} if args.model != "geodesic" else {}
-        write_map(build_map(sites, missiles, targets, title=args.title, offline=args.offline, **model), path)
+        shaded = _coverage_shading(sites, missiles, args.model) if args.shade_coverage else ()
+        write_map(build_map(sites, missiles, targets, title=args.title, offline=args.offline, model=args.model,
+                            shaded=shaded), path)
     else:
         if args.model != "geodesic":
             raise InputError("--model rotating is drawn on HTML maps only for now: use --format html")
@@ -369,6 +374,37 @@ def _cmd_map(args, out) -> None:
 
         save_figure(figure(sites, missiles, targets, title=args.title), path, fmt=fmt,
                     **({"dpi": int(args.dpi)} if args.dpi else {}))
+    out.write(f"{path}\n")
+
+
+def _coverage_shading(sites, missiles, model: str):
+    """(label, covered part) per country, over every site × missile: the largest share labels it."""
+    import shapely
+
+    from .coverage import coverage
+
+    parts: dict[str, list] = {}
+    best: dict[str, tuple[float, str]] = {}
+    for site in sites:
+        for missile in missiles:
+            for c in coverage(site, missile, model=model).countries:
+                parts.setdefault(c.iso_a3, []).append(c.geometry)
+                label = f"{c.name}: {100 * c.share:.1f}% of its area within range of the {missile.name} from {site.name}"
+                best[c.iso_a3] = max(best.get(c.iso_a3, (-1.0, "")), (c.share, label))
+    return [(best[iso][1], shapely.union_all(geoms)) for iso, geoms in parts.items()]
+
+
+def _cmd_report(args, out) -> None:
+    from .files import check_writable
+
+    catalog = _catalog(args)
+    sites, missiles, targets = _scenario(args, catalog)
+    path = check_writable(args.output) if args.output else _output(args, sites, missiles, "html", "-report")
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"output {path} must end in .html: the report is one HTML document")
+    from .report import build_report, write_report
+
+    write_report(build_report(sites, missiles, targets, title=args.title, model=args.model), path)
     out.write(f"{path}\n")
 
 
@@ -462,7 +498,7 @@ def _cmd_list(args, out) -> None:
 
 
 COMMANDS = {"map": _cmd_map, "check": _cmd_check, "list": _cmd_list, "export": _cmd_export, "loft": _cmd_loft,
-            "coverage": _cmd_coverage}
+            "coverage": _cmd_coverage, "report": _cmd_report}
 
 
 def main(argv: list[str] | None = None) -> int:

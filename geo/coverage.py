@@ -38,7 +38,11 @@ from .geodesy import WGS84, geodesic_path
 from .reach import MODELS, as_missile, as_place, footprint
 
 __all__ = ["Coverage", "CountryCoverage", "CityInRange", "Overflight", "coverage", "overflight",
-           "area_km2", "covered_countries_geojson", "CITIES_LABEL", "AREA_LABEL"]
+           "describe_track", "area_km2", "covered_countries_geojson", "CITIES_LABEL", "AREA_LABEL",
+           "TERRITORIAL_GAP_KM"]
+
+#: Two 12-nautical-mile territorial seas: landfalls on one country closer than this are one stretch.
+TERRITORIAL_GAP_KM = 2 * 12 * 1.852
 
 #: What ``Coverage.population_cities`` counts (``{min}`` is the city-size threshold).
 CITIES_LABEL = "sum of GeoNames cities ≥{min:,} within range"
@@ -371,6 +375,19 @@ def overflight(site, target, *, join_gap_km: float = 0.0,
         else:
             merged.append([enter, exit_, i])
     return tuple(Overflight(data.names[i], data.iso[i], float(a), float(b)) for a, b, i in merged)
+
+
+def describe_track(track) -> str:
+    """The countries under a ground track as one line of text.
+
+    >>> describe_track(overflight("Chagang", "Guam", join_gap_km=TERRITORIAL_GAP_KM))
+    'North Korea 0-180 km, Japan 846-1,053 km, Guam 3,539-3,540 km'
+    >>> describe_track(())
+    "no country's land (open sea)"
+    """
+    if not track:
+        return "no country's land (open sea)"
+    return ", ".join(f"{o.name} {o.enter_km:,.0f}-{o.exit_km:,.0f} km" for o in track)
 
 
 def covered_countries_geojson(cov: Coverage) -> dict:

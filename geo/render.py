@@ -3,6 +3,11 @@
 The page loads Leaflet and nothing else (no jQuery, Bootstrap or icon fonts). Rings
 come from :func:`geo.rings.display_ring`, never ``L.circle`` (a Mercator ellipse,
 hundreds of km wrong); geometry is lon/lat until :func:`_latlngs` swaps it for Leaflet.
+Offline, Leaflet is inlined and Natural Earth country outlines (simplified, about 300 kB)
+are drawn under the rings instead of tiles. With ``model="rotating"`` the reach on a
+rotating Earth is drawn beside each ring; ``shaded=`` hatches areas such as covered
+countries. :func:`embed_html` puts a map into another page as a sandboxed
+``<iframe srcdoc>``; in Jupyter a map shows itself the same way.
 
 Escaping: user text (names, sources, notes, title) is HTML-escaped by :func:`_e`,
 braces included, since folium compiles the JavaScript it renders as a Jinja
@@ -15,8 +20,10 @@ replaced by :class:`SafeTooltip` and :class:`SafePopup`.
 >>> cat = default_catalog()
 >>> m = build_map([cat.site("Chagang")], [cat.missile("Hwasong-12")], [cat.target("Guam")], offline=True)
 >>> page = map_html(m)
->>> "<script src=" in page, "L.circle(" in page, page.count("L.polygon(")
-(False, False, 2)
+>>> "<script src=" in page, "L.circle(" in page, "L.tileLayer(" in page
+(False, False, False)
+>>> page.count("= L.polygon(")                      # the band and the certain range
+2
 """
 
 from __future__ import annotations
@@ -31,26 +38,39 @@ from typing import Sequence
 
 import folium
 import numpy as np
+import shapely
 from branca.element import Element, MacroElement
+from folium.elements import ElementAddToElement
 from folium.template import Template
 from folium.vector_layers import path_options
 
 from .catalog import Missile, Place
 from .errors import InputError, RangemapError
 from .files import write_atomic
+from .coverage import TERRITORIAL_GAP_KM, describe_track, overflight
 from .geodesy import distance_km, geodesic_path
-from .reach import VERDICTS, check_table
+from .reach import MODEL_DESCRIPTIONS, MODELS, VERDICTS, check, check_table, footprint
 from .rings import MERCATOR_LAT_LIMIT, display_ring
 
-__all__ = ["build_map", "write_map", "map_html", "js_literal", "LeafletMap", "SafeTooltip",
-           "SafePopup", "RingShape", "PALETTE", "VERDICT_COLORS", "OFFLINE_BACKGROUND"]
+__all__ = ["build_map", "write_map", "map_html", "embed_html", "js_literal", "LeafletMap", "SafeTooltip",
+           "SafePopup", "PolygonShape", "RingShape", "FootprintShape", "ShadeShape", "LandLayer", "PALETTE",
+           "VERDICT_COLORS", "OFFLINE_BACKGROUND", "LAND_COLOR", "BORDER_COLOR", "SHADE_COLOR",
+           "FOOTPRINT_DASH"]
 
 #: One colour per missile: Okabe & Ito's colour-blind-safe palette (yellow left out).
 PALETTE = ("#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#D55E00", "#000000")
 #: Target marker colour by verdict.
 VERDICT_COLORS = dict(zip(VERDICTS, ("#D7191C", "#FD8D3C", "#7A8B9C", "#7B3294")))
-#: Map background when offline (no tiles).
-OFFLINE_BACKGROUND = "#E3EAF0"
+#: Map background (the sea) when offline (no tiles); land and borders drawn over it.
+OFFLINE_BACKGROUND = "#DCE9F2"
+LAND_COLOR, BORDER_COLOR = "#F4F1EA", "#A09A90"
+#: Colour of the hatching of shaded (covered) areas.
+SHADE_COLOR = "#B2182B"
+#: Dash pattern of the rotating-Earth reach outline (the band's rings use "6 4").
+FOOTPRINT_DASH = "12 4 2 4"
+#: Country outlines are simplified by this many degrees (topology kept) and sent in 1/100°.
+LAND_SIMPLIFY_DEG = 0.02
+LAND_PANE = "rangemap-land"
 LEAFLET_JS_URL = dict(folium.Map.default_js)["leaflet"]
 LEAFLET_CSS_URL = dict(folium.Map.default_css)["leaflet_css"]
 BAND_OPACITY, CERTAIN_OPACITY = 0.15, 0.35
@@ -118,19 +138,150 @@ class SafePopup(folium.Popup):
         self.js = js_literal(content_html)
 
 
-class RingShape(MacroElement):
-    """One range ring drawn as ``L.polygon``; keeps its lon/lat `geometry` and facts."""
+class PolygonShape(MacroElement):
+    """A lon/lat (Multi)Polygon drawn as one ``L.polygon``; keeps its `geometry`.
+
+    `shift` (degrees) is added to every longitude on the way to Leaflet; `pane` puts the
+    shape in a custom map pane; ``interactive=False`` makes it ignore the mouse.
+    """
 
     _template = Template("""{% macro script(this, kwargs) %}var {{ this.get_name() }} = L.polygon(
         {{ this.locations|tojson }}, {{ this.options|tojson }}).addTo({{ this._parent.get_name() }});
         {% endmacro %}""")
 
-    def __init__(self, geometry, shift: float, *, site: Place, missile: Missile, km: float, **style):
+    def __init__(self, geometry, shift: float = 0.0, *, pane: str | None = None, interactive: bool = True,
+                 **style):
         super().__init__()
-        self._name = "RingShape"
-        self.geometry, self.shift, self.site, self.missile, self.km = geometry, shift, site, missile, km
+        self._name = type(self).__name__
+        self.geometry, self.shift = geometry, shift
         self.locations = _latlngs(geometry, shift)
         self.options = path_options(line=True, **style)
+        if pane:
+            self.options["pane"] = pane
+        if not interactive:
+            self.options["interactive"] = False
+
+
+class RingShape(PolygonShape):
+    """One range ring drawn as ``L.polygon``; keeps its lon/lat `geometry` and facts."""
+
+    def __init__(self, geometry, shift: float, *, site: Place, missile: Missile, km: float, **style):
+        super().__init__(geometry, shift, **style)
+        self.site, self.missile, self.km = site, missile, km
+
+
+class FootprintShape(PolygonShape):
+    """The reach of `missile` from `site` on a rotating Earth (:func:`geo.reach.footprint`), an outline."""
+
+    def __init__(self, geometry, shift: float, *, site: Place, missile: Missile, km: float, model: str,
+                 **style):
+        super().__init__(geometry, shift, **style)
+        self.site, self.missile, self.km, self.model = site, missile, km, model
+
+
+class ShadeShape(PolygonShape):
+    """A shaded (covered) area with its `label`, hatched."""
+
+    def __init__(self, geometry, shift: float = 0.0, *, label: str, **style):
+        super().__init__(geometry, shift, **style)
+        self.label = label
+
+
+class LandLayer(MacroElement):
+    """Country outlines under everything else: non-interactive, in their own pane.
+
+    One filled polygon per country (no stroke) and one polyline of every border and
+    coast, leaving out the edges where outlines are merely cut (antimeridian, pole).
+    The outlines (:func:`_land_data`, one world around `ref`) reach the page once, as a
+    compact integer array, and are drawn there three times, shifted by -360°, 0 and
+    +360°, so panning finds land everywhere the graticule runs. The script is emitted
+    as is, never compiled as a Jinja template (300 kB of numbers would take seconds).
+    """
+
+    def __init__(self, ref: float):
+        super().__init__()
+        self._name = "LandLayer"
+        self.ref = ref
+        self.countries = _land_data(ref)[1]
+
+    def render(self, **kwargs):
+        name, map_name, data = self.get_name(), self._parent.get_name(), _land_data(self.ref)[0]
+        fill = js_literal(dict(path_options(line=True, stroke=False, fill_color=LAND_COLOR, fill_opacity=1.0),
+                               pane=LAND_PANE, interactive=False))
+        line = js_literal(dict(path_options(line=True, color=BORDER_COLOR, weight=0.6, opacity=1.0),
+                               pane=LAND_PANE, interactive=False))
+        self.get_root().script.add_child(RawHtml(f"""
+    var {name}_pane = {map_name}.createPane({js_literal(LAND_PANE)});
+    {name}_pane.style.zIndex = 250;
+    {name}_pane.style.pointerEvents = "none";
+    var {name} = L.featureGroup();
+    (function (data, fill, line) {{
+        var shifts = [-360, 0, 360], borders = [];
+        function ring(r, shift) {{
+            var n = r[0], pts = [], lat = 0, lon = 0, cut = {{}}, runs = [], run = [];
+            r.slice(1, n + 1).forEach(function (edge) {{ cut[edge] = true; }});
+            r.slice(n + 1).forEach(function (d, i) {{
+                if (i % 2) {{ lon += d; pts.push([lat / 100, lon / 100 + shift]); }} else {{ lat += d; }}
+            }});
+            var start = n ? r[1] + 1 : 0;
+            pts.forEach(function (_, i) {{
+                var e = (start + i) % pts.length;
+                if (cut[e]) {{ if (run.length) runs.push(run); run = []; return; }}
+                if (!run.length) run.push(pts[e]);
+                run.push(pts[(e + 1) % pts.length]);
+            }});
+            if (run.length) runs.push(run);
+            Array.prototype.push.apply(borders, runs);
+            return pts;
+        }}
+        data.forEach(function (country) {{
+            var polygons = [];
+            shifts.forEach(function (shift) {{
+                country.forEach(function (polygon) {{
+                    polygons.push(polygon.map(function (r) {{ return ring(r, shift); }}));
+                }});
+            }});
+            L.polygon(polygons, fill).addTo({name});
+        }});
+        L.polyline(borders, line).addTo({name});
+    }})({data}, {fill}, {line});
+    {name}.addTo({map_name});
+"""), name=name)
+
+
+class FitView(folium.map.FitBounds):
+    """Fit the map to `bounds` once it has a size, then keep the view within `limits`.
+
+    A map inside an iframe (a report, a notebook) may have no size yet when its script
+    runs, and such a frame gets no ``resize`` event when it is laid out: fitting then
+    would give a wrong view (and, with bounds, a NaN error). So a ResizeObserver tells
+    Leaflet about every change of the container's size and the fit waits for the first
+    real size. `limits` (no panning past Mercator's latitude limit) apply after the fit.
+    """
+
+    _template = Template("""{% macro script(this, kwargs) %}
+    (function (map, bounds, options, limits) {
+        var fitted = false;
+        function fit() {
+            var size = map.invalidateSize(false).getSize();
+            if (fitted || !(size.x && size.y)) return;
+            fitted = true;
+            map.fitBounds(bounds, Object.assign({animate: false}, options));
+            map.setMaxBounds(limits).panInsideBounds(limits, {animate: false});
+        }
+        fit();
+        if (window.ResizeObserver) {
+            new ResizeObserver(fit).observe(map.getContainer());
+        } else if (!fitted) {
+            window.addEventListener("load", fit);
+        }
+    })({{ this._parent.get_name() }}, {{ this.bounds|tojson }}, {{ this.options|tojson }},
+       {{ this.limits|tojson }});
+    {% endmacro %}""")
+
+    def __init__(self, bounds, *, limits, **kwargs):
+        super().__init__(bounds, **kwargs)
+        self.limits = limits
 
 
 def _latlngs(geometry, shift: float = 0.0) -> list:
@@ -143,6 +294,95 @@ def _latlngs(geometry, shift: float = 0.0) -> list:
     return parts[0] if len(parts) == 1 else parts
 
 
+def _in_frame(geoms, ref: float) -> np.ndarray:
+    """RFC 7946 lon/lat polygons in the map's frame around longitude `ref`.
+
+    Each part moves by a multiple of 360° so that its middle lies within ±180° of `ref`;
+    the parts of each geometry are then joined, so pieces cut at the antimeridian become
+    one shape again. Nothing is clipped: a part may overhang the frame a little.
+    """
+    out = []
+    for geom in np.asarray(geoms, dtype=object):
+        parts = shapely.get_parts(geom)
+        parts = parts[[isinstance(p, shapely.Polygon) and not p.is_empty for p in parts]]
+        if not len(parts):
+            out.append(shapely.MultiPolygon())
+            continue
+        x0, _, x1, _ = shapely.bounds(parts).T
+        shifts = 360.0 * np.round((ref - (x0 + x1) / 2.0) / 360.0)
+        moved = [shapely.transform(p, lambda c, k=k: c + (k, 0.0)) if k else p for p, k in zip(parts, shifts)]
+        joined = shapely.union_all(moved) if np.any(shifts != shifts[0]) or np.abs(np.r_[x0, x1]).max() >= 180 \
+            else shapely.MultiPolygon(moved)
+        out.append(joined)
+    return np.array(out, dtype=object)
+
+
+@functools.lru_cache(maxsize=8)
+def _land_data(ref: float) -> tuple[str, int]:
+    """Country outlines around longitude `ref` as a compact JS array, and how many countries.
+
+    Each country is a list of polygons, each a list of rings. A ring is a flat list of
+    integers: ``n``, then the indices of its ``n`` edges that are cuts rather than borders
+    (along the antimeridian or the South Pole: filled, never stroked), then its vertices
+    ``lat0, lon0, dlat1, dlon1, ...`` in hundredths of a degree, the first point and then
+    differences (the closing point left out). Natural Earth 1:50m, simplified by
+    :data:`LAND_SIMPLIFY_DEG` (topology kept) after joining the pieces cut at the antimeridian.
+    """
+    from .countries import country_outlines
+
+    land = shapely.simplify(_in_frame(country_outlines(), ref), LAND_SIMPLIFY_DEG, preserve_topology=True)
+    countries = []
+    for country in land:
+        polygons = []
+        for polygon in shapely.get_parts(country):
+            rings = [_encode_ring(r.coords) for r in (polygon.exterior, *polygon.interiors)]
+            if rings[0] is not None:
+                polygons.append([r for r in rings if r is not None])
+        if polygons:
+            countries.append(polygons)
+    return json.dumps(countries, separators=(",", ":")), len(countries)
+
+
+def _encode_ring(coords) -> list[int] | None:
+    """A closed lon/lat ring encoded for :func:`_land_data`; None if it collapses at 1/100°."""
+    pts = np.round(np.asarray(coords)[:, ::-1] * 100.0).astype(np.int64)          # lat, lon
+    pts = pts[np.r_[True, np.any(pts[1:] != pts[:-1], axis=1)]]
+    if len(pts) > 1 and (pts[0] == pts[-1]).all():
+        pts = pts[:-1]
+    if len(pts) < 3:
+        return None
+    lat, lon = pts.T
+    nxt = np.roll(pts, -1, axis=0)
+    on_cut = (lon % 36000 == 18000) & (nxt[:, 1] == lon)                        # along ±180°
+    at_pole = (lat <= -8999) & (nxt[:, 0] <= -8999)
+    cuts = np.flatnonzero(on_cut | at_pole).tolist()
+    return [len(cuts), *cuts, *np.diff(pts, axis=0, prepend=[[0, 0]]).ravel().tolist()]
+
+
+class _StableLayer:
+    """A folium layer that renders the same script every time.
+
+    folium's layers add a fresh ``addTo`` element to the page's script at each render
+    and the old one stays, so a second render (a notebook showing the map, then
+    :func:`map_html`) would differ; these keep their ``addTo`` element.
+    """
+
+    def render(self, **kwargs):
+        key = self.get_name() + "_add"
+        if self.show and key not in self._children:
+            self.add_child(ElementAddToElement(element_name=self.get_name(),
+                                               element_parent_name=self._parent.get_name()), name=key)
+        MacroElement.render(self, **kwargs)
+
+
+class Group(_StableLayer, folium.FeatureGroup):
+    """A FeatureGroup (a layer in the layer control) that renders the same script every time."""
+
+
+class Tiles(_StableLayer, folium.TileLayer):
+    """A TileLayer that renders the same script every time."""
+
+
 class LeafletMap(folium.Map):
     """A folium Map whose page loads Leaflet's JS and CSS and nothing else.
 
@@ -152,8 +392,11 @@ class LeafletMap(folium.Map):
 
     def __init__(self, *, offline: bool = False, **kwargs):
         if offline:
-            kwargs.update(attribution_control=False)     # no tiles to credit, and no link
-        super().__init__(tiles=None if offline else "OpenStreetMap", world_copy_jump=False, **kwargs)
+            kwargs.update(attribution_control=False,     # no tiles to credit, and no link
+                          zoom_snap=0.25, zoom_delta=0.5)  # vectors only: any zoom is sharp, so fit closely
+        super().__init__(tiles=None, world_copy_jump=False, **kwargs)
+        if not offline:
+            Tiles("OpenStreetMap").add_to(self)
         self.default_js = [] if offline else [("leaflet", LEAFLET_JS_URL)]
         self.default_css = [] if offline else [("leaflet_css", LEAFLET_CSS_URL)]
         if offline:
@@ -180,7 +423,8 @@ def _leaflet_inline() -> str:
 # --- the map ----------------------------------------------------------------------
 
 def build_map(sites: Sequence[Place], missiles: Sequence[Missile], targets: Sequence[Place] = (), *,
-              title: str | None = None, offline: bool = False) -> folium.Map:
+              title: str | None = None, offline: bool = False, model: str = "geodesic",
+              shaded: Sequence[tuple[str, object]] = ()) -> folium.Map:
     """A Leaflet map of the range rings of `missiles` from `sites`, with `targets`.
 
     Parameters
@@ -192,12 +436,23 @@ def build_map(sites: Sequence[Place], missiles: Sequence[Missile], targets: Sequ
     title : str, optional
         Shown above the map.
     offline : bool
-        No network request at all: Leaflet inlined, no tiles, a graticule instead.
+        No network request at all: Leaflet inlined, no tiles; country outlines
+        (Natural Earth 1:50m, simplified) and a graticule instead.
+    model : {"geodesic", "rotating"}
+        ``"rotating"`` also draws, per site × missile, the reach at the nominal range on a
+        rotating Earth (:func:`geo.reach.footprint`) as a dashed outline beside the
+        geodesic ring, and targets state the rotating-Earth verdict
+        (:func:`geo.reach.check` with ``model="rotating"``, about 0.2 s per site × missile × target).
+    shaded : sequence of (label, geometry)
+        Areas to shade (hatched), e.g. the countries a missile covers: lon/lat shapely
+        polygons (RFC 7946, as :mod:`geo.countries` gives them), each with a label for its
+        tooltip. Drawn over the rings' fill, under paths and markers.
 
     Returns
     -------
     folium.Map
-        Save it with :func:`write_map`; raises :class:`~geo.errors.InputError` without a site.
+        Save it with :func:`write_map`; raises :class:`~geo.errors.InputError` without a
+        site, for an unknown model or a shaded item that is not (label, polygon).
 
     Examples
     --------
@@ -210,28 +465,40 @@ def build_map(sites: Sequence[Place], missiles: Sequence[Missile], targets: Sequ
     sites, missiles, targets = tuple(sites), tuple(missiles), tuple(targets)
     if not sites:
         raise InputError("a map needs at least one launch site")
+    if model not in MODELS:
+        raise InputError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}")
+    shaded = _check_shaded(shaded)
     ref = sites[0].lon
     m = LeafletMap(offline=offline)
     m.get_root().title = _e(title or "rangemap: missile range rings")
     if offline:
         _offline_basemap(m, ref)
-    grid = _verdict_grid(sites, missiles, targets)
+    grid = _verdict_grid(sites, missiles, targets, model)
     bounds = []
     used: set[str] = set()
     for i, missile in enumerate(missiles):
         name = missile.name if missile.name not in used else f"{missile.name} ({i + 1})"
         used.add(name)
-        group = folium.FeatureGroup(name=_e(name)).add_to(m)
+        group = Group(name=_e(name)).add_to(m)
         for site in sites:
             bounds += _add_rings(group, site, missile, PALETTE[i % len(PALETTE)], _near(site.lon, ref) - site.lon)
+    if shaded:                              # over the rings' fill, so their names show on hover
+        _add_shaded(m, shaded, ref)
+    if model == "rotating" and missiles:
+        group = Group(name="Reach on a rotating Earth (dashed)").add_to(m)
+        for i, missile in enumerate(missiles):
+            for site in sites:
+                bounds += _add_footprint(group, site, missile, PALETTE[i % len(PALETTE)],
+                                         _near(site.lon, ref) - site.lon)
     if targets:
         _add_paths(m, sites, targets, grid, ref)
     bounds += _add_sites(m, sites, ref)
     bounds += _add_targets(m, targets, grid, ref) if targets else []
-    _add_overlays(m, missiles, title)
+    _add_overlays(m, missiles, title, model=model, offline=offline, shaded=bool(shaded))
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
     lats, lons = np.asarray(bounds, dtype=float).reshape(-1, 2).T
-    m.fit_bounds([[lats.min(), lons.min()], [lats.max(), lons.max()]], padding=(24, 24))
+    FitView([[lats.min(), lons.min()], [lats.max(), lons.max()]], padding=(24, 24),
+            limits=[[-MERCATOR_LAT_LIMIT, ref - 540.0], [MERCATOR_LAT_LIMIT, ref + 540.0]]).add_to(m)
     return m
 
 
@@ -253,6 +520,39 @@ def write_map(m: folium.Map, path) -> pathlib.Path:
     (True, True)
     """
     return write_atomic(path, map_html(m))
+
+
+def embed_html(m: folium.Map, width="100%", height="600px", *, title: str = "Interactive range map") -> str:
+    """An ``<iframe srcdoc="…">`` holding map `m`, to paste into another HTML page.
+
+    The map's page is attribute-escaped into ``srcdoc``, so its scripts run isolated in
+    the frame (``sandbox="allow-scripts"``: no access to the host page, no dialogs, no
+    navigation of the host). `width` and `height` are CSS lengths (a number means pixels);
+    anything else raises :class:`~geo.errors.InputError`.
+
+    >>> m = build_map([Place("Site", 40.0, 125.0)], [Missile("M", 1000.0)], offline=True)
+    >>> snippet = embed_html(m, height=450)
+    >>> snippet.startswith('<iframe class="rangemap-map"'), 'height:450px' in snippet, '<script' in snippet
+    (True, True, False)
+    """
+    size = f"width:{_css_length(width, 'width')};height:{_css_length(height, 'height')}"
+    return (f'<iframe class="rangemap-map" title="{_e(title)}" style="{size};border:0;display:block" '
+            f'sandbox="allow-scripts" referrerpolicy="no-referrer" '
+            f'srcdoc="{html.escape(map_html(m), quote=True)}"></iframe>')
+
+
+_CSS_LENGTH = re.compile(r"(\d+(\.\d+)?)(px|%|em|rem|vh|vw|cm|mm|in|pt)?")
+
+
+def _css_length(value, what: str) -> str:
+    """`value` as a CSS length: a number is pixels; '600px', '100%', '40em' pass as they are."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return f"{value:g}px"
+    text = str(value).strip()
+    match = _CSS_LENGTH.fullmatch(text)
+    if not match:
+        raise InputError(f"{what} {value!r} is not a CSS length: give a number of pixels, or e.g. '600px' or '100%'")
+    return text if match[3] else f"{text}px"
 
 
 def _near(lon: float, ref: float) -> float:
@@ -277,17 +577,88 @@ def _place_facts(kind: str, p: Place) -> str:
                    ("Source", p.source), ("Confidence", p.confidence), ("Notes", p.notes)])
 
 
-def _verdict_grid(sites, missiles, targets):
-    """check_table's rows as a sites × missiles × targets array of dicts."""
+def _verdict_grid(sites, missiles, targets, model: str = "geodesic"):
+    """The verdict rows as a sites × missiles × targets array of dicts.
+
+    Geodesic: :func:`~geo.reach.check_table`'s rows. Rotating: one :func:`~geo.reach.check`
+    per site × missile × target (``range_km`` is then the reach toward the target), with the
+    geodesic verdict and margin beside it.
+    """
     grid = np.empty((len(sites), len(missiles), len(targets)), dtype=object)
-    grid.ravel()[:] = check_table(sites, missiles, targets).to_dict("records")
+    rows = check_table(sites, missiles, targets).to_dict("records")
+    if model == "rotating":
+        for row, (s, mi, t) in zip(rows, ((s, mi, t) for s in sites for mi in missiles for t in targets)):
+            c = check(s, mi, t, model="rotating")
+            row.update(geodesic_verdict=row["verdict"], geodesic_margin_km=row["margin_km"],
+                       range_km=c.range_km, margin_km=c.margin_km, verdict=c.verdict)
+    for row in rows:
+        row["model"] = model
+    grid.ravel()[:] = rows
     return grid
 
 
 def _verdict_line(row) -> str:
+    if row.get("model") == "rotating":
+        return (f"{_e(row['missile'])} from {_e(row['site'])}: <b>{_e(row['verdict'])}</b> on a rotating Earth "
+                f"(distance {_km(row['distance_km'])}, reach toward it {_km(row['range_km'])}, "
+                f"margin {row['margin_km']:+,.0f} km; geodesic model: {_e(row['geodesic_verdict'])}, "
+                f"margin {row['geodesic_margin_km']:+,.0f} km)")
     return (f"{_e(row['missile'])} from {_e(row['site'])}: <b>{_e(row['verdict'])}</b> "
             f"(distance {_km(row['distance_km'])}, range {_km(row['range_km'])}, "
             f"margin {row['margin_km']:+,.0f} km)")
+
+
+def _add_footprint(group, site: Place, missile: Missile, color: str, shift: float) -> list:
+    """The reach at the nominal range on a rotating Earth, a dashed outline; its bounds."""
+    geom = footprint(site, missile, model="rotating", display=True)
+    tip = (f"<b>{_e(missile.name)}</b> from {_e(site.name)}<br>reach on a rotating Earth at the nominal range "
+           f"{_km(missile.range_km)} (model: {_e(MODEL_DESCRIPTIONS['rotating'])})")
+    shape = FootprintShape(geom, shift, site=site, missile=missile, km=missile.range_km, model="rotating",
+                           color=color, weight=2.5, opacity=0.95, dash_array=FOOTPRINT_DASH, fill=False)
+    _bind(shape, tip, tip + _facts([("Source of the range", missile.source),
+                                    ("Confidence", missile.confidence)])).add_to(group)
+    x0, y0, x1, y1 = geom.bounds
+    return [(y0, x0 + shift), (y1, x1 + shift)]
+
+
+def _check_shaded(shaded) -> list[tuple[str, object]]:
+    """(label, polygonal geometry) pairs, checked; empty geometries dropped."""
+    out = []
+    for item in shaded:
+        try:
+            label, geom = item
+        except (TypeError, ValueError):
+            raise InputError(f"shaded areas are (label, geometry) pairs, not {type(item).__name__}") from None
+        if not isinstance(geom, shapely.Geometry):
+            raise InputError(f"shaded area {str(label)!r}: {type(geom).__name__} is not a shapely geometry")
+        if not geom.is_empty:
+            if shapely.get_dimensions(geom) != 2:
+                raise InputError(f"shaded area {str(label)!r}: a {geom.geom_type} has no area to shade")
+            out.append((str(label), geom))
+    return out
+
+
+def _add_shaded(m, shaded, ref: float) -> None:
+    """Hatched areas with escaped tooltips, drawn over the rings and under paths and markers."""
+    m.get_root().html.add_child(RawHtml(
+        '<svg width="0" height="0" style="position:absolute" aria-hidden="true" focusable="false"><defs>'
+        '<pattern id="rangemap-hatch" width="7" height="7" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)">'
+        f'<rect width="7" height="7" fill="{SHADE_COLOR}" fill-opacity="0.10"/>'
+        f'<line x1="0" y1="0" x2="0" y2="7" stroke="{SHADE_COLOR}" stroke-width="2" stroke-opacity="0.40"/>'
+        '</pattern></defs></svg>'), name="rangemap_hatch")
+    group = Group(name="Shaded areas").add_to(m)
+    geoms = shapely.simplify(_in_frame([g for _, g in shaded], ref), 0.01, preserve_topology=True)
+    for (label, _), geom in zip(shaded, geoms):
+        parts = [p for p in shapely.get_parts(shapely.set_precision(geom, 1e-4))     # about 10 m
+                 if isinstance(p, shapely.Polygon) and not p.is_empty]
+        if not parts:
+            continue
+        geom = parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+        tip = f"<b>{_e(label)}</b>"
+        shape = ShadeShape(geom, label=label, color=SHADE_COLOR, weight=1, opacity=0.7,
+                           fill_color="url(#rangemap-hatch)", fill_opacity=1.0)
+        _bind(shape, tip, tip).add_to(group)
 
 
 def _add_rings(group, site: Place, missile: Missile, color: str, shift: float) -> list:
@@ -317,7 +688,7 @@ def _add_rings(group, site: Place, missile: Missile, color: str, shift: float) -
 
 
 def _add_sites(m, sites, ref) -> list:
-    group = folium.FeatureGroup(name="Launch sites").add_to(m)
+    group = Group(name="Launch sites").add_to(m)
     points = [(s.lat, _near(s.lon, ref)) for s in sites]
     for s, point in zip(sites, points):
         marker = folium.CircleMarker(point, radius=6, color="#FFFFFF", weight=2, fill_color="#111111",
@@ -328,7 +699,7 @@ def _add_sites(m, sites, ref) -> list:
 
 def _add_targets(m, targets, grid, ref) -> list:
     """A marker per target, coloured by its best verdict over every site × missile."""
-    group = folium.FeatureGroup(name="Targets").add_to(m)
+    group = Group(name="Targets").add_to(m)
     points = [(t.lat, _near(t.lon, ref)) for t in targets]
     for ti, (t, point) in enumerate(zip(targets, points)):
         rows = list(grid[:, :, ti].ravel())
@@ -343,36 +714,41 @@ def _add_targets(m, targets, grid, ref) -> list:
 
 def _add_paths(m, sites, targets, grid, ref) -> None:
     """The geodesic from each site to each target, starting at the site's (unwrapped) longitude."""
-    group = folium.FeatureGroup(name="Geodesic paths").add_to(m)
+    group = Group(name="Geodesic paths").add_to(m)
     for si, s in enumerate(sites):
         for ti, t in enumerate(targets):
             line = np.asarray(geodesic_path(s.lat, s.lon, t.lat, t.lon, unwrap=True).coords)
             shift = 360.0 * round((_near(s.lon, ref) - line[0, 0]) / 360.0)
+            track = overflight(s, t, join_gap_km=TERRITORIAL_GAP_KM)
             tip = (f"{_e(s.name)} &rarr; {_e(t.name)}: "
-                   f"{_km(float(distance_km(s.lat, s.lon, t.lat, t.lon)))} (geodesic)")
+                   f"{_km(float(distance_km(s.lat, s.lon, t.lat, t.lon)))} (geodesic)"
+                   f"<br>over: {_e(describe_track(track))}")
             path = folium.PolyLine([[lat, lon + shift] for lon, lat in line], color="#333333", weight=2,
                                    opacity=0.8, dash_array="2 5")
             _bind(path, tip, "<br>".join([tip, *map(_verdict_line, grid[si, :, ti])])).add_to(group)
 
 
 def _offline_basemap(m, ref: float) -> None:
-    """Plain background and a 30° graticule. Country outlines (a later issue) go here."""
+    """Sea-coloured background, country outlines (Natural Earth 1:50m) and a 30° graticule,
+    all non-interactive, in a pane under the rings."""
     m.get_root().header.add_child(RawHtml(
         f"<style>.leaflet-container {{ background: {OFFLINE_BACKGROUND}; }}</style>"), name="offline_bg")
-    grid = folium.FeatureGroup(name="Graticule 30°").add_to(m)
+    LandLayer(ref).add_to(m)
+    grid = Group(name="Graticule 30°").add_to(m)
     west, east = 30 * np.floor((ref - 540) / 30), 30 * np.ceil((ref + 540) / 30)
     lines = [[[-MERCATOR_LAT_LIMIT, lon], [MERCATOR_LAT_LIMIT, lon]] for lon in np.arange(west, east + 1, 30.0)]
     for points in lines + [[[lat, west], [lat, east]] for lat in (-60, -30, 0, 30, 60)]:
         line = folium.PolyLine(points, color="#8C9BAA", weight=0.8, opacity=0.6).add_to(grid)
-        line.options["interactive"] = False          # path_options() drops this option
+        line.options.update(interactive=False, pane=LAND_PANE)   # path_options() drops these options
 
 
 _BOX = ("position:absolute;z-index:1000;background:rgba(255,255,255,0.92);padding:6px 10px;"
         "border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,0.35);font:12px/1.4 sans-serif;color:#222;")
 
 
-def _add_overlays(m, missiles, title) -> None:
-    """Title, legend (missiles, verdict colours) and the caption, as escaped HTML."""
+def _add_overlays(m, missiles, title, *, model: str = "geodesic", offline: bool = False,
+                  shaded: bool = False) -> None:
+    """Title, legend (missiles, line styles, verdict colours) and the caption, as escaped HTML."""
     root = m.get_root()
     if title:
         root.html.add_child(RawHtml(
@@ -385,12 +761,41 @@ def _add_overlays(m, missiles, title) -> None:
                      f"vertical-align:-2px;background:{PALETTE[i % len(PALETTE)]};opacity:0.8'></span>"
                      f"<b>{_e(mi.name)}</b>: {_km(mi.range_km)}{band}"
                      + (f" <span style='color:#555'>({_e(mi.source)})</span>" if mi.source else "") + "</div>")
+    if model == "rotating":
+        items.append("<div class='rangemap-models' style='margin-top:3px'>"
+                     f"{_swatch(None, 'fill')} filled rings: geodesic range (non-rotating Earth)<br>"
+                     f"{_swatch(FOOTPRINT_DASH, 'line')} dashed: reach at the nominal range on a rotating Earth"
+                     "</div>")
+    if shaded:
+        items.append(f"<div style='margin-top:3px'>{_swatch(None, 'hatch')} hatched: shaded areas "
+                     "(hover for names)</div>")
     keys = " ".join(f"<span style='white-space:nowrap'><span style='color:{c}'>&#9679;</span> {_e(v)}</span>"
                     for v, c in VERDICT_COLORS.items())
     sources = dict.fromkeys(p.strip() for mi in missiles for p in mi.source.split(";") if p.strip())
     caption = f"WGS84 geodesic range rings (Karney); ranges: {_e('; '.join(sources) or 'none given')}"
+    if model == "rotating":
+        caption += ("; dashed: reach on a rotating Earth (Keplerian minimum-energy free flight over a sphere, "
+                    "the ground's eastward speed added); target verdicts on a rotating Earth")
+    if offline:
+        from .countries import COUNTRIES_SOURCE
+
+        caption += f"; country outlines: {_e(COUNTRIES_SOURCE)}"
     root.html.add_child(RawHtml(
         f"<div class='rangemap-legend' style='{_BOX}bottom:24px;left:10px;max-width:380px'>{''.join(items)}"
         f"<div style='margin-top:3px'>&#9679; launch site &nbsp; {keys}</div>"
         f"<div class='rangemap-caption' style='margin-top:3px;color:#555;font-size:11px'>{caption}</div>"
         f"</div>"), name="rangemap_legend")
+
+
+def _swatch(dash: str | None, kind: str) -> str:
+    """A small inline SVG legend key: a grey dashed line, a filled square, or hatching."""
+    if kind == "line":
+        body = f"<line x1='0' y1='6' x2='26' y2='6' stroke='#444' stroke-width='2' stroke-dasharray='{dash}'/>"
+    elif kind == "hatch":
+        body = (f"<rect x='7' y='0.5' width='12' height='11' fill='{SHADE_COLOR}' fill-opacity='0.1' "
+                f"stroke='{SHADE_COLOR}' stroke-opacity='0.7'/>"
+                + "".join(f"<line x1='{x}' y1='11.5' x2='{x + 11}' y2='0.5' stroke='{SHADE_COLOR}' "
+                          f"stroke-opacity='0.5' stroke-width='1.5'/>" for x in (2, 7, 12)))
+    else:
+        body = "<rect x='7' y='0.5' width='12' height='11' fill='#888' fill-opacity='0.45' stroke='#444'/>"
+    return f"<svg width='26' height='12' style='vertical-align:-2px' aria-hidden='true'>{body}</svg>"

@@ -17,8 +17,11 @@ import pytest
 import shapely
 from test_render import HOSTILE, founding, hostile_map, scenario, shapes_per_ring
 
+from conftest import VIEWPORT
 from geo.catalog import default_catalog
-from geo.render import BAND_OPACITY, CERTAIN_OPACITY, LEAFLET_JS_URL, OFFLINE_BACKGROUND, PALETTE, write_map
+from geo.render import (BAND_OPACITY, CERTAIN_OPACITY, FOOTPRINT_DASH, LAND_COLOR, LEAFLET_JS_URL, OFFLINE_BACKGROUND,
+                        PALETTE, build_map, write_map)
+from geo.report import build_report, write_report
 from geo.rings import display_ring
 
 pytestmark = pytest.mark.browser
@@ -141,7 +144,7 @@ def test_hostile_names_show_literally_and_run_nothing(tab, tmp_path):
         shape.dispatch_event("click", at)
         page.wait_for_timeout(20)
         popups.append(page.locator(".leaflet-popup-content").last.text_content())
-        page.evaluate(f"window.{name}.closePopup()")
+        page.evaluate(f"void window.{name}.closePopup()")     # returning the map would serialize it all
     page.hover(".leaflet-control-layers")
     layers = page.locator(".leaflet-control-layers-overlays").text_content()
     legend = page.locator(".rangemap-legend").text_content()
@@ -162,29 +165,161 @@ def test_hostile_names_show_literally_and_run_nothing(tab, tmp_path):
     assert page.locator(".rangemap-title").text_content() == " | ".join(HOSTILE)
 
 
-def test_founding_scenario_screenshot_guam_is_inside_the_ring(tab, tmp_path):
+def only_local_requests(tab, also=()):
+    """Let file:, data: and blob: requests through; record and abort anything else."""
+    allowed = ("file:", "data:", "blob:", *also)
+    tab.page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(allowed) else (
+        tab.errors.append(f"network: {route.request.url}"), route.abort()))
+
+
+@pytest.fixture(scope="module")
+def land():
+    """The land the offline map draws (Natural Earth outlines), for choosing test points."""
+    from geo.countries import country_outlines
+
+    return shapely.union_all(country_outlines())
+
+
+def container_point(page, name: str, lat: float, lon: float):
+    return page.evaluate(f"(p => [p.x, p.y])(window.{name}.latLngToContainerPoint([{lat}, {lon}]))")
+
+
+def open_point(page, x: float, y: float) -> bool:
+    """Is (x, y) on screen, and not under a control or the legend?"""
+    return 10 < x < VIEWPORT["width"] - 10 and 10 < y < VIEWPORT["height"] - 10 and page.evaluate(
+        f"document.elementFromPoint({x}, {y}).closest('.leaflet-control, .rangemap-legend, .rangemap-title')"
+        " === null")
+
+
+def test_offline_founding_map_draws_land_under_the_rings(tab, tmp_path, land):
+    """Only local requests, no errors; country outlines drawn under the ring; Guam in the ring's tint,
+    land outside the ring in the land colour, sea in the sea colour."""
     site, missile, guam = CAT.site("Chagang"), CAT.missile("Hwasong-12"), CAT.target("Guam")
+    only_local_requests(tab)
     name = open_map(tab, founding(title="Hwasong-12 from Chagang", offline=True), tmp_path, 2 + 1 + 2)
     page = tab.page
+    land_pane, overlay_pane = ".leaflet-rangemap-land-pane", ".leaflet-overlay-pane"
+    assert page.locator(f"{land_pane} path").count() > 200                   # a path per country, and borders
+    assert page.locator(f"{land_pane} path.leaflet-interactive").count() == 0
+    z = page.evaluate(f"[{land_pane!r}, {overlay_pane!r}]"
+                      ".map(s => +getComputedStyle(document.querySelector(s)).zIndex)")
+    assert z[0] < z[1]                                                       # rings over the land
     page.hover(".leaflet-control-layers")
     for layer in ("Targets", "Geodesic paths"):                               # uncover Guam
         page.locator(".leaflet-control-layers-overlays label", has_text=layer).locator("input").uncheck()
     page.hover(".rangemap-legend")
     assert page.locator(INTERACTIVE).count() == 2 + 1
-    gx, gy = page.evaluate(f"(p => [p.x, p.y])(window.{name}.latLngToContainerPoint([{guam.lat}, {guam.lon}]))")
-    fx, fy = 1000 - 40, 700 - 70
-    far_lat, far_lon = page.evaluate(f"(p => [p.lat, p.lng])(window.{name}.containerPointToLatLng([{fx}, {fy}]))")
-    assert not shapely.contains_xy(display_ring(site.lat, site.lon, missile.max_km), far_lon, far_lat)
+    ring = display_ring(site.lat, site.lon, missile.max_km)
+    gx, gy = container_point(page, name, guam.lat, guam.lon)
     assert page.evaluate(f"document.elementFromPoint({gx}, {gy}).matches({INTERACTIVE!r})")
-    assert page.evaluate(f"document.elementFromPoint({fx}, {fy}).closest('.leaflet-control, .rangemap-legend')"
-                         " === null")
+    points = {}
+    for kind, candidates in {"land": [(-25.0, 134.0), (64.0, 210.0), (40.0, 260.0), (22.0, 79.0), (48.0, 68.0)],
+                             "sea": [(-30.0, 200.0), (10.0, 205.0), (-40.0, 100.0), (45.0, 195.0)]}.items():
+        for lat, lon in candidates:
+            x, y = container_point(page, name, lat, lon)
+            deep = shapely.Point(lon - 360 if lon > 180 else lon, lat).buffer(1.5)
+            if (open_point(page, x, y) and not shapely.intersects_xy(ring.buffer(1.0), lon, lat)
+                    and (land.contains(deep) if kind == "land" else not land.intersects(deep))):
+                points[kind] = (x, y)
+                break
+    assert set(points) == {"land", "sea"}, points
     png = page.screenshot(path=str(tmp_path / "founding.png"))
-    inside, outside = (median_rgb(px) for px in pixels(page, png, [(gx, gy), (fx, fy)]))
-    background = hex_rgb(OFFLINE_BACKGROUND)
-    tint = blend(blend(background, hex_rgb(PALETTE[0]), BAND_OPACITY), hex_rgb(PALETTE[0]), CERTAIN_OPACITY)
-    assert max(abs(a - b) for a, b in zip(inside, tint)) <= 8, (inside, tint)
-    assert max(abs(a - b) for a, b in zip(outside, background)) <= 4, (outside, background)
+    inside, on_land, at_sea = (median_rgb(px) for px in pixels(page, png, [(gx, gy), points["land"], points["sea"]]))
+    sea, ground = hex_rgb(OFFLINE_BACKGROUND), hex_rgb(LAND_COLOR)
+    blue = hex_rgb(PALETTE[0])
+    tints = [blend(blend(under, blue, BAND_OPACITY), blue, CERTAIN_OPACITY) for under in (sea, ground)]
+    assert min(max(abs(a - b) for a, b in zip(inside, tint)) for tint in tints) <= 8, (inside, tints)
+    assert max(abs(a - b) for a, b in zip(on_land, ground)) <= 4, (on_land, ground)
+    assert max(abs(a - b) for a, b in zip(at_sea, sea)) <= 4, (at_sea, sea)
+    assert {urlsplit(u).scheme for u in tab.requests} <= {"file", "data", "blob"}
     assert tab.errors == [] and tab.dialogs == []
+
+
+def test_rotating_model_draws_a_dashed_footprint_per_site_and_missile(tab, tmp_path):
+    sites, missiles, targets = SCENARIO[0], SCENARIO[1][:1], SCENARIO[2][:1]
+    m = build_map(sites, missiles, targets, offline=True, model="rotating")
+    open_map(tab, m, tmp_path, expected_shapes(sites, missiles, targets) + len(sites) * len(missiles))
+    dashed = tab.page.locator(f"{INTERACTIVE}[stroke-dasharray='{FOOTPRINT_DASH}']")
+    assert dashed.count() == len(sites) * len(missiles) == 2
+    assert tab.page.evaluate("Array.from(document.querySelectorAll('path.leaflet-interactive'))"
+                             ".filter(p => p.getAttribute('fill') === 'none').length") >= 2
+    dashed.first.dispatch_event("mouseover")
+    assert "reach on a rotating Earth" in tab.page.locator(".leaflet-tooltip").last.text_content()
+    legend = tab.page.locator(".rangemap-legend").text_content()
+    assert "dashed: reach at the nominal range on a rotating Earth" in legend
+    assert tab.errors == [] and tab.dialogs == []
+
+
+# --- the report ----------------------------------------------------------------------------
+
+def open_report(tab, tmp_path, report: str):
+    """Write `report`, load it from file://, wait for the map inside its frame; the frame locator."""
+    only_local_requests(tab, also=("about:",))
+    path = write_report(report, tmp_path / "report.html")
+    tab.page.goto(path.as_uri())
+    frame = tab.page.frame_locator("iframe.rangemap-map")
+    frame.locator(INTERACTIVE).first.wait_for(state="attached", timeout=10_000)
+    return frame
+
+
+def frame_element_center(locator):
+    return locator.evaluate("e => { const r = e.getBoundingClientRect(); "
+                            "return {clientX: r.x + r.width / 2, clientY: r.y + r.height / 2}; }")
+
+
+def test_report_loads_offline_with_its_map_and_figure(tab, tmp_path):
+    sites, missiles, targets = SCENARIO[0][:1], SCENARIO[1], SCENARIO[2][:2]
+    frame = open_report(tab, tmp_path, build_report(sites, missiles, targets, title="Report"))
+    page = tab.page
+    expected = expected_shapes(sites, missiles, targets)
+    frame.locator(f"{INTERACTIVE} >> nth={expected - 1}").wait_for(state="attached", timeout=10_000)
+    assert frame.locator(INTERACTIVE).count() == expected
+    assert frame.locator(".leaflet-rangemap-land-pane path").count() > 200
+    box = page.locator("iframe.rangemap-map").bounding_box()
+    assert box["width"] > 900 and box["height"] == pytest.approx(600, abs=3)
+    ring = frame.locator(INTERACTIVE).first.bounding_box()                    # fitted: the ring fills the frame
+    assert ring["width"] > 0.3 * box["width"] and ring["height"] > 0.5 * box["height"]
+    assert page.evaluate("(() => { const i = document.querySelector('#figure img'); "
+                         "return i.complete && i.naturalWidth > 500; })()")
+    assert page.locator("table.checks tbody tr").count() == len(sites) * len(missiles) * len(targets)
+    page.emulate_media(media="print")
+    assert page.locator("iframe.rangemap-map").is_hidden()
+    assert page.locator("#figure img").bounding_box()["width"] > 0.9 * VIEWPORT["width"] - 10
+    page.emulate_media(media="screen")
+    assert {urlsplit(u).scheme for u in tab.requests} <= {"file", "data", "blob", "about"}
+    assert tab.errors == [] and tab.dialogs == []
+
+
+def test_hostile_report_shows_names_as_text_and_runs_nothing(tab, tmp_path):
+    from test_report import HOSTILE as NAMES
+    from test_report import hostile_report
+
+    frame = open_report(tab, tmp_path, hostile_report())
+    page = tab.page
+    frame.locator(f"{INTERACTIVE} >> nth=5").wait_for(state="attached", timeout=10_000)
+    shapes = frame.locator(INTERACTIVE)
+    assert shapes.count() == 3 + 1 + 2
+    tips, popups = [], []
+    for shape in shapes.all():
+        at = frame_element_center(shape)
+        shape.dispatch_event("mouseover", at)
+        tips.append(frame.locator(".leaflet-tooltip").last.text_content())
+        shape.dispatch_event("mouseout", at)
+        shape.dispatch_event("click", at)
+        popups.append(frame.locator(".leaflet-popup-content").last.text_content())
+    for marker in shapes.all()[-2:]:                                          # and a real mouse
+        marker.hover(force=True)
+        page.wait_for_timeout(20)
+    body = page.locator("main").inner_text()
+    for text in NAMES:
+        assert text in body or text.replace("  ", " ") in body, text
+    assert page.title() == " | ".join(NAMES)
+    assert all(NAMES[2] in t for t in tips[:3]) and NAMES[1] in tips[5]       # rings: missile; target
+    for text in tips + popups + [body]:
+        assert "&lt;" not in text and "&amp;" not in text and "&#123;" not in text
+    assert page.locator("img[src='x']").count() == 0 and frame.locator("img[src='x']").count() == 0
+    assert page.locator("script").count() == 0 and frame.locator("script").count() == 3
+    assert tab.dialogs == [] and tab.errors == []
 
 
 def hex_rgb(color: str) -> tuple[int, int, int]:

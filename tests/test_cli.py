@@ -418,3 +418,43 @@ def test_check_on_dask(capsys, tmp_path):
     assert out.strip() == f"{out_dir}: 10,000 rows"
     table = pd.read_parquet(out_dir)
     assert len(table) == 10_000 and set(table["missile"]) == {"Hwasong-12", "Hwasong-15"}
+
+
+# --- report, shading ------------------------------------------------------------------------
+
+def test_report_default_path(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(capsys, "report")
+    assert status == 0, err
+    path = Path(out.strip())
+    assert path == Path("maps/chagang_hwasong-12-report.html")
+    html = path.read_text()
+    assert "Guam (Andersen AFB)" in html and "CSIS Missile Threat" in html and "Assumptions" in html
+    assert not re.search(r"""<(script|link|img|iframe)\b[^>]*\b(src|href)=["']?https?:""", html)
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["report", "-o", "{tmp}/r.pdf"], "must end in .html"),
+    (["report", "-o", "{tmp}/missing/r.html"], "does not exist"),
+    (["report", "--missile", "nope"], "unknown missile 'nope'"),
+    (["map", "--shade-coverage", "--format", "png"], "--shade-coverage applies to HTML maps"),
+])
+def test_report_and_shading_bad_input(capsys, tmp_path, monkeypatch, argv, message):
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(capsys, *[a.format(tmp=tmp_path) for a in argv])
+    assert status == 2 and out == "" and message in err and err.count("\n") == 1
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_map_shades_the_covered_countries(capsys, tmp_path):
+    path = tmp_path / "shaded.html"
+    status, _, err = run(capsys, "map", "--range", "1000", "--shade-coverage", "-o", str(path))
+    html = path.read_text()
+    assert status == 0, err
+    assert "Japan: 16.1% of its area within range" in html and "South Korea: 100.0%" in html
+
+
+def test_map_path_tooltip_names_the_countries_overflown(capsys, tmp_path):
+    path = tmp_path / "m.html"
+    assert run(capsys, "map", "-o", str(path))[0] == 0
+    assert "over: North Korea 0-180 km, Japan 846-1,053 km, Guam 3,539-3,540 km" in path.read_text()

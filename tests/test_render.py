@@ -6,23 +6,32 @@ import html
 import json
 import os
 import re
+from html.parser import HTMLParser
 
 import folium
+import numpy as np
 import pytest
 import shapely
 
 from geo.catalog import Missile, Place, default_catalog
 from geo.errors import InputError
+from geo.reach import check
 from geo.render import (
+    FOOTPRINT_DASH,
     LEAFLET_CSS_URL,
     LEAFLET_JS_URL,
     PALETTE,
     VERDICT_COLORS,
+    FootprintShape,
+    LandLayer,
     RingShape,
     SafePopup,
     SafeTooltip,
+    ShadeShape,
+    _land_data,
     _leaflet_inline,
     build_map,
+    embed_html,
     js_literal,
     map_html,
     write_map,
@@ -284,3 +293,174 @@ def test_write_map_to_an_unwritable_path(tmp_path, where):
     with pytest.raises(InputError, match="cannot write"):
         write_map(founding(), tmp_path / where)
     assert os.listdir(tmp_path) == []
+
+
+# --- offline basemap: country outlines ------------------------------------------------
+
+def decode_land(data: str) -> list:
+    """The land layer's compact array back to shapely MultiPolygons (one per country, frame around ref)."""
+    countries = []
+    for country in json.loads(data):
+        polygons = []
+        for polygon in country:
+            rings = []
+            for r in polygon:
+                n = r[0]
+                pts = np.cumsum(np.asarray(r[n + 1:]).reshape(-1, 2), axis=0) / 100.0       # lat, lon
+                rings.append(pts[:, ::-1])
+            polygons.append(shapely.Polygon(rings[0], rings[1:]))
+        countries.append(shapely.make_valid(shapely.MultiPolygon(polygons)))    # rounding may pinch a ring
+    return countries
+
+
+def test_offline_map_draws_country_outlines_under_the_rings():
+    m = founding(offline=True)
+    land = of_type(m, LandLayer)
+    assert len(land) == 1 and land[0].countries == 241
+    page = map_html(m)
+    assert page.count("createPane(\"rangemap-land\")") == 1 and "style.zIndex = 250" in page   # overlays: 400
+    assert page.index("L.polygon(polygons, fill)") < page.index("= L.polygon(")                   # land first
+    assert 100_000 < len(page.encode()) < 1_500_000
+    assert not of_type(founding(), LandLayer) and "rangemap-land" not in map_html(founding())
+
+
+def test_land_covers_the_frame_around_the_site_and_joins_pieces_cut_at_the_antimeridian():
+    ref = CAT.site("Chagang").lon
+    data, count = _land_data(ref)
+    countries = decode_land(data)
+    assert len(countries) == count == 241
+    lons = np.concatenate([shapely.get_coordinates(c)[:, 0] for c in countries])
+    assert lons.min() < ref - 175 and lons.max() > ref + 175                 # the whole frame ...
+    parts = shapely.get_parts(countries)
+    x0, _, x1, _ = shapely.bounds(parts).T
+    assert np.all(np.abs((x0 + x1) / 2 - ref) <= 180)                       # ... once (copies made in JS)
+    world = shapely.union_all(countries)
+    for name, lat, lon in [("Pyongyang", 39.03, 125.75), ("Alaska", 64.8, -147.7 + 360),
+                           ("Chukotka east of 180", 66.0, -172.0 + 360), ("Madrid", 40.4, -3.7)]:
+        assert shapely.contains_xy(world, lon, lat), name
+    assert not shapely.contains_xy(world, 150.0, 30.0) and not shapely.contains_xy(world, 200.0, 0.0)
+    chukotka = [p for c in countries for p in shapely.get_parts(c) if shapely.intersects_xy(p, 179.9, 66.5)]
+    assert len(chukotka) == 1 and shapely.intersects_xy(chukotka[0], 180.1, 66.5)   # not cut in two at 180°
+    cuts = [r[1:r[0] + 1] for c in json.loads(data) for p in c for r in p if r[0]]
+    assert 0 < len(cuts) <= 3                                                # Antarctica's cut edges only
+
+
+def test_land_is_simplified_for_the_web_yet_close_to_natural_earth():
+    from geo.countries import country_outlines
+
+    source = country_outlines()
+    countries = decode_land(_land_data(0.0)[0])               # at 0°E the frame is Natural Earth's own
+    assert shapely.get_num_coordinates(countries).sum() < 0.6 * shapely.get_num_coordinates(source).sum()
+    areas, drawn = shapely.area(source), shapely.area(countries)
+    assert np.all(np.abs(drawn - areas) <= shapely.length(source) * (0.02 + 0.01))  # tolerance + rounding
+    moved = shapely.area(shapely.symmetric_difference(shapely.make_valid(source), countries))
+    assert moved.sum() < 0.005 * areas.sum()
+
+
+# --- rotating-Earth footprint, model verdicts --------------------------------------------
+
+def test_rotating_model_draws_the_footprint_beside_each_ring():
+    from geo.reach import footprint
+
+    m = scenario(model="rotating")
+    prints = of_type(m, FootprintShape)
+    assert len(prints) == 4 and len(of_type(m, RingShape)) == 10                # 2 sites × 2 missiles
+    for shape in prints:
+        zone = footprint(shape.site, shape.missile, model="rotating", display=True)
+        assert shapely.equals_exact(shape.geometry, zone, tolerance=0)
+        assert shape.options["dashArray"] == FOOTPRINT_DASH and not shape.options["fill"]
+        assert shape.options["color"] == PALETTE[[CAT.missile("Hwasong-12"), CAT.missile("KN-23")].index(shape.missile)]
+    tips = [t.text for t in of_type(m, SafeTooltip)]
+    assert sum("reach on a rotating Earth" in t and "Keplerian" in t for t in tips) == 4
+    groups = [g.layer_name for g in of_type(m, folium.FeatureGroup)]
+    assert "Reach on a rotating Earth (dashed)" in groups
+    page = map_html(m)
+    assert "dashed: reach at the nominal range on a rotating Earth" in page and "filled rings: geodesic" in page
+    assert not of_type(scenario(), FootprintShape)
+
+
+def test_rotating_model_targets_state_the_rotating_verdict():
+    site, missile = CAT.site("Sohae"), CAT.missile("Hwasong-14")
+    target = CAT.target("Los Angeles")
+    m = build_map([site], [missile], [target], model="rotating")
+    tip = next(t.text for t in of_type(m, SafeTooltip) if t.text.startswith("<b>Los Angeles"))
+    rot, geo = check(site, missile, target, model="rotating"), check(site, missile, target)
+    assert f"<b>{rot.verdict}</b> on a rotating Earth" in tip
+    assert f"reach toward it {rot.range_km:,.0f} km" in tip and f"margin {rot.margin_km:+,.0f} km" in tip
+    assert f"geodesic model: {geo.verdict}" in tip
+    marker = of_type(m, folium.CircleMarker)[-1]
+    assert marker.options["fillColor"] == VERDICT_COLORS[rot.verdict]
+
+
+def test_unknown_model():
+    with pytest.raises(InputError, match="unknown model 'flat'"):
+        founding(model="flat")
+
+
+# --- shaded areas (coverage hook) -----------------------------------------------------
+
+def test_shaded_areas_are_hatched_with_escaped_tooltips_and_joined_across_the_antimeridian():
+    fiji = shapely.MultiPolygon([shapely.box(177.0, -19.0, 180.0, -16.0), shapely.box(-180.0, -19.0, -178.0, -16.0)])
+    m = founding(offline=True, shaded=[(HOSTILE[0], shapely.box(125.0, 38.0, 129.0, 42.0)), (HOSTILE[3], fiji),
+                                       ("empty", shapely.Polygon())])
+    shades = of_type(m, ShadeShape)
+    assert [s.label for s in shades] == [HOSTILE[0], HOSTILE[3]]
+    assert shapely.get_num_geometries(shades[1].geometry) == 1                # one island again, east of 180
+    assert shades[1].geometry.bounds == pytest.approx((177.0, -19.0, 182.0, -16.0))
+    assert all(s.options["fillColor"] == "url(#rangemap-hatch)" for s in shades)
+    page = map_html(m)
+    assert page.count('<pattern id="rangemap-hatch"') == 1 and "hatched: shaded areas" in page
+    assert "<img src=x" not in page and os.getcwd() not in page and "[0, 1, 2]" not in page
+    tips = [t.text for t in of_type(m, SafeTooltip)]
+    assert f"<b>{escaped(HOSTILE[0])}</b>" in tips and f"<b>{escaped(HOSTILE[3])}</b>" in tips
+    ring = page.index("= L.polygon(")
+    assert ring < page.index("rangemap-hatch)") < page.index("L.circleMarker(")  # over rings, under markers
+
+
+@pytest.mark.parametrize("shaded, message", [
+    ([("x",)], "pairs"), ([("x", "POLYGON ((0 0, 1 0, 1 1, 0 0))")], "not a shapely geometry"),
+    ([("x", shapely.Point(0, 0))], "no area"), ([3], "pairs")])
+def test_shaded_areas_bad_input(shaded, message):
+    with pytest.raises(InputError, match=message):
+        founding(shaded=shaded)
+
+
+# --- Jupyter, embedding ---------------------------------------------------------------
+
+class _Srcdoc(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.frames = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "iframe":
+            self.frames.append(dict(attrs))
+
+
+def iframes(snippet: str) -> list[dict]:
+    parser = _Srcdoc()
+    parser.feed(snippet)
+    return parser.frames
+
+
+def test_notebook_repr_is_an_iframe_holding_the_map():
+    m = founding(offline=True)
+    frames = iframes(m._repr_html_())
+    assert len(frames) == 1 and frames[0]["srcdoc"] == map_html(m)
+
+
+def test_embed_html_escapes_the_page_into_srcdoc():
+    m = hostile_map(offline=True)
+    snippet = embed_html(m, width=800, height="50vh", title=HOSTILE[1])
+    assert snippet.startswith("<iframe") and snippet.endswith("</iframe>") and snippet.count("<") == 2
+    assert "<img src=x" not in snippet and "</script>" not in snippet and "{{" not in snippet
+    (frame,) = iframes(snippet)
+    assert frame["srcdoc"] == map_html(m) and frame["title"] == HOSTILE[1]
+    assert frame["sandbox"] == "allow-scripts"
+    assert "width:800px;height:50vh" in frame["style"]
+
+
+@pytest.mark.parametrize("width", ["100%;background:url(x)", "wide", -3, "600px\" onload=\"x"])
+def test_embed_html_refuses_what_is_not_a_css_length(width):
+    with pytest.raises(InputError, match="not a CSS length"):
+        embed_html(founding(), width=width)
