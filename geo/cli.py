@@ -501,10 +501,25 @@ COMMANDS = {"map": _cmd_map, "check": _cmd_check, "list": _cmd_list, "export": _
             "coverage": _cmd_coverage, "report": _cmd_report}
 
 
+_PLACE_OPTIONS = ("--site", "--target")
+_SOUTH_OR_WEST = re.compile(r"-\d[\d.]*\s*,?\s*[-+]?[\d.]+")
+
+
+def _join_negative_places(argv: list[str]) -> list[str]:
+    """``--site -12.4,130.9`` as ``--site=-12.4,130.9``: argparse would take the value for an option."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] in _PLACE_OPTIONS and _SOUTH_OR_WEST.fullmatch(arg):
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``rangemap`` with `argv` (default: ``sys.argv[1:]``) and return the exit status."""
     try:
-        args = _parser().parse_args(argv)
+        args = _parser().parse_args(_join_negative_places(list(sys.argv[1:] if argv is None else argv)))
         COMMANDS[args.command](args, sys.stdout)
     except RangemapError as e:
         print(f"rangemap: error: {e}", file=sys.stderr)

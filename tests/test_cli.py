@@ -458,3 +458,11 @@ def test_map_path_tooltip_names_the_countries_overflown(capsys, tmp_path):
     path = tmp_path / "m.html"
     assert run(capsys, "map", "-o", str(path))[0] == 0
     assert "over: North Korea 0-180 km, Japan 846-1,053 km, Guam 3,539-3,540 km" in path.read_text()
+
+
+@pytest.mark.parametrize("site", ["-12.41472,130.87667", "-12.41472, 130.87667", "-12.41472 130.87667"])
+def test_southern_coordinates_need_no_equals_sign(capsys, site):
+    status, out, err = run(capsys, "check", "--site", site, "--range", "5000", "--target", "-33.87,151.21", "--json")
+    doc = json.loads(out)
+    assert status == 0, err
+    assert doc["site"]["lat"] == -12.41472 and doc["target"]["lon"] == 151.21
