@@ -116,7 +116,7 @@ def _norm(text: str) -> str:
     return "".join(w[:-2] + "ri" if w.endswith("ni") else w for w in words).replace("eo", "o")
 
 
-_NUM = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
+_NUM = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _LATLON = re.compile(rf"\s*({_NUM})\s*(?:,\s*|\s+)({_NUM})\s*")
 
 

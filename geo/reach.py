@@ -23,7 +23,7 @@ import numpy as np
 
 from .catalog import Catalog, Missile, Place, default_catalog
 from .errors import InputError
-from .geodesy import check_range_km, inverse
+from .geodesy import check_lat, check_lon, check_range_km, inverse
 
 __all__ = ["Check", "VERDICTS", "MODELS", "check", "check_table", "footprint", "verdicts", "as_missile",
            "as_place"]
@@ -95,7 +95,8 @@ def as_place(place, catalog: Catalog | None = None, kind: str = "target") -> Pla
     if isinstance(place, Place):
         return place
     if isinstance(place, tuple) and len(place) == 2:
-        place = f"{place[0]},{place[1]}"
+        lat, lon = float(check_lat(place[0])), float(check_lon(place[1]))
+        return Place(f"{lat:.4f}, {lon:.4f}", lat, lon, source="coordinates given by the user")
     catalog = catalog or default_catalog()
     return catalog.site(str(place)) if kind == "site" else catalog.target(str(place))
 

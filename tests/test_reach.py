@@ -87,3 +87,55 @@ def test_empty_table_has_the_columns():
     assert len(table) == 0
     assert {"site", "missile", "target", "distance_km", "range_km", "margin_km", "bearing_deg",
             "verdict"} <= set(table.columns)
+
+
+# --- the rotating-Earth footprint obeys the rules of range_ring --------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from geo.geodesy import WGS84  # noqa: E402
+from geo.reach import footprint  # noqa: E402
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.floats(-89.9, 89.9), st.floats(-180, 180), st.floats(300, 12_000), st.integers(0, 2**32 - 1))
+def test_rotating_footprint_membership_and_vertices(lat, lon, nominal, seed):
+    import shapely
+
+    from geo.ballistics import rotating_reach_km
+
+    zone = footprint((lat, lon), nominal, model="rotating")
+    assert zone.is_valid and -180 <= zone.bounds[0] and zone.bounds[2] <= 180
+    azimuths = np.linspace(0.0, 360.0, 3601)
+    reach = rotating_reach_km(lat, lon, azimuths, nominal)
+
+    def radial_excess(plon, plat):
+        az, _, d = WGS84.inv(np.full(plon.size, lon), np.full(plon.size, lat), plon, plat)
+        return np.asarray(d) / 1000 - np.interp(np.mod(az, 360), azimuths, reach)
+
+    xy = shapely.get_coordinates(zone)
+    on_curve = xy[(np.abs(xy[:, 0]) < 180) & (np.abs(xy[:, 1]) < 90)]
+    assert np.abs(radial_excess(on_curve[:, 0], on_curve[:, 1])).max() < 0.01
+    rng = np.random.default_rng(seed)
+    plat = np.degrees(np.arcsin(rng.uniform(-1, 1, 3000)))
+    plon = rng.uniform(-180, 180, 3000)
+    excess = radial_excess(plon, plat)
+    far = np.abs(excess) > 1.0
+    assert np.array_equal(shapely.contains_xy(zone, plon, plat)[far], (excess <= 0)[far])
+
+
+def test_rotating_footprint_reaches_farther_east():
+    zone = footprint("Chagang", "Hwasong-12", model="rotating")
+    ring = footprint("Chagang", "Hwasong-12", model="geodesic")
+    east = WGS84.fwd(126.913631, 41.369883, 90, 4600e3)      # beyond the circle, inside the footprint
+    west = WGS84.fwd(126.913631, 41.369883, 270, 4400e3)     # inside the circle, beyond the footprint
+    import shapely
+
+    assert shapely.contains_xy(zone, east[0], east[1]) and not shapely.contains_xy(ring, east[0], east[1])
+    assert shapely.contains_xy(ring, west[0], west[1]) and not shapely.contains_xy(zone, west[0], west[1])
+
+
+def test_unknown_model():
+    with pytest.raises(InputError, match="unknown model 'flat'"):
+        check("Chagang", "HS-12", "Guam", model="flat")
