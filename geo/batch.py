@@ -26,7 +26,6 @@ import math
 import os
 import shutil
 import sys
-import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -497,25 +496,15 @@ def write_table(df: pd.DataFrame, path) -> Path:
     InputError
         Unknown extension, unwritable folder, or a write error such as a full disk.
     """
-    from .files import check_writable
+    from .files import atomic_path
 
     path = Path(path)
     writer = _WRITERS.get(path.suffix.lower())
     if writer is None:
         raise InputError(f"cannot write {path}: unknown table format {path.suffix or '(none)'!r}: "
                          f"use {', '.join(_WRITERS)}")
-    path = check_writable(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         writer(df, tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException as e:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(e, OSError):
-            raise InputError(f"cannot write {path}: {e.strerror or e}") from e
-        raise
     return path
 
 

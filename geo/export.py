@@ -37,17 +37,13 @@ from __future__ import annotations
 import html
 import itertools
 import json
-import os
-import shutil
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import shapely
 
 from .errors import InputError
-from .files import check_writable
+from .files import atomic_path, check_writable
 from .geodesy import geodesic_path
 from .reach import VERDICTS, as_missile, as_place, check_table
 from .rings import range_ring
@@ -161,7 +157,7 @@ def export(sites, missiles, targets, path, fmt: str | None = None) -> Path:
     fmt = _format(path, fmt)
     path = check_writable(path)
     layers = scenario_layers(sites, missiles, targets)
-    with _replacing(path) as tmp:
+    with atomic_path(path) as tmp:
         _WRITERS[fmt](layers, tmp)
     return path
 
@@ -178,21 +174,6 @@ def _format(path, fmt) -> str:
             return name
     ends = ", ".join(s for suffixes in FORMATS.values() for s in suffixes)
     raise InputError(f"cannot tell the export format of {path}: end the name with {ends}, or give the format ({names})")
-
-
-@contextmanager
-def _replacing(path: Path):
-    """Yield a temporary path beside `path` (same name, in a hidden folder); rename it into place on success."""
-    folder = None
-    try:
-        folder = tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent)
-        yield Path(folder) / path.name
-        os.replace(Path(folder) / path.name, path)
-    except OSError as e:
-        raise InputError(f"cannot write {path}: {e.strerror or e}; choose another -o PATH") from e
-    finally:
-        if folder:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _rounded(geoms):

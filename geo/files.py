@@ -9,12 +9,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from .errors import InputError
 
-__all__ = ["write_atomic", "check_writable"]
+__all__ = ["write_atomic", "atomic_path", "check_writable"]
 
 
 def check_writable(path) -> Path:
@@ -36,23 +39,41 @@ def check_writable(path) -> Path:
     return path
 
 
-def write_atomic(path, data: str | bytes) -> Path:
-    """Write `data` to `path` through a temporary file in the same folder and a rename."""
+@contextmanager
+def atomic_path(path) -> Iterator[Path]:
+    """Yield a temporary path to fill in place of `path`; rename it into place when the block ends.
+
+    The temporary file has `path`'s own name inside a hidden folder beside it (writers such
+    as GDAL want the real extension), so the rename stays on one file system. On any
+    failure nothing is left behind and an older `path` is untouched; an ``OSError``
+    becomes an :class:`InputError`.
+
+    >>> import pathlib, tempfile
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> with atomic_path(out) as tmp:
+    ...     _ = tmp.write_text("a,b\\n")
+    >>> sorted(p.name for p in out.parent.iterdir())
+    ['t.csv']
+    """
     path = check_writable(path)
-    mode = "wb" if isinstance(data, bytes) else "w"
+    folder = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as e:
-        raise InputError(f"cannot write {path}: {e.strerror or e}; choose another -o PATH") from None
-    try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
+        folder = tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent)
+        tmp = Path(folder) / path.name
+        yield tmp
         os.replace(tmp, path)
     except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
         raise InputError(f"cannot write {path}: {e.strerror or e}; choose another -o PATH") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    finally:
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_atomic(path, data: str | bytes) -> Path:
+    """Write `data` to `path` through :func:`atomic_path`."""
+    with atomic_path(path) as tmp:
+        if isinstance(data, bytes):
+            tmp.write_bytes(data)
+        else:
+            tmp.write_text(data, encoding="utf-8")
+    return Path(path)
