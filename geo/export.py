@@ -45,7 +45,8 @@ import shapely
 from .errors import InputError
 from .files import atomic_path, check_writable
 from .geodesy import geodesic_path
-from .reach import VERDICTS, as_missile, as_place, check_table
+from .reach import as_missile, as_place, check_table
+from .style import PALETTE, VERDICT_COLORS
 from .rings import range_ring
 
 __all__ = ["scenario_layers", "export", "FORMATS", "LAYERS", "COLUMNS", "PRECISION"]
@@ -66,9 +67,6 @@ COLUMNS = {
 #: Decimals kept in GeoJSON and KML coordinates (1e-7 degrees is about 1 cm).
 PRECISION = 7
 
-# Same colours as the web map: Okabe & Ito per missile, and per verdict.
-_PALETTE = ("#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#D55E00", "#000000")
-_VERDICT_COLORS = dict(zip(VERDICTS, ("#D7191C", "#FD8D3C", "#7A8B9C", "#7B3294")))
 _ICON = "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"   # built into Google Earth
 _GPKG_TYPES = {"rings": "MultiPolygon", "sites": "Point", "targets": "Point", "paths": "MultiLineString"}
 
@@ -212,7 +210,7 @@ def _write_kml(layers, tmp: Path) -> None:
 
     balloon = k.BalloonStyle(text="$[description]")      # no raw $[name] in the balloon
     missiles = dict.fromkeys([*layers["rings"]["missile"], *layers["paths"]["missile"]])
-    color = {m: _PALETTE[i % len(_PALETTE)] for i, m in enumerate(missiles)}
+    color = {m: PALETTE[i % len(PALETTE)] for i, m in enumerate(missiles)}
     styles, folders = {}, []
 
     def style_id(sid: str, *parts) -> str:
@@ -232,7 +230,7 @@ def _write_kml(layers, tmp: Path) -> None:
                 title = f"{row['missile']} {row['kind']} {row['radius_km']:,.0f} km from {row['site']}"
             elif name == "paths":
                 url = style_id("verdict-" + row["verdict"].replace(" ", "-"),
-                               k.LineStyle(color=_kml_color(_VERDICT_COLORS[row["verdict"]]), width=2))
+                               k.LineStyle(color=_kml_color(VERDICT_COLORS[row["verdict"]]), width=2))
                 title = f"{row['site']} to {row['target']}: {row['missile']}, {row['verdict']}"
             else:
                 url = style_id(name[:-1], k.IconStyle(color=_kml_color("#111111" if name == "sites" else "#555555"),

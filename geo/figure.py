@@ -44,13 +44,11 @@ from .errors import InputError
 from .files import check_writable, write_atomic
 from .geodesy import HALF_MERIDIAN_KM, WGS84, inverse
 from .reach import VERDICTS, as_missile, as_place, verdicts
+from .style import PALETTE, VERDICT_COLORS
 from .rings import range_ring
 
 __all__ = ["figure", "save_figure", "Projection", "FORMATS", "PALETTE", "VERDICT_COLORS", "CUT"]
 
-#: One colour per missile, and the target colour per verdict: the same as the web map's.
-PALETTE = ("#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#D55E00", "#000000")
-VERDICT_COLORS = dict(zip(VERDICTS, ("#D7191C", "#FD8D3C", "#7A8B9C", "#7B3294")))
 #: File formats :func:`save_figure` writes.
 FORMATS = ("png", "svg", "pdf")
 #: Nothing is drawn farther from the centre than this fraction of half a meridian.

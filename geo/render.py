@@ -50,6 +50,7 @@ from .files import write_atomic
 from .coverage import TERRITORIAL_GAP_KM, describe_track, overflight
 from .geodesy import distance_km, geodesic_path
 from .reach import MODEL_DESCRIPTIONS, MODELS, VERDICTS, check, check_table, footprint
+from .style import PALETTE, VERDICT_COLORS
 from .rings import MERCATOR_LAT_LIMIT, display_ring
 
 __all__ = ["build_map", "write_map", "map_html", "embed_html", "js_literal", "LeafletMap", "SafeTooltip",
@@ -57,10 +58,6 @@ __all__ = ["build_map", "write_map", "map_html", "embed_html", "js_literal", "Le
            "VERDICT_COLORS", "OFFLINE_BACKGROUND", "LAND_COLOR", "BORDER_COLOR", "SHADE_COLOR",
            "FOOTPRINT_DASH"]
 
-#: One colour per missile: Okabe & Ito's colour-blind-safe palette (yellow left out).
-PALETTE = ("#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#D55E00", "#000000")
-#: Target marker colour by verdict.
-VERDICT_COLORS = dict(zip(VERDICTS, ("#D7191C", "#FD8D3C", "#7A8B9C", "#7B3294")))
 #: Map background (the sea) when offline (no tiles); land and borders drawn over it.
 OFFLINE_BACKGROUND = "#DCE9F2"
 LAND_COLOR, BORDER_COLOR = "#F4F1EA", "#A09A90"

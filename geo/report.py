@@ -32,11 +32,10 @@ from .catalog import Missile, Place
 from .errors import InputError
 from .files import write_atomic
 from .reach import MODEL_DESCRIPTIONS, MODELS, VERDICTS, Check, as_missile, as_place, check
+from .style import VERDICT_COLORS
 
 __all__ = ["build_report", "write_report", "report_rows"]
 
-#: Verdict colours: the map's and the figure's.
-VERDICT_COLORS = dict(zip(VERDICTS, ("#D7191C", "#FD8D3C", "#7A8B9C", "#7B3294")))
 _VERDICT_TINTS = dict(zip(VERDICTS, ("#FBE3E3", "#FEEBDC", "#EEF1F4", "#EFE3F4")))
 CONFIDENCE_SCALE = {"H": "several consistent sources", "M": "one good source", "L": "weak",
                     "M-H": "between one good source and several consistent ones",

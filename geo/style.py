@@ -1,0 +1,16 @@
+"""Colours shared by every output (web map, print figure, KML, report), so they agree.
+
+>>> PALETTE[0], VERDICT_COLORS["in range"]
+('#0072B2', '#D7191C')
+"""
+
+from __future__ import annotations
+
+from .reach import VERDICTS
+
+__all__ = ["PALETTE", "VERDICT_COLORS"]
+
+#: One colour per missile: Okabe & Ito's colour-blind-safe palette (yellow left out).
+PALETTE = ("#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#D55E00", "#000000")
+#: Target colour by verdict: in range, possibly in range, out of range, too close.
+VERDICT_COLORS = dict(zip(VERDICTS, ("#D7191C", "#FD8D3C", "#7A8B9C", "#7B3294")))
