@@ -45,7 +45,7 @@ import shapely
 from .errors import InputError
 from .files import atomic_path, check_writable
 from .geodesy import geodesic_path
-from .reach import as_missile, as_place, check_table
+from .reach import as_scenario, check_table
 from .style import PALETTE, VERDICT_COLORS
 from .rings import range_ring
 
@@ -98,9 +98,7 @@ def scenario_layers(sites, missiles, targets=()) -> dict:
     """
     import geopandas as gpd
 
-    sites = [as_place(s, kind="site") for s in sites]
-    missiles = [as_missile(m) for m in missiles]
-    targets = [as_place(t, kind="target") for t in targets]
+    sites, missiles, targets = as_scenario(sites, missiles, targets)
     if not (sites and missiles):
         raise InputError("an export needs at least one launch site and one missile")
     rows: dict[str, list] = {name: [] for name in LAYERS}

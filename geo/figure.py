@@ -43,7 +43,7 @@ from .countries import COUNTRIES_SOURCE, country_outlines
 from .errors import InputError
 from .files import check_writable, write_atomic
 from .geodesy import HALF_MERIDIAN_KM, WGS84, inverse
-from .reach import VERDICTS, as_missile, as_place, verdicts
+from .reach import VERDICTS, as_scenario, verdicts
 from .style import PALETTE, VERDICT_COLORS
 from .rings import range_ring
 
@@ -157,8 +157,7 @@ def figure(sites, missiles, targets=(), *, title: str | None = None, width_in: f
     geo.errors.NotFoundError
         For a name that matches nothing in the catalogs.
     """
-    sites = _as_list(sites, lambda s: as_place(s, kind="site"))
-    missiles, targets = _as_list(missiles, as_missile), _as_list(targets, as_place)
+    sites, missiles, targets = as_scenario(sites, missiles, targets)
     if not sites or not missiles:
         raise InputError("a figure needs at least one launch site and one missile")
     proj = Projection(sites[0].lat, sites[0].lon)
@@ -377,14 +376,6 @@ def _wrap(text: str, width_in: float, size: float, weight: str = "normal") -> li
 
 def _km(km: float) -> str:
     return f"{km:,.0f} km"
-
-
-def _as_list(items, convert) -> list:
-    """One item or many: a name, a Place or Missile, a range, a ``(lat, lon)`` pair, or a sequence of them."""
-    pair = isinstance(items, tuple) and len(items) == 2 and all(isinstance(v, (int, float)) for v in items)
-    if pair or isinstance(items, (str, int, float)) or not hasattr(items, "__iter__"):
-        items = [items]
-    return [convert(x) for x in items]
 
 
 def save_figure(fig: Figure, path, *, dpi: int = 200, fmt: str | None = None) -> Path:

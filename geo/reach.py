@@ -26,7 +26,7 @@ from .errors import InputError
 from .geodesy import check_lat, check_lon, check_range_km, inverse
 
 __all__ = ["Check", "VERDICTS", "MODELS", "check", "check_table", "footprint", "verdicts", "as_missile",
-           "as_place"]
+           "as_place", "as_scenario"]
 
 #: The possible verdicts, from best to worst reach.
 VERDICTS = ("in range", "possibly in range", "out of range", "too close")
@@ -99,6 +99,26 @@ def as_place(place, catalog: Catalog | None = None, kind: str = "target") -> Pla
         return Place(f"{lat:.4f}, {lon:.4f}", lat, lon, source="coordinates given by the user")
     catalog = catalog or default_catalog()
     return catalog.site(str(place)) if kind == "site" else catalog.target(str(place))
+
+
+def as_scenario(sites, missiles, targets=(), catalog: Catalog | None = None):
+    """Sites, missiles and targets as lists of Place and Missile, from one item or a sequence of each.
+
+    Each item may be anything :func:`as_place` or :func:`as_missile` takes.
+
+    >>> sites, missiles, targets = as_scenario("Chagang", ["HS-12", 3000], (13.58, 144.92))
+    >>> [s.name for s in sites], [m.name for m in missiles], [t.name for t in targets]
+    (['Hoejung-ri missile operating base (Chagang)'], ['Hwasong-12', '3,000 km range'], ['13.5800, 144.9200'])
+    """
+    def listed(items, convert):
+        pair = isinstance(items, tuple) and len(items) == 2 and all(isinstance(v, (int, float)) for v in items)
+        if pair or isinstance(items, (str, int, float, Place, Missile)) or not hasattr(items, "__iter__"):
+            items = [items]
+        return [convert(i) for i in items]
+
+    return (listed(sites, lambda s: as_place(s, catalog, kind="site")),
+            listed(missiles, lambda m: as_missile(m, catalog)),
+            listed(targets, lambda t: as_place(t, catalog, kind="target")))
 
 
 def verdicts(distance_km, certain_km, max_km, min_range_km=np.nan):

@@ -31,7 +31,7 @@ from . import __version__
 from .catalog import Missile, Place
 from .errors import InputError
 from .files import write_atomic
-from .reach import MODEL_DESCRIPTIONS, MODELS, VERDICTS, Check, as_missile, as_place, check
+from .reach import MODEL_DESCRIPTIONS, MODELS, VERDICTS, Check, as_scenario, check
 from .style import VERDICT_COLORS
 
 __all__ = ["build_report", "write_report", "report_rows"]
@@ -89,8 +89,7 @@ def build_report(sites, missiles, targets=(), *, title: str | None = None, model
     geo.errors.InputError
         For no site, no missile or an unknown model.
     """
-    sites = _as_list(sites, lambda s: as_place(s, kind="site"))
-    missiles, targets = _as_list(missiles, as_missile), _as_list(targets, as_place)
+    sites, missiles, targets = as_scenario(sites, missiles, targets)
     if not sites or not missiles:
         raise InputError("a report needs at least one launch site and one missile")
     if model not in MODELS:
@@ -135,13 +134,6 @@ def write_report(report: str, path) -> pathlib.Path:
 
 
 # --- the parts ----------------------------------------------------------------------
-
-def _as_list(items, convert) -> list:
-    pair = isinstance(items, tuple) and len(items) == 2 and all(isinstance(v, (int, float)) for v in items)
-    if pair or isinstance(items, (str, Place, Missile, int, float)):
-        items = [items]
-    return [convert(i) for i in items]
-
 
 def _names(items) -> str:
     names = [i.name for i in items]
