@@ -198,7 +198,6 @@ class _Countries(NamedTuple):
     iso: np.ndarray
     population: np.ndarray          # float, NaN where unknown
     geoms: np.ndarray
-    area_km2: np.ndarray
     tree: shapely.STRtree
 
 
@@ -214,8 +213,13 @@ def _countries() -> _Countries:
         fallback = {c["iso3"]: c["population"] for c in _geonames().get_countries().values()}
         pop[missing] = [fallback.get(code, np.nan) for code in iso[missing]]
     shapely.prepare(geoms)
-    return _Countries(np.array([p["name"] for p in props], dtype=object), iso, pop, geoms, area_km2(geoms),
-                      shapely.STRtree(geoms))
+    return _Countries(np.array([p["name"] for p in props], dtype=object), iso, pop, geoms, shapely.STRtree(geoms))
+
+
+@functools.lru_cache(maxsize=1)
+def _country_areas() -> np.ndarray:
+    """Every country's area, km² (coverage needs it; overflight, on `rangemap check`'s path, does not)."""
+    return area_km2(_countries().geoms)
 
 
 def _geonames(min_population: int = 15000):
@@ -283,7 +287,7 @@ def coverage(site, missile, *, model: str = "geodesic", min_population: int = 15
 
 
 def _covered_countries(region) -> tuple[CountryCoverage, ...]:
-    data = _countries()
+    data, areas = _countries(), _country_areas()
     hits = data.tree.query(region, predicate="intersects")
     inside = shapely.contains(region, data.geoms[hits])
     parts = data.geoms[hits].copy()
@@ -291,11 +295,11 @@ def _covered_countries(region) -> tuple[CountryCoverage, ...]:
     for k in np.flatnonzero(shapely.get_type_id(parts) == 7):     # a GeometryCollection: keep the polygons
         pieces = shapely.get_parts(shapely.get_parts(parts[k]))
         parts[k] = shapely.MultiPolygon([p for p in pieces if isinstance(p, shapely.Polygon)])
-    covered = np.where(inside, data.area_km2[hits], area_km2(parts))
-    share = np.where(inside, 1.0, np.clip(covered / data.area_km2[hits], 0.0, 1.0))
+    covered = np.where(inside, areas[hits], area_km2(parts))
+    share = np.where(inside, 1.0, np.clip(covered / areas[hits], 0.0, 1.0))
     pop = data.population[hits]
     est = pop * share
-    rows = [CountryCoverage(data.names[i], data.iso[i], float(s), float(c), float(data.area_km2[i]),
+    rows = [CountryCoverage(data.names[i], data.iso[i], float(s), float(c), float(areas[i]),
                             None if np.isnan(p) else int(p), None if np.isnan(e) else float(e), g)
             for i, s, c, p, e, g in zip(hits, share, covered, pop, est, parts) if c > 0]
     return tuple(sorted(rows, key=lambda r: (-(r.population_covered_est or 0.0), -r.covered_km2, r.name)))
