@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 CHECK = ["check", "--site", "Chagang", "--missile", "HS-12", "--target", "Guam"]
-MODULES = ["numpy", "pyproj", "geo", "geo.cli", "geo.engine", "geo.rings", "geo.render"]
+MODULES = ["numpy", "pyproj", "geo", "geo.cli.main", "geo.core.engine", "geo.core.rings", "geo.outputs.webmap"]
 
 
 def rangemap_command() -> list[str]:

@@ -6,7 +6,7 @@ Ranges: every nominal range, certain range and band top of the missile catalogue
 
 Both contenders answer "which targets lie within which range of which site":
 
-* engine:   ``geo.engine.in_range_matrix`` (cheap bound, exact geodesic on the boundary band);
+* engine:   ``geo.core.engine.in_range_matrix`` (cheap bound, exact geodesic on the boundary band);
 * baseline: ``pyproj.Geod.inv`` on every site × target pair in one vectorized call, then the
   distances compared with every range (the answer laid out the same way as the engine's).
 
@@ -29,9 +29,9 @@ import time
 import numpy as np
 import pyproj
 
-from geo.catalog import default_catalog
-from geo.engine import in_range_matrix
-from geo.geodesy import WGS84
+from geo.catalog.tables import default_catalog
+from geo.core.engine import in_range_matrix
+from geo.core.geodesy import WGS84
 
 MIN_POPULATION = 15_000
 
@@ -117,7 +117,7 @@ def main(argv=None) -> int:
     disagreements = int(np.count_nonzero(got != want)) if same_shape else got.size
     print(f"baseline (pyproj Geod.inv on all pairs): {t_base * 1e3:10.1f} ms  {pairs / t_base:14,.0f} pairs/s"
           f"  (best of {n_base})")
-    print(f"engine   (geo.engine.in_range_matrix):   {t_engine * 1e3:10.1f} ms  {pairs / t_engine:14,.0f} pairs/s"
+    print(f"engine   (geo.core.engine.in_range_matrix):   {t_engine * 1e3:10.1f} ms  {pairs / t_engine:14,.0f} pairs/s"
           f"  (best of {n_engine})")
     print(f"speed-up: {t_base / t_engine:.1f}x")
     print(f"verdicts compared: {got.size:,}; disagreements: {disagreements}")

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import importlib
 
-from .catalog import Catalog, Missile, Place, default_catalog
+from .catalog.tables import Catalog, Missile, Place, default_catalog
 from .errors import CatalogFileError, InputError, NotFoundError, RangemapError
-from .geodesy import bearing_deg, distance_km, geodesic_path
-from .reach import MODELS, VERDICTS, Check, check, check_table, footprint
+from .core.geodesy import bearing_deg, distance_km, geodesic_path
+from .analysis.reach import MODELS, VERDICTS, Check, check, check_table, footprint
 
 __version__ = "0.1.0"
 
@@ -38,20 +38,20 @@ __all__ = [
 ]
 
 _LAZY = {
-    "range_ring": "geo.rings",
-    "display_ring": "geo.rings",
-    "in_range_matrix": "geo.engine",
-    "coverage": "geo.coverage",
-    "overflight": "geo.coverage",
-    "loft_range": "geo.ballistics",
-    "build_map": "geo.render",
-    "write_map": "geo.render",
-    "embed_html": "geo.render",
-    "figure": "geo.figure",
-    "save_figure": "geo.figure",
-    "export": "geo.export",
-    "build_report": "geo.report",
-    "write_report": "geo.report",
+    "range_ring": "geo.core.rings",
+    "display_ring": "geo.core.rings",
+    "in_range_matrix": "geo.core.engine",
+    "coverage": "geo.analysis.coverage",
+    "overflight": "geo.analysis.coverage",
+    "loft_range": "geo.core.ballistics",
+    "build_map": "geo.outputs.webmap",
+    "write_map": "geo.outputs.webmap",
+    "embed_html": "geo.outputs.webmap",
+    "figure": "geo.outputs.figure",
+    "save_figure": "geo.outputs.figure",
+    "export": "geo.outputs.export",
+    "build_report": "geo.outputs.report",
+    "write_report": "geo.outputs.report",
 }
 
 

@@ -1,4 +1,4 @@
-"""Tests of geo.ballistics: free flight, lofted tests, rotating Earth, boost estimate.
+"""Tests of geo.core.ballistics: free flight, lofted tests, rotating Earth, boost estimate.
 
 No network, no timing. Reference numbers come from /work/shared/reference/ballistics.md
 (BMW's worked example, the reference flight times, the Hwasong-12 loft, the LA reach).
@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
-import geo.ballistics as bal
-from geo.ballistics import (
+import geo.core.ballistics as bal
+from geo.core.ballistics import (
     EARTH_RADIUS_KM,
     HALF_CIRCUMFERENCE_KM,
     MU_KM3_S2,

@@ -15,12 +15,12 @@ import pyarrow.parquet as pq
 import pytest
 from pyproj import Geod
 
-from geo import batch
-from geo.batch import (COLUMNS, TargetTable, batch_check, batch_in_range, dask_check, describe_skipped,
+from geo.analysis import batch
+from geo.analysis.batch import (COLUMNS, TargetTable, batch_check, batch_in_range, dask_check, describe_skipped,
                        read_targets, write_table)
-from geo.catalog import Missile, Place
+from geo.catalog.tables import Missile, Place
 from geo.errors import CatalogFileError, InputError
-from geo.reach import VERDICTS, check_table
+from geo.analysis.reach import VERDICTS, check_table
 
 GEOD = Geod(ellps="WGS84")
 SITES = [Place("Chagang", 41.369883, 126.907), Place("Sohae", 39.66, 124.705)]

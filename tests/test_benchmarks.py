@@ -30,7 +30,7 @@ def test_commands_benchmark_runs_check_and_map():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert re.search(r"^rangemap check --site Chagang --missile HS-12 --target Guam +median +\d+ ms", proc.stdout, re.MULTILINE)
     assert re.search(r"^rangemap map -o <tmp>/map.html +median +\d+ ms", proc.stdout, re.MULTILINE)
-    assert re.search(r"^import geo\.cli \(over bare\) +median", proc.stdout, re.MULTILINE)
+    assert re.search(r"^import geo\.cli\.main \(over bare\) +median", proc.stdout, re.MULTILINE)
     assert "commands failed: 0" in proc.stdout
 
 

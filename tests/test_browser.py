@@ -18,11 +18,11 @@ import shapely
 from test_render import HOSTILE, founding, hostile_map, scenario, shapes_per_ring
 
 from conftest import VIEWPORT
-from geo.catalog import default_catalog
-from geo.render import (BAND_OPACITY, CERTAIN_OPACITY, FOOTPRINT_DASH, LAND_COLOR, LEAFLET_JS_URL, OFFLINE_BACKGROUND,
+from geo.catalog.tables import default_catalog
+from geo.outputs.webmap import (BAND_OPACITY, CERTAIN_OPACITY, FOOTPRINT_DASH, LAND_COLOR, LEAFLET_JS_URL, OFFLINE_BACKGROUND,
                         PALETTE, build_map, write_map)
-from geo.report import build_report, write_report
-from geo.rings import display_ring
+from geo.outputs.report import build_report, write_report
+from geo.core.rings import display_ring
 
 pytestmark = pytest.mark.browser
 
@@ -175,7 +175,7 @@ def only_local_requests(tab, also=()):
 @pytest.fixture(scope="module")
 def land():
     """The land the offline map draws (Natural Earth outlines), for choosing test points."""
-    from geo.countries import country_outlines
+    from geo.catalog.countries import country_outlines
 
     return shapely.union_all(country_outlines())
 

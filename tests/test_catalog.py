@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.catalog import Catalog, Missile, Place, data_dir, default_catalog, parse_latlon
+from geo.catalog.tables import Catalog, Missile, Place, data_dir, default_catalog, parse_latlon
 from geo.errors import CatalogFileError, InputError, NotFoundError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -75,7 +75,7 @@ def test_missile_row(row):
 
 
 def test_no_two_rows_share_a_lookup_key():
-    from geo.catalog import _norm, _other_keys
+    from geo.catalog.tables import _norm, _other_keys
 
     cat = default_catalog()
     for rows in (cat.sites, cat.missiles, cat.targets):
@@ -416,7 +416,7 @@ def test_default_catalog_is_cached():
 
 
 def test_import_is_light():
-    code = ("import sys, geo.catalog; "
+    code = ("import sys, geo.catalog.tables; "
             "print(','.join(m for m in ('pandas', 'geopandas', 'folium', 'shapely') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.cli import main
+from geo.cli.main import main
 
 GUAM = ["--site", "Chagang", "--missile", "Hwasong-12", "--target", "Guam"]
 
@@ -60,7 +60,7 @@ def test_check_with_user_files(capsys, tmp_path):
 
 
 def test_check_imports_neither_folium_nor_geopandas():
-    code = ("import sys; from geo.cli import main; "
+    code = ("import sys; from geo.cli.main import main; "
             "status = main(['check', '--site', 'Chagang', '--missile', 'HS-12', '--target', 'Guam']); "
             "heavy = [m for m in ('folium', 'geopandas', 'pandas', 'matplotlib') if m in sys.modules]; "
             "print(heavy); sys.exit(status)")
@@ -264,7 +264,7 @@ def test_console_script_and_module_entry_points():
 # --- models, flight time, loft ---------------------------------------------------------
 
 def test_check_reports_flight_time(capsys):
-    from geo.ballistics import boost_time_min, flight_time_min
+    from geo.core.ballistics import boost_time_min, flight_time_min
 
     doc = json.loads(run(capsys, "check", *GUAM, "--json")[1])
     assert doc["free_flight_min"] == pytest.approx(flight_time_min(doc["distance_km"]), rel=1e-9)
@@ -280,7 +280,7 @@ def test_check_beyond_reach_has_no_flight_time(capsys):
 
 
 def test_check_rotating_model_judges_by_reach_toward_the_target(capsys):
-    from geo.ballistics import rotating_reach_km
+    from geo.core.ballistics import rotating_reach_km
 
     argv = ["check", "--site", "Sohae", "--range", "10400", "--target", "Los Angeles", "--json"]
     flat = json.loads(run(capsys, *argv)[1])

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo.countries import COUNTRIES_FILE, countries_path, country_outlines, load_countries
+from geo.catalog.countries import COUNTRIES_FILE, countries_path, country_outlines, load_countries
 
 ROOT = Path(__file__).resolve().parent.parent
 

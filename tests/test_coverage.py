@@ -1,4 +1,4 @@
-"""Tests of geo.coverage: countries, cities and population within reach; overflight."""
+"""Tests of geo.analysis.coverage: countries, cities and population within reach; overflight."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ import pytest
 import shapely
 from geographiclib.geodesic import Geodesic
 
-from geo.catalog import default_catalog
-from geo.coverage import (AREA_LABEL, CITIES_LABEL, Coverage, area_km2, coverage, covered_countries_geojson,
+from geo.catalog.tables import default_catalog
+from geo.analysis.coverage import (AREA_LABEL, CITIES_LABEL, Coverage, area_km2, coverage, covered_countries_geojson,
                           overflight)
-from geo.coverage import _cities, _countries, _country_areas
+from geo.analysis.coverage import _cities, _countries, _country_areas
 from geo.errors import InputError, NotFoundError
-from geo.geodesy import WGS84, HALF_MERIDIAN_KM
-from geo.rings import range_ring
+from geo.core.geodesy import WGS84, HALF_MERIDIAN_KM
+from geo.core.rings import range_ring
 
 CHAGANG = default_catalog().site("Chagang")
 

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from geo import engine
-from geo.engine import distance_bounds_km, in_range_matrix, within_km
+from geo.core import engine
+from geo.core.engine import distance_bounds_km, in_range_matrix, within_km
 from geo.errors import InputError
-from geo.geodesy import HALF_MERIDIAN_KM, WGS84
+from geo.core.geodesy import HALF_MERIDIAN_KM, WGS84
 
 
 def karney_km(lat1, lon1, lat2, lon2):

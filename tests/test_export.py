@@ -16,9 +16,9 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-import geo.export as ex
+import geo.outputs.export as ex
 from geo import InputError, Missile, Place, check_table, default_catalog, geodesic_path, range_ring
-from geo.export import COLUMNS, LAYERS, PRECISION, export, scenario_layers
+from geo.outputs.export import COLUMNS, LAYERS, PRECISION, export, scenario_layers
 
 CAT = default_catalog()
 KML = "{http://www.opengis.net/kml/2.2}"

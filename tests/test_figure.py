@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 import shapely
 
-from geo.catalog import Missile, Place, default_catalog
+from geo.catalog.tables import Missile, Place, default_catalog
 from geo.errors import InputError, NotFoundError
-from geo.figure import CUT, PALETTE, VERDICT_COLORS, Projection, figure, save_figure
-from geo.geodesy import HALF_MERIDIAN_KM, WGS84
-from geo.rings import range_ring
+from geo.outputs.figure import CUT, PALETTE, VERDICT_COLORS, Projection, figure, save_figure
+from geo.core.geodesy import HALF_MERIDIAN_KM, WGS84
+from geo.core.rings import range_ring
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -193,7 +193,7 @@ def test_targets_are_coloured_by_their_best_verdict(cat):
 
 
 def test_palette_matches_the_web_map():
-    render = pytest.importorskip("geo.render")
+    render = pytest.importorskip("geo.outputs.webmap")
     assert PALETTE == render.PALETTE and VERDICT_COLORS == render.VERDICT_COLORS
 
 

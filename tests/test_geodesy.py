@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from geo import bearing_deg, distance_km, geodesic_path
 from geo.errors import InputError
-from geo.geodesy import HALF_MERIDIAN_KM, check_lat, check_lon, check_range_km, destination, unwrap_lon
+from geo.core.geodesy import HALF_MERIDIAN_KM, check_lat, check_lon, check_range_km, destination, unwrap_lon
 
 GEOD = Geodesic.WGS84
 

@@ -18,7 +18,7 @@ def test_wheel_ships_the_catalogs_and_finds_them(tmp_path):
     zipfile.ZipFile(wheel).extractall(site)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    code = ("import geo, geo.catalog as c; print(c.data_dir()); "
+    code = ("import geo, geo.catalog.tables as c; print(c.data_dir()); "
             "print(geo.check('Chagang', 'HS-12', 'Guam').verdict)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, capture_output=True, text=True,
                           env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"})

@@ -6,7 +6,7 @@ from geographiclib.geodesic import Geodesic
 
 from geo import Missile, Place, check, check_table, default_catalog
 from geo.errors import InputError, NotFoundError
-from geo.reach import VERDICTS, as_missile, verdicts
+from geo.analysis.reach import VERDICTS, as_missile, verdicts
 
 GEOD = Geodesic.WGS84
 CAT = default_catalog()
@@ -94,8 +94,8 @@ def test_empty_table_has_the_columns():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from geo.geodesy import WGS84  # noqa: E402
-from geo.reach import footprint  # noqa: E402
+from geo.core.geodesy import WGS84  # noqa: E402
+from geo.analysis.reach import footprint  # noqa: E402
 
 
 @settings(max_examples=12, deadline=None)
@@ -103,7 +103,7 @@ from geo.reach import footprint  # noqa: E402
 def test_rotating_footprint_membership_and_vertices(lat, lon, nominal, seed):
     import shapely
 
-    from geo.ballistics import rotating_reach_km
+    from geo.core.ballistics import rotating_reach_km
 
     zone = footprint((lat, lon), nominal, model="rotating")
     assert zone.is_valid and -180 <= zone.bounds[0] and zone.bounds[2] <= 180

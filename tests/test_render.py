@@ -1,4 +1,4 @@
-"""Tests of geo.render without a browser: the generated folium tree and HTML."""
+"""Tests of geo.outputs.webmap without a browser: the generated folium tree and HTML."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 import shapely
 
-from geo.catalog import Missile, Place, default_catalog
+from geo.catalog.tables import Missile, Place, default_catalog
 from geo.errors import InputError
-from geo.reach import check
-from geo.render import (
+from geo.analysis.reach import check
+from geo.outputs.webmap import (
     FOOTPRINT_DASH,
     LEAFLET_CSS_URL,
     LEAFLET_JS_URL,
@@ -36,7 +36,7 @@ from geo.render import (
     map_html,
     write_map,
 )
-from geo.rings import display_ring
+from geo.core.rings import display_ring
 
 CAT = default_catalog()
 #: Names for site, target, missile; a source; notes. Jinja in a name would run Python inside folium.
@@ -346,7 +346,7 @@ def test_land_covers_the_frame_around_the_site_and_joins_pieces_cut_at_the_antim
 
 
 def test_land_is_simplified_for_the_web_yet_close_to_natural_earth():
-    from geo.countries import country_outlines
+    from geo.catalog.countries import country_outlines
 
     source = country_outlines()
     countries = decode_land(_land_data(0.0)[0])               # at 0°E the frame is Natural Earth's own
@@ -360,7 +360,7 @@ def test_land_is_simplified_for_the_web_yet_close_to_natural_earth():
 # --- rotating-Earth footprint, model verdicts --------------------------------------------
 
 def test_rotating_model_draws_the_footprint_beside_each_ring():
-    from geo.reach import footprint
+    from geo.analysis.reach import footprint
 
     m = scenario(model="rotating")
     prints = of_type(m, FootprintShape)

@@ -1,4 +1,4 @@
-"""Tests of geo.report without a browser: one self-contained, escaped HTML document."""
+"""Tests of geo.outputs.report without a browser: one self-contained, escaped HTML document."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from urllib.parse import unquote
 import pytest
 
 import geo
-from geo.catalog import Missile, Place, default_catalog
-from geo.countries import COUNTRIES_SOURCE
+from geo.catalog.tables import Missile, Place, default_catalog
+from geo.catalog.countries import COUNTRIES_SOURCE
 from geo.errors import InputError
-from geo.reach import check, check_table
-from geo.report import build_report, write_report
+from geo.analysis.reach import check, check_table
+from geo.outputs.report import build_report, write_report
 
 CAT = default_catalog()
 #: Hostile text for every user string of a report.
@@ -118,7 +118,7 @@ def test_table_rows_are_check_table_exactly(scenario_report):
 
 
 def test_verdicts_are_colour_coded_and_named(scenario_report):
-    from geo.render import VERDICT_COLORS
+    from geo.outputs.webmap import VERDICT_COLORS
 
     shown = set(re.findall(r"data-verdict='([^']+)'>(<span class='verdict' style='[^']*border-color:(#\w+))",
                            scenario_report))

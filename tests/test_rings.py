@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo import display_ring, range_ring
-from geo.geodesy import HALF_MERIDIAN_KM, WGS84
-from geo.rings import MERCATOR_LAT_LIMIT, TOLERANCE_KM, reach_region
+from geo.core.geodesy import HALF_MERIDIAN_KM, WGS84
+from geo.core.rings import MERCATOR_LAT_LIMIT, TOLERANCE_KM, reach_region
 
 GEOD = Geodesic.WGS84
 CHAGANG = (41.369883, 126.913631)

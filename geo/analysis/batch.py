@@ -34,9 +34,9 @@ from typing import NamedTuple, Sequence
 import numpy as np
 import pandas as pd
 
-from .catalog import Missile, Place
-from .errors import CatalogFileError, InputError
-from .geodesy import inverse
+from ..catalog.tables import Missile, Place
+from ..errors import CatalogFileError, InputError
+from ..core.geodesy import inverse
 from .reach import VERDICTS, verdicts
 
 __all__ = ["COLUMNS", "TargetTable", "DaskSummary", "read_targets", "describe_skipped",
@@ -418,7 +418,7 @@ def batch_in_range(sites: Sequence[Place], missiles: Sequence[Missile], targets:
     are False under a minimum range. Rows are site-major. Exactly the verdicts of
     :func:`batch_check`, without computing distances and bearings for every pair.
     """
-    from .engine import in_range_matrix
+    from ..core.engine import in_range_matrix
 
     names = [m.name for m in missiles]
     if len(set(names)) < len(names):
@@ -496,7 +496,7 @@ def write_table(df: pd.DataFrame, path) -> Path:
     InputError
         Unknown extension, unwritable folder, or a write error such as a full disk.
     """
-    from .files import atomic_path
+    from ..outputs.files import atomic_path
 
     path = Path(path)
     writer = _WRITERS.get(path.suffix.lower())

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from .reach import VERDICTS
+from ..analysis.reach import VERDICTS
 
 __all__ = ["PALETTE", "VERDICT_COLORS"]
 

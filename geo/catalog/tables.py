@@ -27,8 +27,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CatalogFileError, InputError, NotFoundError
-from .geodesy import check_lat, check_lon, check_range_km
+from ..errors import CatalogFileError, InputError, NotFoundError
+from ..core.geodesy import check_lat, check_lon, check_range_km
 
 __all__ = ["Place", "Missile", "Catalog", "default_catalog", "parse_latlon", "data_dir"]
 
@@ -101,7 +101,7 @@ def data_dir() -> Path:
     >>> (data_dir() / "missiles.csv").is_file()
     True
     """
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]            # the geo package
     candidates = (here / "data", here.parent / "data")
     for d in candidates:
         if d.is_dir():

@@ -39,13 +39,13 @@ from matplotlib.transforms import Bbox
 from pyproj import Transformer
 from shapely.geometry.polygon import orient
 
-from .countries import COUNTRIES_SOURCE, country_outlines
-from .errors import InputError
+from ..catalog.countries import COUNTRIES_SOURCE, country_outlines
+from ..errors import InputError
 from .files import check_writable, write_atomic
-from .geodesy import HALF_MERIDIAN_KM, WGS84, inverse
-from .reach import VERDICTS, as_scenario, verdicts
+from ..core.geodesy import HALF_MERIDIAN_KM, WGS84, inverse
+from ..analysis.reach import VERDICTS, as_scenario, verdicts
 from .style import PALETTE, VERDICT_COLORS
-from .rings import range_ring
+from ..core.rings import range_ring
 
 __all__ = ["figure", "save_figure", "Projection", "FORMATS", "PALETTE", "VERDICT_COLORS", "CUT"]
 

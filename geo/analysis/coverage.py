@@ -32,9 +32,9 @@ from typing import NamedTuple
 import numpy as np
 import shapely
 
-from .catalog import Catalog, Missile, Place
-from .errors import InputError, RangemapError
-from .geodesy import WGS84, geodesic_path
+from ..catalog.tables import Catalog, Missile, Place
+from ..errors import InputError, RangemapError
+from ..core.geodesy import WGS84, geodesic_path
 from .reach import MODELS, as_missile, as_place, footprint
 
 __all__ = ["Coverage", "CountryCoverage", "CityInRange", "Overflight", "coverage", "overflight",
@@ -203,7 +203,7 @@ class _Countries(NamedTuple):
 
 @functools.lru_cache(maxsize=1)
 def _countries() -> _Countries:
-    from .countries import country_records
+    from ..catalog.countries import country_records
 
     props, geoms = country_records()          # plain shapely: `rangemap check` stays free of pandas
     pop = np.array([np.nan if p["population"] is None else p["population"] for p in props], dtype=float)
@@ -306,7 +306,7 @@ def _covered_countries(region) -> tuple[CountryCoverage, ...]:
 
 
 def _covered_cities(site: Place, region, km: float, model: str, min_population: int):
-    from .engine import in_range_matrix
+    from ..core.engine import in_range_matrix
 
     listed = next(n for n in _CITY_LISTS if n <= min_population)
     names, country, lat, lon, pop = _cities(listed)

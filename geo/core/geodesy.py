@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 from pyproj import Geod
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = [
     "WGS84",

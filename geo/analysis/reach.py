@@ -21,9 +21,9 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
-from .catalog import Catalog, Missile, Place, default_catalog
-from .errors import InputError
-from .geodesy import check_lat, check_lon, check_range_km, inverse
+from ..catalog.tables import Catalog, Missile, Place, default_catalog
+from ..errors import InputError
+from ..core.geodesy import check_lat, check_lon, check_range_km, inverse
 
 __all__ = ["Check", "VERDICTS", "MODELS", "check", "check_table", "footprint", "verdicts", "as_missile",
            "as_place", "as_scenario"]
@@ -194,7 +194,7 @@ def check(site, missile, target, *, model: str = "geodesic", catalog: Catalog | 
     dist, bearing = float(inv.distance_km), float(inv.bearing_deg)
     ranges = np.array([v[0] for v in _ranges([missile])])          # nominal, certain, max, min
     if model == "rotating":
-        from .ballistics import rotating_reach_km
+        from ..core.ballistics import rotating_reach_km
 
         ranges[:3] = [float(rotating_reach_km(site.lat, site.lon, bearing, km)) for km in ranges[:3]]
     rng, certain, high, low = (float(v) for v in ranges)
@@ -205,7 +205,7 @@ def check(site, missile, target, *, model: str = "geodesic", catalog: Catalog | 
 
 def _flight_time(site: Place, missile: Missile, dist: float, bearing: float, model: str, reach_km: float):
     """Minimum-energy free-flight time to `dist` and the boost estimate; (None, None) beyond reach."""
-    from .ballistics import boost_time_min, flight_time_min, rotating_flight_time_min
+    from ..core.ballistics import boost_time_min, flight_time_min, rotating_flight_time_min
 
     if dist > reach_km or dist <= 0:
         return None, None
@@ -243,7 +243,7 @@ def footprint(site, missile, model: str = "rotating", *, range_km: float | None 
     >>> bool(shapely.contains_xy(zone, 144.92444, 13.58111))          # Guam
     True
     """
-    from . import rings
+    from ..core import rings
 
     _check_model(model)
     site = as_place(site, catalog, kind="site")
@@ -251,7 +251,7 @@ def footprint(site, missile, model: str = "rotating", *, range_km: float | None 
     if model == "geodesic":
         make = rings.display_ring if display else rings.range_ring
         return make(site.lat, site.lon, km)
-    from .ballistics import rotating_reach_km
+    from ..core.ballistics import rotating_reach_km
 
     azimuths = np.linspace(0.0, 360.0, 3601)
     reach = rotating_reach_km(site.lat, site.lon, azimuths, km)

@@ -57,7 +57,7 @@ import math
 
 import numpy as np
 
-from .errors import InputError
+from ..errors import InputError
 from .geodesy import WGS84, check_lat, check_lon, check_range_km
 
 __all__ = ["distance_bounds_km", "in_range_matrix", "within_km"]

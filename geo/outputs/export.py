@@ -42,12 +42,12 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from .errors import InputError
+from ..errors import InputError
 from .files import atomic_path, check_writable
-from .geodesy import geodesic_path
-from .reach import as_scenario, check_table
+from ..core.geodesy import geodesic_path
+from ..analysis.reach import as_scenario, check_table
 from .style import PALETTE, VERDICT_COLORS
-from .rings import range_ring
+from ..core.rings import range_ring
 
 __all__ = ["scenario_layers", "export", "FORMATS", "LAYERS", "COLUMNS", "PRECISION"]
 

@@ -21,9 +21,9 @@ import re
 import sys
 from pathlib import Path
 
-from .catalog import Catalog, Missile, Place
-from .errors import InputError, RangemapError
-from .reach import MODEL_DESCRIPTIONS, MODELS, Check, as_missile, check
+from ..catalog.tables import Catalog, Missile, Place
+from ..errors import InputError, RangemapError
+from ..analysis.reach import MODEL_DESCRIPTIONS, MODELS, Check, as_missile, check
 
 __all__ = ["main"]
 
@@ -89,7 +89,7 @@ def _add_scenario(p: argparse.ArgumentParser, *, title: bool = True,
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="rangemap", description="Exact ballistic-missile range rings and in-range "
                      "checks on the WGS84 ellipsoid.")
-    from . import __version__
+    from .. import __version__
 
     parser.add_argument("--version", action="version", version=f"rangemap {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -206,7 +206,7 @@ def _scenario(args, catalog: Catalog):
 
 def _output(args, sites, missiles, fmt: str, suffix: str = "") -> Path:
     """The output path: -o PATH (checked), or maps/<site>_<missiles><suffix>.<fmt>."""
-    from .files import check_writable
+    from ..outputs.files import check_writable
 
     if args.output:
         return check_writable(args.output)
@@ -257,7 +257,7 @@ def _check_one(args, out) -> None:
     catalog = _catalog(args)
     missile = args.missile[0] if args.missile else args.range_km[0]
     r = check(args.site[0], missile, args.target[0], model=args.model, catalog=catalog)
-    from .coverage import TERRITORIAL_GAP_KM, describe_track, overflight
+    from ..analysis.coverage import TERRITORIAL_GAP_KM, describe_track, overflight
 
     # landfalls of one country less than two 12-nautical-mile territorial seas apart are merged
     track = overflight(r.site, r.target, join_gap_km=TERRITORIAL_GAP_KM)
@@ -281,7 +281,7 @@ def _check_one(args, out) -> None:
 def _check_table(args, out) -> None:
     import numpy as np
 
-    from . import batch
+    from ..analysis import batch
 
     if args.model != "geodesic":
         raise InputError("--model rotating answers one site, missile and target at a time: "
@@ -301,7 +301,7 @@ def _check_table(args, out) -> None:
     targets = batch.TargetTable(*(np.concatenate([getattr(t, a) for t in parts]) for a in ("names", "lats", "lons")))
     path = None
     if args.output:
-        from .files import check_writable
+        from ..outputs.files import check_writable
 
         path = check_writable(args.output)
         if path.suffix.lower() not in TABLE_SUFFIXES:
@@ -319,7 +319,7 @@ def _check_table(args, out) -> None:
 
 
 def _check_dask(args, sites, missiles, on_invalid, out) -> None:
-    from . import batch
+    from ..analysis import batch
 
     if len(args.targets_file) != 1 or args.target or Path(args.targets_file[0]).suffix.lower() != ".parquet":
         raise InputError("--dask takes exactly one Parquet --targets-file and no --target")
@@ -362,7 +362,7 @@ def _cmd_map(args, out) -> None:
     sites, missiles, targets = _scenario(args, catalog)
     path = _output(args, sites, missiles, fmt)
     if fmt == "html":
-        from .render import build_map, write_map
+        from ..outputs.webmap import build_map, write_map
 
         shaded = _coverage_shading(sites, missiles, args.model) if args.shade_coverage else ()
         write_map(build_map(sites, missiles, targets, title=args.title, offline=args.offline, model=args.model,
@@ -370,7 +370,7 @@ def _cmd_map(args, out) -> None:
     else:
         if args.model != "geodesic":
             raise InputError("--model rotating is drawn on HTML maps only for now: use --format html")
-        from .figure import figure, save_figure
+        from ..outputs.figure import figure, save_figure
 
         save_figure(figure(sites, missiles, targets, title=args.title), path, fmt=fmt,
                     **({"dpi": int(args.dpi)} if args.dpi else {}))
@@ -381,7 +381,7 @@ def _coverage_shading(sites, missiles, model: str):
     """(label, covered part) per country, over every site × missile: the largest share labels it."""
     import shapely
 
-    from .coverage import coverage
+    from ..analysis.coverage import coverage
 
     parts: dict[str, list] = {}
     best: dict[str, tuple[float, str]] = {}
@@ -395,14 +395,14 @@ def _coverage_shading(sites, missiles, model: str):
 
 
 def _cmd_report(args, out) -> None:
-    from .files import check_writable
+    from ..outputs.files import check_writable
 
     catalog = _catalog(args)
     sites, missiles, targets = _scenario(args, catalog)
     path = check_writable(args.output) if args.output else _output(args, sites, missiles, "html", "-report")
     if path.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"output {path} must end in .html: the report is one HTML document")
-    from .report import build_report, write_report
+    from ..outputs.report import build_report, write_report
 
     write_report(build_report(sites, missiles, targets, title=args.title, model=args.model), path)
     out.write(f"{path}\n")
@@ -414,7 +414,7 @@ def _cmd_export(args, out) -> None:
         raise InputError("--model rotating is not exported yet: export the geodesic rings")
     catalog = _catalog(args)
     sites, missiles, targets = _scenario(args, catalog)
-    from .export import export
+    from ..outputs.export import export
 
     out.write(f"{export(sites, missiles, targets, _output(args, sites, missiles, fmt), fmt=fmt)}\n")
 
@@ -426,7 +426,7 @@ def _cmd_coverage(args, out) -> None:
         raise InputError("give either --missile NAME or --range KM")
     if not 500 <= args.min_population:
         raise InputError(f"--min-population {args.min_population} must be at least 500 (GeoNames lists)")
-    from .coverage import AREA_LABEL, CITIES_LABEL, coverage
+    from ..analysis.coverage import AREA_LABEL, CITIES_LABEL, coverage
 
     catalog = _catalog(args)
     missile = args.missile if args.missile is not None else args.range_km
@@ -456,7 +456,7 @@ def _cmd_coverage(args, out) -> None:
 # --- loft, list ---------------------------------------------------------------------
 
 def _cmd_loft(args, out) -> None:
-    from .ballistics import loft_range
+    from ..core.ballistics import loft_range
 
     model = args.model or ("gravity-loss" if args.burn_time else "simple")
     if model == "gravity-loss" and not args.burn_time:

@@ -27,11 +27,11 @@ import tempfile
 import urllib.parse
 from typing import Sequence
 
-from . import __version__
-from .catalog import Missile, Place
-from .errors import InputError
+from .. import __version__
+from ..catalog.tables import Missile, Place
+from ..errors import InputError
 from .files import write_atomic
-from .reach import MODEL_DESCRIPTIONS, MODELS, VERDICTS, Check, as_scenario, check
+from ..analysis.reach import MODEL_DESCRIPTIONS, MODELS, VERDICTS, Check, as_scenario, check
 from .style import VERDICT_COLORS
 
 __all__ = ["build_report", "write_report", "report_rows"]
@@ -94,7 +94,7 @@ def build_report(sites, missiles, targets=(), *, title: str | None = None, model
         raise InputError("a report needs at least one launch site and one missile")
     if model not in MODELS:
         raise InputError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}")
-    from .render import build_map, embed_html
+    from .webmap import build_map, embed_html
 
     title = title or (f"{_names(missiles)} from {_names(sites)}")
     when = (generated or _dt.datetime.now(_dt.timezone.utc)).astimezone(_dt.timezone.utc)
@@ -282,8 +282,8 @@ def _num(value: float, text: str) -> str:
 
 
 def _assumptions(model: str, has_targets: bool) -> str:
-    from .countries import COUNTRIES_SOURCE
-    from .rings import TOLERANCE_KM
+    from ..catalog.countries import COUNTRIES_SOURCE
+    from ..core.rings import TOLERANCE_KM
 
     verdicts = ("<b>in range</b>: within the range every source agrees on (the nominal range, or the low "
                 "end of the band where sources disagree); <b>possibly in range</b>: inside the band; "
@@ -321,7 +321,7 @@ def _assumptions(model: str, has_targets: bool) -> str:
 
 
 def _sources(sites, missiles, targets) -> str:
-    from .countries import COUNTRIES_SOURCE
+    from ..catalog.countries import COUNTRIES_SOURCE
 
     def conf(c: str) -> str:
         return f"<abbr title='{_e(CONFIDENCE_SCALE.get(c, 'as given'))}'>{_e(c)}</abbr>" if c else "—"

@@ -34,8 +34,8 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from .catalog import data_dir
-from .errors import CatalogFileError
+from .tables import data_dir
+from ..errors import CatalogFileError
 
 __all__ = ["COUNTRIES_FILE", "COUNTRIES_SOURCE", "countries_path", "country_outlines", "load_countries"]
 

@@ -44,14 +44,14 @@ from folium.elements import ElementAddToElement
 from folium.template import Template
 from folium.vector_layers import path_options
 
-from .catalog import Missile, Place
-from .errors import InputError, RangemapError
+from ..catalog.tables import Missile, Place
+from ..errors import InputError, RangemapError
 from .files import write_atomic
-from .coverage import TERRITORIAL_GAP_KM, describe_track, overflight
-from .geodesy import distance_km, geodesic_path
-from .reach import MODEL_DESCRIPTIONS, MODELS, VERDICTS, check, check_table, footprint
+from ..analysis.coverage import TERRITORIAL_GAP_KM, describe_track, overflight
+from ..core.geodesy import distance_km, geodesic_path
+from ..analysis.reach import MODEL_DESCRIPTIONS, MODELS, VERDICTS, check, check_table, footprint
 from .style import PALETTE, VERDICT_COLORS
-from .rings import MERCATOR_LAT_LIMIT, display_ring
+from ..core.rings import MERCATOR_LAT_LIMIT, display_ring
 
 __all__ = ["build_map", "write_map", "map_html", "embed_html", "js_literal", "LeafletMap", "SafeTooltip",
            "SafePopup", "PolygonShape", "RingShape", "FootprintShape", "ShadeShape", "LandLayer", "PALETTE",
@@ -325,7 +325,7 @@ def _land_data(ref: float) -> tuple[str, int]:
     differences (the closing point left out). Natural Earth 1:50m, simplified by
     :data:`LAND_SIMPLIFY_DEG` (topology kept) after joining the pieces cut at the antimeridian.
     """
-    from .countries import country_outlines
+    from ..catalog.countries import country_outlines
 
     land = shapely.simplify(_in_frame(country_outlines(), ref), LAND_SIMPLIFY_DEG, preserve_topology=True)
     countries = []
@@ -774,7 +774,7 @@ def _add_overlays(m, missiles, title, *, model: str = "geodesic", offline: bool 
         caption += ("; dashed: reach on a rotating Earth (Keplerian minimum-energy free flight over a sphere, "
                     "the ground's eastward speed added); target verdicts on a rotating Earth")
     if offline:
-        from .countries import COUNTRIES_SOURCE
+        from ..catalog.countries import COUNTRIES_SOURCE
 
         caption += f"; country outlines: {_e(COUNTRIES_SOURCE)}"
     root.html.add_child(RawHtml(
