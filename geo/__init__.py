@@ -1,45 +1,55 @@
 """rangemap: exact ballistic-missile range rings, in-range checks and maps on WGS84.
 
-The public API, in the order data flows: catalogs → geometry and analysis → maps.
+The public API, in the order data flows: catalog → scenario → assessment → outputs.
 
 >>> import geo
+>>> a = geo.assess(geo.Scenario.resolve("Chagang", "Hwasong-12", "Guam"))
+>>> a.check(0, 0, 0).verdict
+'in range'
 >>> geo.check("Chagang", "Hwasong-12", "Guam").verdict
 'in range'
 >>> round(geo.distance_km(41.369883, 126.913631, 13.58111, 144.92444), 1)
 3540.3
 
-Modules that pull in heavy libraries (shapely, pandas, folium) load on first use,
-so ``rangemap check`` starts quickly.
+Layers (folders): :mod:`geo.core` (geodesy, rings, engine, ballistics), :mod:`geo.catalog`,
+:mod:`geo.analysis` (scenario, assessment, coverage, batch), :mod:`geo.outputs` (web map,
+figure, exports, report) and :mod:`geo.cli`. Functions that pull in heavy libraries
+(shapely, pandas, folium, matplotlib) load on first use, so ``rangemap check`` starts quickly.
 """
 
 from __future__ import annotations
 
 import importlib
 
+from .analysis.assessment import VERDICTS, Assessment, Check, assess
+from .analysis.reach import check, check_table
+from .analysis.scenario import MODELS, Scenario
 from .catalog.tables import Catalog, Missile, Place, default_catalog
-from .errors import CatalogFileError, InputError, NotFoundError, RangemapError
 from .core.geodesy import bearing_deg, distance_km, geodesic_path
-from .analysis.reach import MODELS, VERDICTS, Check, check, check_table, footprint
+from .errors import CatalogFileError, InputError, NotFoundError, RangemapError
 
 __version__ = "0.1.0"
 
 __all__ = [
     # catalogs
     "Catalog", "Place", "Missile", "default_catalog",
+    # scenario and assessment
+    "Scenario", "assess", "Assessment", "Check", "VERDICTS", "MODELS",
     # geodesy and geometry
-    "distance_km", "bearing_deg", "geodesic_path", "range_ring", "display_ring",
-    # analysis
-    "check", "check_table", "Check", "VERDICTS", "MODELS", "footprint", "in_range_matrix",
-    "coverage", "overflight", "loft_range",
+    "distance_km", "bearing_deg", "geodesic_path", "range_ring", "display_ring", "footprint",
+    # analysis views
+    "check", "check_table", "in_range_matrix", "coverage", "overflight", "loft_range",
     # maps, figures, exports, reports
     "build_map", "write_map", "embed_html", "figure", "save_figure", "export", "build_report", "write_report",
     # errors
     "RangemapError", "InputError", "NotFoundError", "CatalogFileError",
 ]
 
+#: Public names defined in modules that import heavy libraries: loaded on first use.
 _LAZY = {
     "range_ring": "geo.core.rings",
     "display_ring": "geo.core.rings",
+    "footprint": "geo.analysis.regions",
     "in_range_matrix": "geo.core.engine",
     "coverage": "geo.analysis.coverage",
     "overflight": "geo.analysis.coverage",
@@ -57,7 +67,9 @@ _LAZY = {
 
 def __getattr__(name):
     if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'geo' has no attribute {name!r}")
 
 

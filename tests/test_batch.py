@@ -20,7 +20,8 @@ from geo.analysis.batch import (COLUMNS, TargetTable, batch_check, batch_in_rang
                        read_targets, write_table)
 from geo.catalog.tables import Missile, Place
 from geo.errors import CatalogFileError, InputError
-from geo.analysis.reach import VERDICTS, check_table
+from geo.analysis.assessment import VERDICTS
+from geo.analysis.reach import check_table
 
 GEOD = Geod(ellps="WGS84")
 SITES = [Place("Chagang", 41.369883, 126.907), Place("Sohae", 39.66, 124.705)]

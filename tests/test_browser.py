@@ -19,7 +19,7 @@ from test_render import HOSTILE, founding, hostile_map, scenario, shapes_per_rin
 
 from conftest import VIEWPORT
 from geo.catalog.tables import default_catalog
-from geo.outputs.webmap import (BAND_OPACITY, CERTAIN_OPACITY, FOOTPRINT_DASH, LAND_COLOR, LEAFLET_JS_URL, OFFLINE_BACKGROUND,
+from geo.outputs.webmap import (BAND_OPACITY, CERTAIN_OPACITY, LAND_COLOR, LEAFLET_JS_URL, OFFLINE_BACKGROUND,
                         PALETTE, build_map, write_map)
 from geo.outputs.report import build_report, write_report
 from geo.core.rings import display_ring
@@ -235,22 +235,16 @@ def test_offline_founding_map_draws_land_under_the_rings(tab, tmp_path, land):
     assert tab.errors == [] and tab.dialogs == []
 
 
-def test_rotating_model_draws_a_dashed_footprint_per_site_and_missile(tab, tmp_path):
+def test_rotating_model_draws_the_footprint_per_site_and_missile(tab, tmp_path):
     sites, missiles, targets = SCENARIO[0], SCENARIO[1][:1], SCENARIO[2][:1]
     m = build_map(sites, missiles, targets, offline=True, model="rotating")
-    open_map(tab, m, tmp_path, expected_shapes(sites, missiles, targets) + len(sites) * len(missiles))
-    dashed = tab.page.locator(f"{INTERACTIVE}[stroke-dasharray='{FOOTPRINT_DASH}']")
-    assert dashed.count() == len(sites) * len(missiles) == 2
-    assert tab.page.evaluate("Array.from(document.querySelectorAll('path.leaflet-interactive'))"
-                             ".filter(p => p.getAttribute('fill') === 'none').length") >= 2
-    dashed.first.dispatch_event("mouseover")
-    assert "reach on a rotating Earth" in tab.page.locator(".leaflet-tooltip").last.text_content()
+    open_map(tab, m, tmp_path, expected_shapes(sites, missiles, targets))
+    tab.page.locator(INTERACTIVE).first.dispatch_event("mouseover")
+    assert "on a rotating Earth" in tab.page.locator(".leaflet-tooltip").last.text_content()
     legend = tab.page.locator(".rangemap-legend").text_content()
-    assert "dashed: reach at the nominal range on a rotating Earth" in legend
+    assert "filled: reach on a rotating Earth" in legend
     assert tab.errors == [] and tab.dialogs == []
 
-
-# --- the report ----------------------------------------------------------------------------
 
 def open_report(tab, tmp_path, report: str):
     """Write `report`, load it from file://, wait for the map inside its frame; the frame locator."""

@@ -17,6 +17,7 @@ import shapely
 from shapely.geometry import shape
 
 import geo.outputs.export as ex
+import geo
 from geo import InputError, Missile, Place, check_table, default_catalog, geodesic_path, range_ring
 from geo.outputs.export import COLUMNS, LAYERS, PRECISION, export, scenario_layers
 
@@ -91,9 +92,10 @@ def test_layers_schema_and_geometry_are_the_analysis_geometry():
                 assert (row.missile_type, row.source, row.confidence) == (m.type, m.source, m.confidence)
                 assert row.geometry.equals_exact(range_ring(s.lat, s.lon, km), 0.0)
                 i += 1
-    table = check_table(sites, missiles, targets)
+    table = geo.assess(geo.Scenario.resolve(sites, missiles, targets)).table()
     paths = layers["paths"]
-    assert paths[COLUMNS["paths"]].equals(table[COLUMNS["paths"]])
+    assert paths[COLUMNS["paths"]].astype(object).where(paths[COLUMNS["paths"]].notna(), None).values.tolist() == \
+        table[COLUMNS["paths"]].astype(object).where(table[COLUMNS["paths"]].notna(), None).values.tolist()
     s, t = sites[1], targets[2]
     assert paths.geometry.iloc[-1].equals_exact(geodesic_path(s.lat, s.lon, t.lat, t.lon), 0.0)
     assert paths.geometry.iloc[-1].geom_type == "MultiLineString"       # Sohae to Pearl Harbor crosses ±180
@@ -171,8 +173,9 @@ def test_geojson_paths_answer_as_check_table(tmp_path):
     sites, missiles, targets = two_by_two_by_three()
     out = export(sites, missiles, targets, tmp_path / "s.geojson")
     paths = [f["properties"] for f in json.loads(out.read_text())["features"] if f["properties"]["layer"] == "paths"]
-    table = check_table(sites, missiles, targets)
-    assert [[p[c] for c in COLUMNS["paths"]] for p in paths] == table[COLUMNS["paths"]].values.tolist()
+    table = geo.assess(geo.Scenario.resolve(sites, missiles, targets)).table()[COLUMNS["paths"]]
+    assert [[p[c] for c in COLUMNS["paths"]] for p in paths] == \
+        table.astype(object).where(table.notna(), None).values.tolist()
 
 
 # --- KML -----------------------------------------------------------------------------

@@ -60,7 +60,8 @@ def test_founding_scenario_png_svg_pdf(founding, tmp_path):
     for words in ("Hwasong-12 range from Hoejung-ri missile operating base (Chagang)",
                   "Hwasong-12 4,500 km", "Guam (Andersen AFB)", "3,540 km", "target in range",
                   "CSIS Missile Threat; UCS (D. Wright); ROK JCS", "FAA airport data",
-                  "Natural Earth 1:50m", "WGS84 geodesics (Karney); azimuthal equidistant projection centred on"):
+                  "Natural Earth 1:50m", "WGS84 geodesic (Karney); nominal range on a non-rotating Earth; azimuthal "
+                      "equidistant projection centred on"):
         assert words in text, words
     assert not list(tmp_path.glob(".*.tmp"))
 

@@ -6,7 +6,8 @@ from geographiclib.geodesic import Geodesic
 
 from geo import Missile, Place, check, check_table, default_catalog
 from geo.errors import InputError, NotFoundError
-from geo.analysis.reach import VERDICTS, as_missile, verdicts
+from geo.analysis.assessment import VERDICTS, verdicts
+from geo.analysis.scenario import as_missile
 
 GEOD = Geodesic.WGS84
 CAT = default_catalog()
@@ -95,7 +96,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from geo.core.geodesy import WGS84  # noqa: E402
-from geo.analysis.reach import footprint  # noqa: E402
+from geo.analysis.regions import footprint  # noqa: E402
 
 
 @settings(max_examples=12, deadline=None)
@@ -103,16 +104,15 @@ from geo.analysis.reach import footprint  # noqa: E402
 def test_rotating_footprint_membership_and_vertices(lat, lon, nominal, seed):
     import shapely
 
-    from geo.core.ballistics import rotating_reach_km
+    from geo.analysis.regions import reach_function
 
     zone = footprint((lat, lon), nominal, model="rotating")
     assert zone.is_valid and -180 <= zone.bounds[0] and zone.bounds[2] <= 180
-    azimuths = np.linspace(0.0, 360.0, 3601)
-    reach = rotating_reach_km(lat, lon, azimuths, nominal)
+    reach = reach_function("rotating", lat, lon, nominal)       # what the verdicts use
 
     def radial_excess(plon, plat):
         az, _, d = WGS84.inv(np.full(plon.size, lon), np.full(plon.size, lat), plon, plat)
-        return np.asarray(d) / 1000 - np.interp(np.mod(az, 360), azimuths, reach)
+        return np.asarray(d) / 1000 - reach(az)
 
     xy = shapely.get_coordinates(zone)
     on_curve = xy[(np.abs(xy[:, 0]) < 180) & (np.abs(xy[:, 1]) < 90)]
@@ -139,3 +139,14 @@ def test_rotating_footprint_reaches_farther_east():
 def test_unknown_model():
     with pytest.raises(InputError, match="unknown model 'flat'"):
         check("Chagang", "HS-12", "Guam", model="flat")
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.floats(-89.9, 89.9), st.floats(-180, 180), st.floats(300, 12_000))
+def test_interpolated_rotating_reach_stays_within_100_m_of_the_exact_model(lat, lon, nominal):
+    from geo.analysis.regions import reach_function
+    from geo.core.ballistics import rotating_reach_km
+
+    az = np.random.default_rng(7).uniform(0, 360, 200)
+    exact = rotating_reach_km(lat, lon, az, nominal)
+    assert np.abs(reach_function("rotating", lat, lon, nominal)(az) - exact).max() < 0.1

@@ -17,12 +17,10 @@ from geo.catalog.tables import Missile, Place, default_catalog
 from geo.errors import InputError
 from geo.analysis.reach import check
 from geo.outputs.webmap import (
-    FOOTPRINT_DASH,
     LEAFLET_CSS_URL,
     LEAFLET_JS_URL,
     PALETTE,
     VERDICT_COLORS,
-    FootprintShape,
     LandLayer,
     RingShape,
     SafePopup,
@@ -359,24 +357,23 @@ def test_land_is_simplified_for_the_web_yet_close_to_natural_earth():
 
 # --- rotating-Earth footprint, model verdicts --------------------------------------------
 
-def test_rotating_model_draws_the_footprint_beside_each_ring():
-    from geo.analysis.reach import footprint
+def test_rotating_model_draws_the_footprints_the_verdicts_use():
+    from geo.analysis.regions import footprint
 
     m = scenario(model="rotating")
-    prints = of_type(m, FootprintShape)
-    assert len(prints) == 4 and len(of_type(m, RingShape)) == 10                # 2 sites × 2 missiles
-    for shape in prints:
-        zone = footprint(shape.site, shape.missile, model="rotating", display=True)
+    rings = of_type(m, RingShape)
+    assert len(rings) == 10 and {r.model for r in rings} == {"rotating"}        # 2 sites × (3 + 2) regions
+    for shape in rings:
+        zone = footprint(shape.site, shape.missile, model="rotating", range_km=shape.km, display=True)
         assert shapely.equals_exact(shape.geometry, zone, tolerance=0)
-        assert shape.options["dashArray"] == FOOTPRINT_DASH and not shape.options["fill"]
         assert shape.options["color"] == PALETTE[[CAT.missile("Hwasong-12"), CAT.missile("KN-23")].index(shape.missile)]
+    geodesic = of_type(scenario(), RingShape)
+    assert not any(shapely.equals_exact(r.geometry, g.geometry, tolerance=0) for r, g in zip(rings, geodesic))
     tips = [t.text for t in of_type(m, SafeTooltip)]
-    assert sum("reach on a rotating Earth" in t and "Keplerian" in t for t in tips) == 4
-    groups = [g.layer_name for g in of_type(m, folium.FeatureGroup)]
-    assert "Reach on a rotating Earth (dashed)" in groups
+    assert sum("on a rotating Earth" in t for t in tips if "sources disagree" in t or "range on" in t
+               or "up to on" in t) == 10
     page = map_html(m)
-    assert "dashed: reach at the nominal range on a rotating Earth" in page and "filled rings: geodesic" in page
-    assert not of_type(scenario(), FootprintShape)
+    assert "filled: reach on a rotating Earth" in page and "Keplerian" in page
 
 
 def test_rotating_model_targets_state_the_rotating_verdict():
@@ -384,12 +381,21 @@ def test_rotating_model_targets_state_the_rotating_verdict():
     target = CAT.target("Los Angeles")
     m = build_map([site], [missile], [target], model="rotating")
     tip = next(t.text for t in of_type(m, SafeTooltip) if t.text.startswith("<b>Los Angeles"))
-    rot, geo = check(site, missile, target, model="rotating"), check(site, missile, target)
+    rot = check(site, missile, target, model="rotating")
     assert f"<b>{rot.verdict}</b> on a rotating Earth" in tip
     assert f"reach toward it {rot.range_km:,.0f} km" in tip and f"margin {rot.margin_km:+,.0f} km" in tip
-    assert f"geodesic model: {geo.verdict}" in tip
     marker = of_type(m, folium.CircleMarker)[-1]
     assert marker.options["fillColor"] == VERDICT_COLORS[rot.verdict]
+
+
+def test_minimum_range_is_a_hole_and_the_tooltip_says_how_far_inside():
+    missile = Missile("Short-legged", 3000.0, min_range_km=1000.0, source="test")
+    m = build_map([CAT.site("Chagang")], [missile], [CAT.target("Seoul")])
+    ring = of_type(m, RingShape)[0]
+    assert len(ring.geometry.interiors) == 1 and not ring.geometry.contains(shapely.Point(126.913631, 41.369883))
+    tip = next(t.text for t in of_type(m, SafeTooltip) if t.text.startswith("<b>Seoul"))
+    c = check(CAT.site("Chagang"), missile, CAT.target("Seoul"))
+    assert c.verdict == "too close" and f"{c.inside_minimum_km:,.0f} km inside the minimum range 1,000 km" in tip
 
 
 def test_unknown_model():

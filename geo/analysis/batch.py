@@ -37,7 +37,7 @@ import pandas as pd
 from ..catalog.tables import Missile, Place
 from ..errors import CatalogFileError, InputError
 from ..core.geodesy import inverse
-from .reach import VERDICTS, verdicts
+from .assessment import VERDICTS, measure
 
 __all__ = ["COLUMNS", "TargetTable", "DaskSummary", "read_targets", "describe_skipped",
            "batch_check", "batch_in_range", "write_table", "dask_check"]
@@ -333,29 +333,24 @@ def _ranges(missiles: Sequence[Missile]) -> np.ndarray:
                      for m in missiles], dtype=float).reshape(-1, 4).T
 
 
-def _check_chunk(sites, missiles, lats, lons) -> dict:
+def _check_chunk(sites, missiles, lats, lons, model: str = "geodesic") -> dict:
     """:data:`COLUMNS` for sites × missiles × these targets, in that order, as numpy arrays.
 
-    Text columns hold integer codes: into `sites`, `missiles`, the chunk's targets and
-    :data:`~geo.reach.VERDICTS`; :func:`_frame` turns them into strings.
+    The numbers come from :func:`geo.analysis.assessment.measure` (the assessment's own
+    computation, without flight times). Text columns hold integer codes: into `sites`,
+    `missiles`, the chunk's targets and :data:`~geo.analysis.assessment.VERDICTS`;
+    :func:`_frame` turns them into strings.
     """
     shape = (len(sites), len(missiles), len(lats))
-    dist, bear = np.empty(shape[::2]), np.empty(shape[::2])
-    for i, s in enumerate(sites):          # one exact Karney call per site
-        inv = inverse(np.full(len(lats), s.lat), np.full(len(lats), s.lon), lats, lons)
-        dist[i], bear[i] = inv.distance_km, inv.bearing_deg
-    rng, certain, high, low = (v[None, :, None] for v in _ranges(missiles))
-    d = dist[:, None, :]
-    text = verdicts(d, certain, high, low).ravel()
-    verdict = np.full(text.shape, 2, dtype=np.intp)
-    for k in (0, 1, 3):
-        verdict[text == VERDICTS[k]] = k
     site_lat, site_lon = (np.array([getattr(s, a) for s in sites], dtype=float) for a in ("lat", "lon"))
+    lats, lons = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
+    dist, bear, reach, _, _, _, margin, code, _, _ = measure(site_lat, site_lon, lats, lons,
+                                                             _ranges(missiles).T, model, flight_times=False)
     si, mi, ti = (a.ravel() for a in np.indices(shape))
     return dict(zip(COLUMNS, [
-        si, site_lat[si], site_lon[si], mi, ti, np.asarray(lats, float)[ti], np.asarray(lons, float)[ti],
-        np.broadcast_to(d, shape).ravel(), np.broadcast_to(rng, shape).ravel(), (rng - d).ravel(),
-        np.broadcast_to(bear[:, None, :], shape).ravel(), verdict]))
+        si, site_lat[si], site_lon[si], mi, ti, lats[ti], lons[ti],
+        np.broadcast_to(dist[:, None, :], shape).ravel(), reach.ravel(), margin.ravel(),
+        np.broadcast_to(bear[:, None, :], shape).ravel(), code.ravel().astype(np.intp)]))
 
 
 def _text(values):
@@ -371,8 +366,8 @@ def _frame(columns: dict, sites, missiles, target_names) -> pd.DataFrame:
 
 
 def batch_check(sites: Sequence[Place], missiles: Sequence[Missile], targets: TargetTable, *,
-                progress: bool = False, chunk_size: int = CHUNK) -> pd.DataFrame:
-    """Every site × missile × target, as :func:`geo.reach.check_table` gives it, in bounded memory.
+                progress: bool = False, chunk_size: int = CHUNK, model: str = "geodesic") -> pd.DataFrame:
+    """Every site × missile × target, as :func:`geo.analysis.reach.check_table` gives it, in bounded memory.
 
     Targets are processed `chunk_size` at a time, with one exact geodesic call per
     site per chunk; rows come in ``check_table``'s order (site, missile, target).
@@ -385,6 +380,8 @@ def batch_check(sites: Sequence[Place], missiles: Sequence[Missile], targets: Ta
         Show a progress bar on stderr when stderr is a terminal.
     chunk_size : int
         Targets per chunk: the temporaries hold about ``sites × missiles × chunk_size`` rows.
+    model : {"geodesic", "rotating"}
+        Reach model of the verdicts (see :mod:`geo.analysis.assessment`).
 
     Returns
     -------
@@ -400,7 +397,7 @@ def batch_check(sites: Sequence[Place], missiles: Sequence[Missile], targets: Ta
     with tqdm(total=shape[1], unit="target", file=sys.stderr, disable=not (progress and sys.stderr.isatty())) as bar:
         for a in range(0, shape[1], chunk_size):
             b = min(a + chunk_size, shape[1])
-            part = _check_chunk(sites, missiles, targets.lats[a:b], targets.lons[a:b])
+            part = _check_chunk(sites, missiles, targets.lats[a:b], targets.lons[a:b], model)
             part["target"] += a
             for c, arr in out.items():
                 arr.reshape(shape)[:, a:b] = part[c].reshape(shape[0], b - a)
@@ -513,19 +510,20 @@ class DaskSummary(NamedTuple):
 
     path: Path
     rows: int
-    #: Rows per verdict, in :data:`geo.reach.VERDICTS` order, zeros included.
+    #: Rows per verdict, in :data:`geo.analysis.assessment.VERDICTS` order, zeros included.
     verdicts: dict
     #: ``("partition P row R", reason)`` of the invalid targets left out (``on_invalid="skip"``).
     skipped: list
 
 
-def _check_partition(df, sites, missiles, spec, on_invalid, path, partition_info=None) -> pd.DataFrame:
+def _check_partition(df, sites, missiles, spec, on_invalid, path, model="geodesic",
+                     partition_info=None) -> pd.DataFrame:
     """The per-partition task of :func:`dask_check`: validate, then :func:`_check_chunk`."""
     ok, names, lats, lons, bad, reasons = _points(*_frame_points(df, spec))
     if len(bad) and on_invalid == "fail":
         p = (partition_info or {}).get("number", "?")
         raise _invalid(path, "partition", [(f"{p} row {i}", why) for i, why in zip(bad, reasons)])
-    return _frame(_check_chunk(sites, missiles, lats[ok], lons[ok]), sites, missiles, names[ok])
+    return _frame(_check_chunk(sites, missiles, lats[ok], lons[ok], model), sites, missiles, names[ok])
 
 
 def _skipped_partition(df, spec, partition_info=None) -> pd.DataFrame:
@@ -566,7 +564,7 @@ def _scheduler(scheduler):
 
 def dask_check(targets_parquet, sites: Sequence[Place], missiles: Sequence[Missile], out_parquet, *,
                scheduler=None, blocksize="default", partition_rows: int = 2_000_000,
-               on_invalid: str = "fail") -> DaskSummary:
+               on_invalid: str = "fail", model: str = "geodesic") -> DaskSummary:
     """:func:`batch_check` for a Parquet data set larger than memory, with Dask.
 
     Each partition goes through the same validation and per-chunk computation as
@@ -591,6 +589,8 @@ def dask_check(targets_parquet, sites: Sequence[Place], missiles: Sequence[Missi
         output rows (site × missile × target), about 150 bytes each in memory.
     on_invalid : {"fail", "skip"}
         As in :func:`read_targets`; rows are numbered within their partition.
+    model : {"geodesic", "rotating"}
+        Reach model of the verdicts (see :mod:`geo.analysis.assessment`).
     """
     import dask
     import dask.dataframe as dd
@@ -610,7 +610,7 @@ def dask_check(targets_parquet, sites: Sequence[Place], missiles: Sequence[Missi
         ddf = ddf.repartition(npartitions=parts)
     meta = _frame(_check_chunk(sites, missiles, np.array([]), np.array([])), sites, missiles, [])
     table = ddf.map_partitions(_check_partition, sites, missiles, spec, on_invalid, str(targets_parquet),
-                               meta=meta)
+                               model, meta=meta)
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex}.tmp")
     todo = [table.to_parquet(str(tmp), write_index=False, compute=False),
             table["verdict"].map_partitions(pd.Series.value_counts)]          # no shuffle

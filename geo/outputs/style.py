@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from ..analysis.reach import VERDICTS
+from ..analysis.assessment import VERDICTS
 
 __all__ = ["PALETTE", "VERDICT_COLORS"]
 

@@ -4,8 +4,9 @@ The page loads Leaflet and nothing else (no jQuery, Bootstrap or icon fonts). Ri
 come from :func:`geo.rings.display_ring`, never ``L.circle`` (a Mercator ellipse,
 hundreds of km wrong); geometry is lon/lat until :func:`_latlngs` swaps it for Leaflet.
 Offline, Leaflet is inlined and Natural Earth country outlines (simplified, about 300 kB)
-are drawn under the rings instead of tiles. With ``model="rotating"`` the reach on a
-rotating Earth is drawn beside each ring; ``shaded=`` hatches areas such as covered
+are drawn under the rings instead of tiles. The map draws an assessment
+(:mod:`geo.analysis.assessment`): under ``model="rotating"`` its regions are the rotating-Earth
+footprints, and a minimum range is a hole; ``shaded=`` hatches areas such as covered
 countries. :func:`embed_html` puts a map into another page as a sandboxed
 ``<iframe srcdoc>``; in Jupyter a map shows itself the same way.
 
@@ -47,24 +48,22 @@ from folium.vector_layers import path_options
 from ..catalog.tables import Missile, Place
 from ..errors import InputError, RangemapError
 from .files import write_atomic
-from ..analysis.coverage import TERRITORIAL_GAP_KM, describe_track, overflight
-from ..core.geodesy import distance_km, geodesic_path
-from ..analysis.reach import MODEL_DESCRIPTIONS, MODELS, VERDICTS, check, check_table, footprint
+from ..analysis.assessment import VERDICTS, Assessment, as_assessment
+from ..analysis.coverage import describe_track
+from ..analysis.scenario import MODEL_DESCRIPTIONS
+from ..core.geodesy import geodesic_path
 from .style import PALETTE, VERDICT_COLORS
 from ..core.rings import MERCATOR_LAT_LIMIT, display_ring
 
 __all__ = ["build_map", "write_map", "map_html", "embed_html", "js_literal", "LeafletMap", "SafeTooltip",
-           "SafePopup", "PolygonShape", "RingShape", "FootprintShape", "ShadeShape", "LandLayer", "PALETTE",
-           "VERDICT_COLORS", "OFFLINE_BACKGROUND", "LAND_COLOR", "BORDER_COLOR", "SHADE_COLOR",
-           "FOOTPRINT_DASH"]
+           "SafePopup", "PolygonShape", "RingShape", "ShadeShape", "LandLayer", "PALETTE",
+           "VERDICT_COLORS", "OFFLINE_BACKGROUND", "LAND_COLOR", "BORDER_COLOR", "SHADE_COLOR"]
 
 #: Map background (the sea) when offline (no tiles); land and borders drawn over it.
 OFFLINE_BACKGROUND = "#DCE9F2"
 LAND_COLOR, BORDER_COLOR = "#F4F1EA", "#A09A90"
 #: Colour of the hatching of shaded (covered) areas.
 SHADE_COLOR = "#B2182B"
-#: Dash pattern of the rotating-Earth reach outline (the band's rings use "6 4").
-FOOTPRINT_DASH = "12 4 2 4"
 #: Country outlines are simplified by this many degrees (topology kept) and sent in 1/100°.
 LAND_SIMPLIFY_DEG = 0.02
 LAND_PANE = "rangemap-land"
@@ -160,18 +159,11 @@ class PolygonShape(MacroElement):
 
 
 class RingShape(PolygonShape):
-    """One range ring drawn as ``L.polygon``; keeps its lon/lat `geometry` and facts."""
+    """One region of the assessment (range ring, or rotating-Earth footprint) drawn as ``L.polygon``;
+    keeps its lon/lat `geometry` and facts."""
 
-    def __init__(self, geometry, shift: float, *, site: Place, missile: Missile, km: float, **style):
-        super().__init__(geometry, shift, **style)
-        self.site, self.missile, self.km = site, missile, km
-
-
-class FootprintShape(PolygonShape):
-    """The reach of `missile` from `site` on a rotating Earth (:func:`geo.reach.footprint`), an outline."""
-
-    def __init__(self, geometry, shift: float, *, site: Place, missile: Missile, km: float, model: str,
-                 **style):
+    def __init__(self, geometry, shift: float, *, site: Place, missile: Missile, km: float,
+                 model: str = "geodesic", **style):
         super().__init__(geometry, shift, **style)
         self.site, self.missile, self.km, self.model = site, missile, km, model
 
@@ -419,15 +411,16 @@ def _leaflet_inline() -> str:
 
 # --- the map ----------------------------------------------------------------------
 
-def build_map(sites: Sequence[Place], missiles: Sequence[Missile], targets: Sequence[Place] = (), *,
-              title: str | None = None, offline: bool = False, model: str = "geodesic",
-              shaded: Sequence[tuple[str, object]] = ()) -> folium.Map:
-    """A Leaflet map of the range rings of `missiles` from `sites`, with `targets`.
+def build_map(sites, missiles=(), targets=(), *, title: str | None = None, offline: bool = False,
+              model: str = "geodesic", shaded: Sequence[tuple[str, object]] = ()) -> folium.Map:
+    """A Leaflet map of an assessment: range regions, sites, targets and geodesic paths.
 
     Parameters
     ----------
-    sites, missiles, targets : sequences of Place, Missile, Place
-        One ring per site × missile (in a layer per missile), a marker per site and
+    sites : Assessment, or sequence of Place
+        An :class:`~geo.analysis.assessment.Assessment` (what is drawn is what it computed),
+        or the scenario's sites (then `missiles`, `targets` and `model` complete it).
+        One region set per site × missile (in a layer per missile), a marker per site and
         target, a geodesic path per site × target. Longitudes are unwrapped around the
         first site, so a ring across the Pacific is one shape with its targets beside it.
     title : str, optional
@@ -436,20 +429,18 @@ def build_map(sites: Sequence[Place], missiles: Sequence[Missile], targets: Sequ
         No network request at all: Leaflet inlined, no tiles; country outlines
         (Natural Earth 1:50m, simplified) and a graticule instead.
     model : {"geodesic", "rotating"}
-        ``"rotating"`` also draws, per site × missile, the reach at the nominal range on a
-        rotating Earth (:func:`geo.reach.footprint`) as a dashed outline beside the
-        geodesic ring, and targets state the rotating-Earth verdict
-        (:func:`geo.reach.check` with ``model="rotating"``, about 0.2 s per site × missile × target).
+        Reach model when `sites` is not an Assessment. Under ``"rotating"`` the regions are
+        the rotating-Earth footprints the verdicts use.
     shaded : sequence of (label, geometry)
         Areas to shade (hatched), e.g. the countries a missile covers: lon/lat shapely
-        polygons (RFC 7946, as :mod:`geo.countries` gives them), each with a label for its
-        tooltip. Drawn over the rings' fill, under paths and markers.
+        polygons (RFC 7946), each with a label for its tooltip. Drawn over the rings' fill,
+        under paths and markers.
 
     Returns
     -------
     folium.Map
         Save it with :func:`write_map`; raises :class:`~geo.errors.InputError` without a
-        site, for an unknown model or a shaded item that is not (label, polygon).
+        site or missile, for an unknown model or a shaded item that is not (label, polygon).
 
     Examples
     --------
@@ -459,39 +450,28 @@ def build_map(sites: Sequence[Place], missiles: Sequence[Missile], targets: Sequ
     >>> type(m).__name__, [g.layer_name for g in m._children.values() if isinstance(g, folium.FeatureGroup)]
     ('LeafletMap', ['Hwasong-12', 'Geodesic paths', 'Launch sites', 'Targets'])
     """
-    sites, missiles, targets = tuple(sites), tuple(missiles), tuple(targets)
-    if not sites:
-        raise InputError("a map needs at least one launch site")
-    if model not in MODELS:
-        raise InputError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}")
+    a = as_assessment(sites, missiles, targets, model=model, what="a map")
     shaded = _check_shaded(shaded)
-    ref = sites[0].lon
+    ref = a.sites[0].lon
     m = LeafletMap(offline=offline)
     m.get_root().title = _e(title or "rangemap: missile range rings")
     if offline:
         _offline_basemap(m, ref)
-    grid = _verdict_grid(sites, missiles, targets, model)
     bounds = []
     used: set[str] = set()
-    for i, missile in enumerate(missiles):
-        name = missile.name if missile.name not in used else f"{missile.name} ({i + 1})"
+    for mi, missile in enumerate(a.missiles):
+        name = missile.name if missile.name not in used else f"{missile.name} ({mi + 1})"
         used.add(name)
         group = Group(name=_e(name)).add_to(m)
-        for site in sites:
-            bounds += _add_rings(group, site, missile, PALETTE[i % len(PALETTE)], _near(site.lon, ref) - site.lon)
+        for si, site in enumerate(a.sites):
+            bounds += _add_rings(group, a, si, mi, PALETTE[mi % len(PALETTE)], _near(site.lon, ref) - site.lon)
     if shaded:                              # over the rings' fill, so their names show on hover
         _add_shaded(m, shaded, ref)
-    if model == "rotating" and missiles:
-        group = Group(name="Reach on a rotating Earth (dashed)").add_to(m)
-        for i, missile in enumerate(missiles):
-            for site in sites:
-                bounds += _add_footprint(group, site, missile, PALETTE[i % len(PALETTE)],
-                                         _near(site.lon, ref) - site.lon)
-    if targets:
-        _add_paths(m, sites, targets, grid, ref)
-    bounds += _add_sites(m, sites, ref)
-    bounds += _add_targets(m, targets, grid, ref) if targets else []
-    _add_overlays(m, missiles, title, model=model, offline=offline, shaded=bool(shaded))
+    if a.targets:
+        _add_paths(m, a, ref)
+    bounds += _add_sites(m, a.sites, ref)
+    bounds += _add_targets(m, a, ref) if a.targets else []
+    _add_overlays(m, a.missiles, title, model=a.model, offline=offline, shaded=bool(shaded))
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
     lats, lons = np.asarray(bounds, dtype=float).reshape(-1, 2).T
     FitView([[lats.min(), lons.min()], [lats.max(), lons.max()]], padding=(24, 24),
@@ -574,48 +554,17 @@ def _place_facts(kind: str, p: Place) -> str:
                    ("Source", p.source), ("Confidence", p.confidence), ("Notes", p.notes)])
 
 
-def _verdict_grid(sites, missiles, targets, model: str = "geodesic"):
-    """The verdict rows as a sites × missiles × targets array of dicts.
-
-    Geodesic: :func:`~geo.reach.check_table`'s rows. Rotating: one :func:`~geo.reach.check`
-    per site × missile × target (``range_km`` is then the reach toward the target), with the
-    geodesic verdict and margin beside it.
-    """
-    grid = np.empty((len(sites), len(missiles), len(targets)), dtype=object)
-    rows = check_table(sites, missiles, targets).to_dict("records")
-    if model == "rotating":
-        for row, (s, mi, t) in zip(rows, ((s, mi, t) for s in sites for mi in missiles for t in targets)):
-            c = check(s, mi, t, model="rotating")
-            row.update(geodesic_verdict=row["verdict"], geodesic_margin_km=row["margin_km"],
-                       range_km=c.range_km, margin_km=c.margin_km, verdict=c.verdict)
-    for row in rows:
-        row["model"] = model
-    grid.ravel()[:] = rows
-    return grid
-
-
-def _verdict_line(row) -> str:
-    if row.get("model") == "rotating":
-        return (f"{_e(row['missile'])} from {_e(row['site'])}: <b>{_e(row['verdict'])}</b> on a rotating Earth "
-                f"(distance {_km(row['distance_km'])}, reach toward it {_km(row['range_km'])}, "
-                f"margin {row['margin_km']:+,.0f} km; geodesic model: {_e(row['geodesic_verdict'])}, "
-                f"margin {row['geodesic_margin_km']:+,.0f} km)")
-    return (f"{_e(row['missile'])} from {_e(row['site'])}: <b>{_e(row['verdict'])}</b> "
-            f"(distance {_km(row['distance_km'])}, range {_km(row['range_km'])}, "
-            f"margin {row['margin_km']:+,.0f} km)")
-
-
-def _add_footprint(group, site: Place, missile: Missile, color: str, shift: float) -> list:
-    """The reach at the nominal range on a rotating Earth, a dashed outline; its bounds."""
-    geom = footprint(site, missile, model="rotating", display=True)
-    tip = (f"<b>{_e(missile.name)}</b> from {_e(site.name)}<br>reach on a rotating Earth at the nominal range "
-           f"{_km(missile.range_km)} (model: {_e(MODEL_DESCRIPTIONS['rotating'])})")
-    shape = FootprintShape(geom, shift, site=site, missile=missile, km=missile.range_km, model="rotating",
-                           color=color, weight=2.5, opacity=0.95, dash_array=FOOTPRINT_DASH, fill=False)
-    _bind(shape, tip, tip + _facts([("Source of the range", missile.source),
-                                    ("Confidence", missile.confidence)])).add_to(group)
-    x0, y0, x1, y1 = geom.bounds
-    return [(y0, x0 + shift), (y1, x1 + shift)]
+def _verdict_line(a: Assessment, si: int, mi: int, ti: int) -> str:
+    """One verdict as escaped HTML, read from the assessment."""
+    c = a.check(si, mi, ti)
+    reach = "reach toward it" if c.model == "rotating" else "range"
+    where = " on a rotating Earth" if c.model == "rotating" else ""
+    if c.inside_minimum_km is not None:
+        detail = f"{_km(c.inside_minimum_km)} inside the minimum range {_km(c.min_range_km)}"
+    else:
+        detail = f"margin {c.margin_km:+,.0f} km"
+    return (f"{_e(c.missile.name)} from {_e(c.site.name)}: <b>{_e(c.verdict)}</b>{where} "
+            f"(distance {_km(c.distance_km)}, {reach} {_km(c.range_km)}, {detail})")
 
 
 def _check_shaded(shaded) -> list[tuple[str, object]]:
@@ -658,28 +607,34 @@ def _add_shaded(m, shaded, ref: float) -> None:
         _bind(shape, tip, tip).add_to(group)
 
 
-def _add_rings(group, site: Place, missile: Missile, color: str, shift: float) -> list:
-    """Band (light fill), nominal outline, certain range (solid fill), largest first; their bounds."""
+def _add_rings(group, a: Assessment, si: int, mi: int, color: str, shift: float) -> list:
+    """The assessment's regions of site `si` × missile `mi`: band (light fill), nominal outline,
+    certain range (solid fill), largest first, a minimum range as a hole; their bounds."""
+    site, missile = a.sites[si], a.missiles[mi]
     band = f"{_km(missile.certain_km)} to {_km(missile.max_km)}" if missile.max_km > missile.certain_km else ""
     popup = _facts([("Missile", missile.name), ("Launch site", site.name), ("Range", _km(missile.range_km)),
                     ("Band", band), ("Minimum range", missile.min_range_km and _km(missile.min_range_km)),
                     ("Type", missile.type), ("Source", missile.source), ("Confidence", missile.confidence),
-                    ("Notes", missile.notes)])
+                    ("Notes", missile.notes), ("Model", MODEL_DESCRIPTIONS[a.model])])
+    rotating = " on a rotating Earth, at" if a.model == "rotating" else ""
+    minimum = f"; none within the minimum range {_km(missile.min_range_km)}" if missile.min_range_km else ""
     bounds = []
-    for km in sorted({missile.certain_km, missile.range_km, missile.max_km}, reverse=True):
-        says = [text for text, yes in ((f"nominal range {_km(km)}", km == missile.range_km),
-                                       (f"in range up to {_km(km)}", km == missile.certain_km),
-                                       (f"possibly in range {band} (sources disagree)", km > missile.certain_km))
+    for r in a.regions(si, mi, display=True):
+        km = r.radius_km
+        says = [text for text, yes in ((f"nominal range{rotating} {_km(km)}", km == missile.range_km),
+                                       (f"in range up to{rotating} {_km(km)}", km == missile.certain_km),
+                                       (f"possibly in range {band} (sources disagree)"
+                                        + (" on a rotating Earth" if rotating else ""), km > missile.certain_km))
                 if yes]
         style = dict(color=color, weight=2 if km == missile.range_km else 1, fill_color=color,
                      fill_opacity=CERTAIN_OPACITY if km == missile.certain_km else BAND_OPACITY,
                      dash_array=None if km == missile.range_km else "6 4")
         if km not in (missile.certain_km, missile.max_km):      # nominal inside the band: outline only
             style.update(fill_color=None, fill=False)
-        geom = display_ring(site.lat, site.lon, km)
-        tip = f"<b>{_e(missile.name)}</b> from {_e(site.name)}<br>{'; '.join(says)}"
-        _bind(RingShape(geom, shift, site=site, missile=missile, km=km, **style), tip, tip + popup).add_to(group)
-        x0, y0, x1, y1 = geom.bounds
+        tip = f"<b>{_e(missile.name)}</b> from {_e(site.name)}<br>{'; '.join(says)}{minimum}"
+        _bind(RingShape(r.geometry, shift, site=site, missile=missile, km=km, model=a.model, **style), tip,
+              tip + popup).add_to(group)
+        x0, y0, x1, y1 = r.geometry.bounds
         bounds += [(y0, x0 + shift), (y1, x1 + shift)]
     return bounds
 
@@ -694,35 +649,42 @@ def _add_sites(m, sites, ref) -> list:
     return points
 
 
-def _add_targets(m, targets, grid, ref) -> list:
+def _add_targets(m, a: Assessment, ref) -> list:
     """A marker per target, coloured by its best verdict over every site × missile."""
     group = Group(name="Targets").add_to(m)
-    points = [(t.lat, _near(t.lon, ref)) for t in targets]
-    for ti, (t, point) in enumerate(zip(targets, points)):
-        rows = list(grid[:, :, ti].ravel())
-        best = min((VERDICTS.index(r["verdict"]) for r in rows), default=None)
-        head = f"<b>{_e(t.name)}</b>" + (f": {_e(VERDICTS[best])}" if best is not None else "")
-        lines = "<br>".join(_verdict_line(r) for r in rows)
+    points = [(t.lat, _near(t.lon, ref)) for t in a.targets]
+    cells = [(si, mi) for si in range(len(a.sites)) for mi in range(len(a.missiles))]
+    for ti, (t, point) in enumerate(zip(a.targets, points)):
+        best = a.best_verdict(ti)
+        head = f"<b>{_e(t.name)}</b>" + (f": {_e(best)}" if best is not None else "")
+        lines = "<br>".join(_verdict_line(a, si, mi, ti) for si, mi in cells)
         marker = folium.CircleMarker(point, radius=7, color="#222222", weight=1.5, fill_opacity=0.95,
-                                     fill_color="#888888" if best is None else VERDICT_COLORS[VERDICTS[best]])
+                                     fill_color="#888888" if best is None else VERDICT_COLORS[best])
         _bind(marker, f"{head}<br>{lines}", f"{_place_facts('Target', t)}<p>{lines}</p>").add_to(group)
     return points
 
 
-def _add_paths(m, sites, targets, grid, ref) -> None:
-    """The geodesic from each site to each target, starting at the site's (unwrapped) longitude."""
+#: Path vertices are rounded to this many decimals (1e-6 degrees is about 0.1 m).
+PATH_DECIMALS = 6
+
+
+def _add_paths(m, a: Assessment, ref) -> None:
+    """The geodesic from each site to each target, starting at the site's (unwrapped) longitude.
+
+    Drawn from 100 km steps (a geodesic is smooth: the straight pieces stay within about
+    0.4 km of it at Web Mercator's scale) and rounded to about 0.1 m.
+    """
     group = Group(name="Geodesic paths").add_to(m)
-    for si, s in enumerate(sites):
-        for ti, t in enumerate(targets):
-            line = np.asarray(geodesic_path(s.lat, s.lon, t.lat, t.lon, unwrap=True).coords)
+    for si, s in enumerate(a.sites):
+        for ti, t in enumerate(a.targets):
+            line = np.asarray(geodesic_path(s.lat, s.lon, t.lat, t.lon, max_step_km=100.0, unwrap=True).coords)
             shift = 360.0 * round((_near(s.lon, ref) - line[0, 0]) / 360.0)
-            track = overflight(s, t, join_gap_km=TERRITORIAL_GAP_KM)
-            tip = (f"{_e(s.name)} &rarr; {_e(t.name)}: "
-                   f"{_km(float(distance_km(s.lat, s.lon, t.lat, t.lon)))} (geodesic)"
-                   f"<br>over: {_e(describe_track(track))}")
-            path = folium.PolyLine([[lat, lon + shift] for lon, lat in line], color="#333333", weight=2,
-                                   opacity=0.8, dash_array="2 5")
-            _bind(path, tip, "<br>".join([tip, *map(_verdict_line, grid[si, :, ti])])).add_to(group)
+            tip = (f"{_e(s.name)} &rarr; {_e(t.name)}: {_km(float(a.distance_km[si, ti]))} (geodesic)"
+                   f"<br>over: {_e(describe_track(a.overflight(si, ti)))}")
+            points = np.round(np.column_stack([line[:, 1], line[:, 0] + shift]), PATH_DECIMALS).tolist()
+            path = folium.PolyLine(points, color="#333333", weight=2, opacity=0.8, dash_array="2 5")
+            lines = [_verdict_line(a, si, mi, ti) for mi in range(len(a.missiles))]
+            _bind(path, tip, "<br>".join([tip, *lines])).add_to(group)
 
 
 def _offline_basemap(m, ref: float) -> None:
@@ -760,9 +722,8 @@ def _add_overlays(m, missiles, title, *, model: str = "geodesic", offline: bool 
                      + (f" <span style='color:#555'>({_e(mi.source)})</span>" if mi.source else "") + "</div>")
     if model == "rotating":
         items.append("<div class='rangemap-models' style='margin-top:3px'>"
-                     f"{_swatch(None, 'fill')} filled rings: geodesic range (non-rotating Earth)<br>"
-                     f"{_swatch(FOOTPRINT_DASH, 'line')} dashed: reach at the nominal range on a rotating Earth"
-                     "</div>")
+                     f"{_swatch(None, 'fill')} filled: reach on a rotating Earth (longer eastward, shorter "
+                     "westward), as the verdicts use it</div>")
     if shaded:
         items.append(f"<div style='margin-top:3px'>{_swatch(None, 'hatch')} hatched: shaded areas "
                      "(hover for names)</div>")
@@ -771,8 +732,8 @@ def _add_overlays(m, missiles, title, *, model: str = "geodesic", offline: bool 
     sources = dict.fromkeys(p.strip() for mi in missiles for p in mi.source.split(";") if p.strip())
     caption = f"WGS84 geodesic range rings (Karney); ranges: {_e('; '.join(sources) or 'none given')}"
     if model == "rotating":
-        caption += ("; dashed: reach on a rotating Earth (Keplerian minimum-energy free flight over a sphere, "
-                    "the ground's eastward speed added); target verdicts on a rotating Earth")
+        caption = (f"Reach on a rotating Earth ({_e(MODEL_DESCRIPTIONS['rotating'])}); "
+                   f"ranges: {_e('; '.join(sources) or 'none given')}")
     if offline:
         from ..catalog.countries import COUNTRIES_SOURCE
 

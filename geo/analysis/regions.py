@@ -1,0 +1,125 @@
+"""Where a missile reaches, as geometry: one reach function per model, and the regions it bounds.
+
+Both the verdicts (:mod:`geo.analysis.assessment`) and every drawing take the reach from
+:func:`reach_function`, so a target judged in range lies inside the drawn region (to the
+1 km tolerance of :mod:`geo.core.rings`).
+
+* ``"geodesic"``: the reach is the same in every direction, a geodesic circle on WGS84.
+* ``"rotating"``: the reach per azimuth from :func:`geo.core.ballistics.rotating_reach_km`,
+  computed exactly every :data:`AZIMUTH_STEP_DEG` degrees and interpolated linearly between
+  (the reach varies smoothly with azimuth: the interpolation adds well under 0.1 km).
+
+A missile with a minimum range leaves a dead zone around the site: :func:`region` cuts it out
+as a hole.
+
+>>> import shapely
+>>> zone = footprint("Chagang", "Hwasong-12")
+>>> bool(shapely.contains_xy(zone, 144.92444, 13.58111))          # Guam
+True
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import shapely
+
+from ..catalog.tables import Catalog
+from ..core import rings
+from ..core.geodesy import check_range_km
+from .scenario import as_missile, as_place, check_model
+
+__all__ = ["AZIMUTH_STEP_DEG", "reach_function", "region", "footprint"]
+
+#: Spacing of the exact rotating-Earth reach samples, degrees of azimuth.
+AZIMUTH_STEP_DEG = 0.25
+
+
+@functools.lru_cache(maxsize=256)
+def _rotating_profile(lat: float, lon: float, km: float) -> tuple[np.ndarray, np.ndarray]:
+    from ..core.ballistics import rotating_reach_km
+
+    azimuths = np.linspace(0.0, 360.0, int(round(360.0 / AZIMUTH_STEP_DEG)) + 1)
+    reach = rotating_reach_km(lat, lon, azimuths, km)
+    reach[-1] = reach[0]                           # 360° is 0°
+    return azimuths, reach
+
+
+def reach_function(model: str, lat: float, lon: float, nominal_km: float):
+    """The reach (km) toward each azimuth (degrees) of a missile of `nominal_km` fired from (lat, lon).
+
+    Examples
+    --------
+    >>> f = reach_function("rotating", 39.66, 124.705, 10_400)
+    >>> f([90.0, 270.0]).round(-1)                          # east gains, west loses
+    array([12390.,  9270.])
+    >>> reach_function("geodesic", 0.0, 0.0, 4500)([0.0, 123.0])
+    array([4500., 4500.])
+    """
+    check_model(model)
+    km = float(check_range_km(nominal_km))
+    if model == "geodesic":
+        return lambda az: np.full(np.shape(az), km)
+    azimuths, reach = _rotating_profile(float(lat), float(lon), km)
+    return lambda az: np.interp(np.mod(np.asarray(az, dtype=float), 360.0), azimuths, reach)
+
+
+@functools.lru_cache(maxsize=512)
+def _disc(model: str, lat: float, lon: float, km: float, display: bool):
+    if model == "geodesic":
+        return (rings.display_ring if display else rings.range_ring)(lat, lon, km)
+    return rings.reach_region(lat, lon, reach_function(model, lat, lon, km), display=display)
+
+
+def region(model: str, lat: float, lon: float, km: float, *, min_range_km: float | None = None,
+           display: bool = False):
+    """The region within reach `km` (nominal, under `model`) of (lat, lon), less any dead zone.
+
+    Parameters
+    ----------
+    model : {"geodesic", "rotating"}
+    lat, lon : float
+        Launch site.
+    km : float
+        Nominal range whose reach bounds the region.
+    min_range_km : float, optional
+        Minimum range: the geodesic disc of this radius is cut out (a hole).
+    display : bool
+        The web-map form (longitudes unwrapped around the site, clamped at Mercator's limit)
+        instead of RFC 7946.
+
+    Examples
+    --------
+    >>> ring = region("geodesic", 41.37, 126.91, 1000, min_range_km=300)
+    >>> len(ring.interiors), bool(shapely.contains_xy(ring, 126.91, 41.37))
+    (1, False)
+    """
+    outer = _disc(model, float(lat), float(lon), float(km), bool(display))
+    if not min_range_km:
+        return outer
+    return shapely.difference(outer, _disc("geodesic", float(lat), float(lon), float(min_range_km), bool(display)))
+
+
+def footprint(site, missile, model: str = "rotating", *, range_km: float | None = None,
+              display: bool = False, catalog: Catalog | None = None):
+    """The region `missile` reaches from `site`: a shapely (Multi)Polygon in lon/lat.
+
+    Obeys every rule of :func:`geo.core.rings.range_ring` (RFC 7946; the web-map form with
+    ``display=True``). With ``model="geodesic"`` it is the range ring itself. The dead zone
+    under a minimum range is not cut out here (see :func:`region`).
+
+    Parameters
+    ----------
+    site, missile
+        Catalog names, ``"LAT,LON"``, objects, or a range in km for the missile.
+    model : {"rotating", "geodesic"}
+    range_km : float, optional
+        Nominal range to use instead of the missile's (e.g. its ``max_km``).
+    display : bool
+        Web-map form: longitudes unwrapped around the site, clamped at Mercator's limit.
+    """
+    check_model(model)
+    site = as_place(site, catalog, kind="site")
+    km = float(check_range_km(as_missile(missile, catalog).range_km if range_km is None else range_km))
+    return region(model, site.lat, site.lon, km, display=display)

@@ -1,0 +1,165 @@
+"""The scenario: typed launch sites, missiles (or bare ranges), targets and the reach model.
+
+One resolver turns what a user gives — catalog names and aliases, ``"LAT,LON"``, ``(lat, lon)``
+pairs, :class:`~geo.catalog.Place` and :class:`~geo.catalog.Missile` objects, ranges in km — into a
+:class:`Scenario`. The command line and every public function go through it, so a name means
+the same thing everywhere.
+
+>>> s = Scenario.resolve("Chagang", ["HS-12", 3000], (13.58, 144.92), model="rotating")
+>>> [m.name for m in s.missiles], s.targets[0].name, s.model
+(['Hwasong-12', '3,000 km range'], '13.5800, 144.9200', 'rotating')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..catalog.tables import Catalog, Missile, Place, default_catalog
+from ..core.geodesy import check_lat, check_lon, check_range_km
+from ..errors import InputError
+
+__all__ = ["Scenario", "MODELS", "MODEL_DESCRIPTIONS", "check_model", "as_place", "as_missile", "as_scenario"]
+
+#: Reach models: ``"geodesic"`` (the range is a geodesic circle: non-rotating Earth) and
+#: ``"rotating"`` (the range depends on the direction of fire; see :mod:`geo.core.ballistics`).
+MODELS = ("geodesic", "rotating")
+#: One line per model, for captions and JSON: which model produced the numbers.
+MODEL_DESCRIPTIONS = {
+    "geodesic": "WGS84 geodesic (Karney); nominal range on a non-rotating Earth",
+    "rotating": "rotating Earth: Keplerian minimum-energy flight over a sphere with the ground's eastward "
+                "speed added at launch, reach toward the target; distance WGS84 geodesic (Karney)",
+}
+
+
+def check_model(model) -> str:
+    """`model` if it is one of :data:`MODELS`, else :class:`~geo.errors.InputError` listing them.
+
+    >>> check_model("sphere")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: unknown model 'sphere': choose one of geodesic, rotating
+    """
+    if model not in MODELS:
+        raise InputError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}")
+    return model
+
+
+def as_missile(missile, catalog: Catalog | None = None) -> Missile:
+    """A :class:`Missile` from a catalog name, a Missile, or a range in km.
+
+    >>> as_missile(4500).name, as_missile("KN-17").name
+    ('4,500 km range', 'Hwasong-12')
+    """
+    if isinstance(missile, Missile):
+        return missile
+    if isinstance(missile, (int, float, np.number)) and not isinstance(missile, (bool, np.bool_)):
+        km = float(check_range_km(missile))
+        return Missile(f"{km:,.6g} km range", km, source="range given by the user")
+    if not isinstance(missile, str):
+        raise InputError(f"missile {missile!r} is neither a name nor a range in km: give e.g. 'Hwasong-12' or 4500")
+    return (catalog or default_catalog()).missile(missile)
+
+
+def as_place(place, catalog: Catalog | None = None, kind: str = "target") -> Place:
+    """A :class:`Place` from a catalog name, ``"LAT,LON"``, a ``(lat, lon)`` pair or a Place.
+
+    >>> as_place((13.5, 144.8)).name
+    '13.5000, 144.8000'
+    >>> as_place("Chagang", kind="site").lat
+    41.369883
+    """
+    if isinstance(place, Place):
+        return place
+    if isinstance(place, tuple) and len(place) == 2:
+        if any(isinstance(v, (bool, np.bool_)) for v in place):
+            raise InputError(f"{kind} {place!r}: True and False are not coordinates; give (lat, lon) in degrees")
+        lat, lon = float(check_lat(place[0])), float(check_lon(place[1]))
+        return Place(f"{lat:.4f}, {lon:.4f}", lat, lon, source="coordinates given by the user")
+    if not isinstance(place, str):
+        raise InputError(f"{kind} {place!r} is neither a name nor a (lat, lon) pair")
+    catalog = catalog or default_catalog()
+    return catalog.site(place) if kind == "site" else catalog.target(place)
+
+
+def _listed(items, convert) -> tuple:
+    pair = isinstance(items, tuple) and len(items) == 2 and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in items)
+    if pair or isinstance(items, (str, int, float, Place, Missile)) or not hasattr(items, "__iter__"):
+        items = [items]
+    return tuple(convert(i) for i in items)
+
+
+def as_scenario(sites, missiles, targets=(), catalog: Catalog | None = None):
+    """Sites, missiles and targets as tuples of Place and Missile, from one item or a sequence of each.
+
+    >>> sites, missiles, targets = as_scenario("Chagang", ["HS-12", 3000], (13.58, 144.92))
+    >>> [s.name for s in sites], [m.name for m in missiles], [t.name for t in targets]
+    (['Hoejung-ri missile operating base (Chagang)'], ['Hwasong-12', '3,000 km range'], ['13.5800, 144.9200'])
+    """
+    s = Scenario.resolve(sites, missiles, targets, catalog=catalog, require=False)
+    return s.sites, s.missiles, s.targets
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """What to assess: launch sites × missiles × targets under one reach model.
+
+    Build one with :meth:`resolve` from names or objects; :func:`geo.assess` turns it into an
+    :class:`~geo.analysis.assessment.Assessment`.
+    """
+
+    sites: tuple[Place, ...]
+    missiles: tuple[Missile, ...]
+    targets: tuple[Place, ...] = ()
+    model: str = "geodesic"
+    title: str | None = None
+
+    @classmethod
+    def resolve(cls, sites, missiles, targets=(), *, model: str = "geodesic", title: str | None = None,
+                catalog: Catalog | None = None, require: bool = True) -> Scenario:
+        """A scenario from names, aliases, ``"LAT,LON"``, pairs, objects or ranges in km.
+
+        Parameters
+        ----------
+        sites, targets : str, tuple, Place, or a sequence of them
+        missiles : str, float, Missile, or a sequence of them
+        model : {"geodesic", "rotating"}
+        title : str, optional
+        catalog : Catalog, optional
+            Where names are looked up; the builtin catalogs by default.
+        require : bool
+            Raise :class:`~geo.errors.InputError` without a site or a missile.
+
+        Examples
+        --------
+        >>> Scenario.resolve([], "HS-12")
+        Traceback (most recent call last):
+        ...
+        geo.errors.InputError: no launch site given: name one (e.g. 'Chagang') or give LAT,LON
+        """
+        check_model(model)
+        if title is not None and not isinstance(title, str):
+            raise InputError(f"title {title!r} is not text")
+        out = cls(_listed(sites, lambda s: as_place(s, catalog, kind="site")),
+                  _listed(missiles, lambda m: as_missile(m, catalog)),
+                  _listed(targets, lambda t: as_place(t, catalog, kind="target")), model, title)
+        if require and not out.sites:
+            raise InputError("no launch site given: name one (e.g. 'Chagang') or give LAT,LON")
+        if require and not out.missiles:
+            raise InputError("no missile given: name one (e.g. 'Hwasong-12') or give a range in km")
+        return out
+
+    def default_title(self) -> str:
+        """'<missiles> from <sites>', the title when none is given.
+
+        >>> Scenario.resolve("Chagang", ["HS-12", "HS-15"]).default_title()
+        'Hwasong-12 and Hwasong-15 from Hoejung-ri missile operating base (Chagang)'
+        """
+        return f"{_names(self.missiles)} from {_names(self.sites)}"
+
+
+def _names(items) -> str:
+    names = [i.name for i in items]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,0 +1,129 @@
+"""``rangemap check``: is a target in range? One answer, or a table for many."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from ..analysis.assessment import assess
+from ..analysis.scenario import Scenario, as_missile
+from ..catalog.tables import Catalog
+from ..errors import InputError
+from . import options
+
+__all__ = ["add_parser", "run", "TABLE_SUFFIXES"]
+
+#: What a table of answers can be written as.
+TABLE_SUFFIXES = (".csv", ".json", ".geojson", ".parquet")
+
+
+def add_parser(sub) -> None:
+    c = sub.add_parser("check", help="is a target in range? one answer, or a table for many",
+                       description="Say whether a missile fired from a site reaches a target. Several "
+                       "sites, missiles or targets (or a --targets-table) give a table.")
+    options.add_scenario(c, title=False, heading="what to check")
+    c.add_argument("--targets-table", action="append", default=[], metavar="FILE",
+                   help="a table of targets to check (CSV name,lat,lon; GeoJSON; GeoPackage; Parquet)")
+    c.add_argument("--json", action="store_true", help="print JSON")
+    c.add_argument("-o", "--output", metavar="PATH", help="write the table to PATH (.csv, .json, .geojson, .parquet)")
+    c.add_argument("--skip-invalid", action="store_true",
+                   help="skip target rows with missing or invalid coordinates (reported with a count)")
+    c.add_argument("--layer", help="GeoPackage layer of the targets table")
+    c.add_argument("--dask", metavar="SCHEDULER",
+                   help="run the table on Dask: 'local', or a scheduler address such as tcp://host:8786 "
+                        "(Parquet targets table in, Parquet folder out)")
+
+
+def _split_target_files(args) -> None:
+    """Older spelling: ``--targets-file`` with a table of targets. Read it as ``--targets-table``, and say so."""
+    legacy = [f for f in args.targets_file if Path(f).suffix.lower() != ".csv" or not args.target]
+    for f in legacy:
+        print(f"rangemap: note: reading {f!r} as a table of targets; --targets-file now adds catalog rows, "
+              f"so write --targets-table {f!r}", file=sys.stderr)
+    args.targets_file = [f for f in args.targets_file if f not in legacy]
+    args.targets_table = list(args.targets_table) + legacy
+
+
+def run(args, out) -> None:
+    if not args.site:
+        raise InputError("give a launch site with --site NAME or --site LAT,LON")
+    if not (args.missile or args.range_km):
+        raise InputError("give a missile with --missile NAME or a range with --range KM")
+    _split_target_files(args)
+    if not (args.target or args.targets_table):
+        raise InputError("give a target with --target NAME or --target LAT,LON, or a --targets-table FILE")
+    many = (len(args.site) > 1 or len(args.missile) + len(args.range_km) > 1 or len(args.target) > 1
+            or args.targets_table or args.output or args.dask)
+    if many:
+        _table(args, out)
+    else:
+        if args.skip_invalid or args.layer:
+            raise InputError("--skip-invalid and --layer apply to a table of targets from --targets-table")
+        _one(args, out)
+
+
+def _one(args, out) -> None:
+    from ..analysis.coverage import describe_track
+    from ..outputs.text import check_json, check_lines
+
+    a = assess(options.scenario(args))
+    c = a.check(0, 0, 0)
+    track = a.overflight(0, 0)
+    if args.json:
+        doc = check_json(c)
+        doc["overflight"] = [{"name": o.name, "iso_a3": o.iso_a3, "enter_km": o.enter_km, "exit_km": o.exit_km}
+                             for o in track]
+        out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write("\n".join(check_lines(c, describe_track(track))) + "\n")
+
+
+def _table(args, out) -> None:
+    import numpy as np
+
+    from ..analysis import batch
+
+    on_invalid = "skip" if args.skip_invalid else "fail"
+    cat = options.catalog(args)
+    sites = [cat.site(s) for s in args.site]
+    missiles = [as_missile(m, cat) for m in args.missile] + [as_missile(km) for km in args.range_km]
+    if args.dask:
+        return _dask(args, sites, missiles, on_invalid, out)
+    tables = [batch.read_targets(f, on_invalid=on_invalid, layer=args.layer) for f in args.targets_table]
+    for t in tables:
+        if t.skipped:
+            print(f"rangemap: {batch.describe_skipped(t)}", file=sys.stderr)
+    named = batch.TargetTable.from_places([cat.target(t) for t in args.target])
+    parts = [named, *tables]
+    targets = batch.TargetTable(*(np.concatenate([getattr(t, a) for t in parts]) for a in ("names", "lats", "lons")))
+    path = None
+    if args.output:
+        from ..outputs.files import check_writable
+
+        path = check_writable(args.output)
+        if path.suffix.lower() not in TABLE_SUFFIXES:
+            raise InputError(f"output {path} must end in {', '.join(TABLE_SUFFIXES)}")
+    table = batch.batch_check(sites, missiles, targets, progress=True, model=args.model)
+    if path is not None:
+        batch.write_table(table, path)
+        counts = table["verdict"].value_counts()
+        summary = ", ".join(f"{counts[v]:,} {v}" for v in counts.index)
+        out.write(f"{path}: {len(table):,} rows ({summary or 'no targets'})\n")
+    elif args.json:
+        out.write(table.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+    else:
+        table.to_csv(out, index=False)
+
+
+def _dask(args, sites, missiles, on_invalid, out) -> None:
+    from ..analysis import batch
+
+    if len(args.targets_table) != 1 or args.target or Path(args.targets_table[0]).suffix.lower() != ".parquet":
+        raise InputError("--dask takes exactly one Parquet --targets-table and no --target")
+    if not args.output or Path(args.output).suffix.lower() != ".parquet":
+        raise InputError("--dask writes a Parquet folder: give -o PATH.parquet")
+    scheduler = None if args.dask == "local" else args.dask
+    summary = batch.dask_check(args.targets_table[0], sites, missiles, args.output, scheduler=scheduler,
+                               on_invalid=on_invalid, model=args.model)
+    out.write(f"{summary.path}: {summary.rows:,} rows\n")

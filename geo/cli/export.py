@@ -1,0 +1,27 @@
+"""``rangemap export``: rings, sites, targets and paths for GIS (GeoJSON, KML, GeoPackage)."""
+
+from __future__ import annotations
+
+from ..analysis.assessment import assess
+from . import options
+
+__all__ = ["add_parser", "run", "FORMATS"]
+
+#: Export formats.
+FORMATS = ("geojson", "kml", "gpkg")
+
+
+def add_parser(sub) -> None:
+    e = sub.add_parser("export", help="write rings, sites, targets and paths for GIS (GeoJSON, KML, GeoPackage)",
+                       description="Export the scenario's analysis geometry with its attributes.")
+    options.add_scenario(e, title=False)
+    e.add_argument("-o", "--output", metavar="PATH", help="output file (default: maps/<scenario>.<format>)")
+    e.add_argument("--format", choices=FORMATS, help="default from the output's extension")
+
+
+def run(args, out) -> None:
+    fmt = options.output_format(args, FORMATS, "")
+    scenario = options.scenario(args)
+    from ..outputs.export import export
+
+    out.write(f"{export(assess(scenario), path=options.output_path(args, scenario, fmt), fmt=fmt)}\n")

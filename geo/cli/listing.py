@@ -1,0 +1,34 @@
+"""``rangemap list``: the catalog's sites, missiles or targets, each with its source."""
+
+from __future__ import annotations
+
+import json
+
+from ..catalog.tables import Missile
+from . import options
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(sub) -> None:
+    ls = sub.add_parser("list", help="list the catalog", description="List launch sites, missiles or targets.")
+    ls.add_argument("what", choices=["sites", "missiles", "targets"])
+    ls.add_argument("--json", action="store_true", help="print a JSON array")
+    options.add_catalog_files(ls)
+
+
+def run(args, out) -> None:
+    rows = getattr(options.catalog(args), args.what)
+    if args.json:
+        from dataclasses import asdict
+
+        out.write(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2) + "\n")
+        return
+    for r in rows:
+        if isinstance(r, Missile):
+            band = f" ({r.certain_km:,.0f}-{r.max_km:,.0f})" if r.max_km > r.certain_km else ""
+            figure = f"{r.type:9} {r.range_km:>7,.0f} km{band}"
+        else:
+            figure = f"{r.lat:9.4f} {r.lon:10.4f}"
+        aliases = f" [{', '.join(r.aliases)}]" if r.aliases else ""
+        out.write(f"{r.name}{aliases}\n    {figure}  source: {r.source} ({r.confidence or '?'})\n")

@@ -1,0 +1,51 @@
+"""``rangemap map``: a range map, interactive HTML or a PNG/SVG/PDF figure for print."""
+
+from __future__ import annotations
+
+from ..analysis.assessment import assess
+from ..errors import InputError
+from . import options
+
+__all__ = ["add_parser", "run", "FORMATS"]
+
+#: Map formats: interactive HTML, or a print figure.
+FORMATS = ("html", "png", "svg", "pdf")
+
+
+def add_parser(sub) -> None:
+    m = sub.add_parser("map", help="write a range map: interactive HTML, or PNG/SVG/PDF for print",
+                       description="Write a map of range rings. With no arguments: the Hwasong-12 from the "
+                       "Chagang base, with Guam, as interactive HTML in maps/.")
+    options.add_scenario(m)
+    m.add_argument("-o", "--output", metavar="PATH", help="output file (default: maps/<scenario>.<format>)")
+    m.add_argument("--format", choices=FORMATS, help="html (interactive, default), or png/svg/pdf "
+                   "(print figure); default from the output's extension")
+    m.add_argument("--offline", action="store_true",
+                   help="self-contained HTML: Leaflet inlined, country outlines, no tiles, no network request")
+    m.add_argument("--dpi", type=options.positive("dpi", "dots per inch"), help="resolution of a PNG figure (default 200)")
+    m.add_argument("--shade-coverage", action="store_true",
+                   help="shade the part of each country within range (HTML maps)")
+
+
+def run(args, out) -> None:
+    fmt = options.output_format(args, FORMATS, "html")
+    if fmt != "html" and args.offline:
+        raise InputError(f"--offline applies to HTML maps; a {fmt.upper()} figure never needs the network")
+    if fmt == "html" and args.dpi:
+        raise InputError("--dpi applies to PNG figures: add --format png")
+    if fmt != "html" and args.shade_coverage:
+        raise InputError("--shade-coverage applies to HTML maps: use --format html")
+    scenario = options.scenario(args)
+    path = options.output_path(args, scenario, fmt)
+    a = assess(scenario)
+    if fmt == "html":
+        from ..analysis.coverage import shaded_countries
+        from ..outputs.webmap import build_map, write_map
+
+        shaded = shaded_countries(a) if args.shade_coverage else ()
+        write_map(build_map(a, title=args.title, offline=args.offline, shaded=shaded), path)
+    else:
+        from ..outputs.figure import figure, save_figure
+
+        save_figure(figure(a, title=args.title), path, fmt=fmt, **({"dpi": int(args.dpi)} if args.dpi else {}))
+    out.write(f"{path}\n")

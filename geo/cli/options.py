@@ -1,0 +1,126 @@
+"""What the commands share: the parser class, the scenario options, output paths and formats."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+from pathlib import Path
+
+from ..analysis.scenario import MODELS, Scenario, as_missile
+from ..catalog.tables import Catalog
+from ..errors import InputError
+
+__all__ = ["Parser", "positive", "range_km", "add_catalog_files", "add_scenario", "catalog", "scenario",
+           "output_path", "output_format", "FOUNDING", "MAPS_DIR"]
+
+#: The founding scenario: what ``rangemap map`` draws with no arguments.
+FOUNDING = {"site": "Chagang", "missile": "Hwasong-12", "target": "Guam"}
+#: Where maps go when no ``-o`` is given.
+MAPS_DIR = Path("maps")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line and exit status 2."""
+
+    def error(self, message):
+        raise InputError(f"{message} (see '{self.prog} --help')")
+
+
+def positive(what: str, unit: str):
+    """An argparse type: a finite number > 0."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} {text!r} is not a number of {unit}") from None
+        if not value > 0 or math.isinf(value):
+            raise argparse.ArgumentTypeError(f"{what} {text!r} must be a positive number of {unit}")
+        return value
+
+    return parse
+
+
+range_km = positive("range", "kilometres")
+
+
+def add_catalog_files(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("your own catalog rows (CSV; repeatable)")
+    g.add_argument("--sites-file", action="append", default=[], metavar="CSV",
+                   help="extra launch sites: columns name,lat,lon (and optionally source, ...)")
+    g.add_argument("--missiles-file", action="append", default=[], metavar="CSV",
+                   help="extra missile classes: columns name,range_km (and optionally range_low_km, ...)")
+    g.add_argument("--targets-file", action="append", default=[], metavar="CSV",
+                   help="extra targets: CSV with columns name,lat,lon (and optionally source, ...)")
+
+
+def add_scenario(p: argparse.ArgumentParser, *, title: bool = True,
+                 heading: str = "scenario (default: Hwasong-12 from the Chagang base, with Guam)") -> None:
+    g = p.add_argument_group(heading)
+    g.add_argument("--site", action="append", default=[], help="launch site name, alias or LAT,LON (repeatable)")
+    g.add_argument("--missile", action="append", default=[], help="missile class name or alias (repeatable)")
+    g.add_argument("--range", dest="range_km", action="append", default=[], type=range_km, metavar="KM",
+                   help="a range in km instead of (or besides) a missile class (repeatable)")
+    g.add_argument("--target", action="append", default=[], help="target name, alias or LAT,LON (repeatable)")
+    g.add_argument("--model", choices=MODELS, default="geodesic",
+                   help="geodesic: range circles on a non-rotating Earth (default); rotating: reach "
+                        "that depends on direction (Earth's rotation)")
+    if title:
+        g.add_argument("--title", help="title")
+    add_catalog_files(p)
+
+
+def catalog(args) -> Catalog:
+    """The builtin catalogs with the user's rows."""
+    return Catalog.load(sites_files=args.sites_file, missiles_files=args.missiles_file,
+                        targets_files=args.targets_file)
+
+
+def scenario(args, cat: Catalog | None = None) -> Scenario:
+    """The scenario the options name.
+
+    Sites, missiles and targets come from the options, else from the user's catalog files. With
+    none of them at all, the founding scenario (with its target, Guam); otherwise the founding
+    site and missile fill what is missing, and no target is added that nobody asked for.
+    """
+    cat = cat or catalog(args)
+    user = Catalog.load(sites_files=args.sites_file, missiles_files=args.missiles_file,
+                        targets_files=args.targets_file, builtin=False)
+    sites = [cat.site(s) for s in args.site] or list(user.sites)
+    missiles = [as_missile(m, cat) for m in args.missile] + [as_missile(km) for km in args.range_km] \
+        or list(user.missiles)
+    targets = [cat.target(t) for t in args.target] or list(user.targets)
+    if not (sites or missiles or targets):
+        targets = [cat.target(FOUNDING["target"])]
+    sites = sites or [cat.site(FOUNDING["site"])]
+    missiles = missiles or [cat.missile(FOUNDING["missile"])]
+    return Scenario(tuple(sites), tuple(missiles), tuple(targets), args.model, getattr(args, "title", None))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40].strip("-")
+
+
+def output_path(args, s: Scenario, fmt: str, suffix: str = "") -> Path:
+    """The output path: -o PATH (checked), or maps/<site>_<missiles><suffix>.<fmt>."""
+    from ..outputs.files import check_writable
+
+    if args.output:
+        return check_writable(args.output)
+    site = s.sites[0].aliases[0] if s.sites[0].aliases else s.sites[0].name
+    name = "_".join([_slug(site)] + [_slug(m.name) for m in s.missiles[:3]]) + suffix
+    MAPS_DIR.mkdir(exist_ok=True)
+    return MAPS_DIR / f"{name}.{fmt}"
+
+
+def output_format(args, choices, default: str) -> str:
+    """--format, else the output's extension, else `default`; the two must agree."""
+    ext = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+    ext = {"htm": "html", "json": "geojson"}.get(ext, ext)
+    if args.format and ext and ext != args.format:
+        raise InputError(f"--format {args.format} conflicts with the output's extension .{ext}: make them agree")
+    fmt = args.format or ext or default
+    if fmt not in choices:
+        raise InputError(f"output {args.output} has an unknown format '.{ext}': use one of "
+                         f"{', '.join('.' + c for c in choices)} or --format")
+    return fmt
