@@ -21,11 +21,6 @@ from __future__ import annotations
 
 import importlib
 
-from .analysis.assessment import VERDICTS, Assessment, Check, assess
-from .analysis.reach import check, check_table
-from .analysis.scenario import MODELS, Scenario
-from .catalog.tables import Catalog, Missile, Place, default_catalog
-from .core.geodesy import bearing_deg, distance_km, geodesic_path
 from .errors import CatalogFileError, InputError, NotFoundError, RangemapError
 
 __version__ = "0.1.0"
@@ -45,8 +40,24 @@ __all__ = [
     "RangemapError", "InputError", "NotFoundError", "CatalogFileError",
 ]
 
-#: Public names defined in modules that import heavy libraries: loaded on first use.
+#: Where each public name lives; loaded on first use, so that importing geo (and starting the
+#: ``rangemap`` command, which sets up numpy first) costs nothing.
 _LAZY = {
+    "Catalog": "geo.catalog.tables",
+    "Place": "geo.catalog.tables",
+    "Missile": "geo.catalog.tables",
+    "default_catalog": "geo.catalog.tables",
+    "Scenario": "geo.analysis.scenario",
+    "MODELS": "geo.analysis.scenario",
+    "assess": "geo.analysis.assessment",
+    "Assessment": "geo.analysis.assessment",
+    "Check": "geo.analysis.assessment",
+    "VERDICTS": "geo.analysis.assessment",
+    "check": "geo.analysis.reach",
+    "check_table": "geo.analysis.reach",
+    "distance_km": "geo.core.geodesy",
+    "bearing_deg": "geo.core.geodesy",
+    "geodesic_path": "geo.core.geodesy",
     "range_ring": "geo.core.rings",
     "display_ring": "geo.core.rings",
     "footprint": "geo.analysis.regions",

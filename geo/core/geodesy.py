@@ -127,6 +127,8 @@ def inverse(lat1, lon1, lat2, lon2) -> Inverse:
     """
     lat1, lat2 = check_lat(lat1), check_lat(lat2)
     lon1, lon2 = check_lon(lon1), check_lon(lon2)
+    if any(np.ndim(v) for v in (lat1, lon1, lat2, lon2)):        # scalars and arrays broadcast together
+        lat1, lon1, lat2, lon2 = (np.ascontiguousarray(v) for v in np.broadcast_arrays(lat1, lon1, lat2, lon2))
     az12, az21, dist = WGS84.inv(lon1, lat1, lon2, lat2)
     az12 = np.mod(np.asarray(az12, dtype=float), 360.0)
     back = np.mod(np.asarray(az21, dtype=float) + 180.0, 360.0)
@@ -146,6 +148,8 @@ def distance_km(lat1, lon1, lat2, lon2):
     20003.931
     >>> distance_km([0, 0], [0, 0], [0, 1], [1, 0]).round(3)
     array([111.319, 110.574])
+    >>> distance_km([39.0, 40.0], [125.7, 126.0], 13.58, 144.92).round(1)     # arrays and scalars broadcast
+    array([3391.9, 3463. ])
     """
     return inverse(lat1, lon1, lat2, lon2).distance_km
 
