@@ -485,3 +485,17 @@ def test_cli_map_live_writes_the_page(tmp_path, capsys):
         assert main(["map", "--live", *argv]) == 2
         err = capsys.readouterr().err
         assert err.startswith("rangemap: error: ") and "--live" in err and err.count("\n") == 1
+
+
+@browser
+def test_live_benchmark_runs_and_reports_the_redraw_time(browser):
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "live.py"
+    proc = subprocess.run([sys.executable, str(script), "--repeat", "2"], capture_output=True, text=True,
+                          timeout=300, stdin=subprocess.DEVNULL, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "13,000 km ring" in proc.stdout
+    for line in ("geometry (rings.js)", "redraw (setSite)", "redraw + next frame painted", "python display_ring"):
+        assert line in proc.stdout and "median" in proc.stdout.split(line, 1)[1].split("\n", 1)[0]

@@ -12,6 +12,7 @@
  *   window.rangemap.setMissile(name)      pick a missile class by name or alias
  *   window.rangemap.addTarget(lat, lon)   add a target; returns check(lat, lon)
  *   window.rangemap.clearTargets()
+ *   window.rangemap.fit()                 fit the view to the rings and the targets
  *   window.rangemap.rings()               GeoJSON FeatureCollection (lon/lat) of what is drawn
  *   window.rangemap.check(lat, lon)       {distance_km, bearing_deg, margin_km, verdict, flight_time_min}
  *   window.rangemap.state()               the current site, reach, targets and units
@@ -883,6 +884,14 @@
             [Math.min(LIMIT, Math.max.apply(null, lats)), Math.max.apply(null, lons)]];
   }
 
+  function fitView() {                              // the largest ring and the targets, beside the panel
+    var panel = $("rm-panel").getBoundingClientRect(), size = map.getSize(), pad = {animate: false};
+    if (size.x > 600) { pad.paddingTopLeft = [Math.min(panel.right + 16, size.x / 2), 24]; pad.paddingBottomRight = [24, 24]; }
+    else { pad.paddingTopLeft = [16, 40]; pad.paddingBottomRight = [16, Math.min(panel.height + 16, size.y / 2)]; }
+    map.fitBounds(scenarioBounds(), pad);
+    drawRings();
+  }
+
   function start() {
     var text = window.location.hash.replace(/^#/, ""), scn = null;
     if (text) {
@@ -896,11 +905,7 @@
     var first = scn || fileScenario();
     map.setView([Math.max(-LIMIT, Math.min(LIMIT, first.site.lat)), first.site.lon], 2, {animate: false});
     apply(first);
-    var panel = $("rm-panel").getBoundingClientRect(), size = map.getSize(), pad = {animate: false};
-    if (size.x > 600) { pad.paddingTopLeft = [Math.min(panel.right + 16, size.x / 2), 24]; pad.paddingBottomRight = [24, 24]; }
-    else { pad.paddingTopLeft = [16, 40]; pad.paddingBottomRight = [16, Math.min(panel.height + 16, size.y / 2)]; }
-    map.fitBounds(scenarioBounds(), pad);
-    drawRings();
+    fitView();
     saveHash();
     window.rangemap.ready = true;
   }
@@ -913,6 +918,7 @@
     setUnits: function (u) { setUnits(u); },
     addTarget: function (lat, lon) { return addTarget(lat, lon); },
     clearTargets: function () { clearTargets(); },
+    fit: function () { fitView(); },
     check: check,
     rings: function () {
       return {type: "FeatureCollection", features: ringFeatures(drawn, "display: longitudes unwrapped around the site; " +
