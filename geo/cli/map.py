@@ -25,10 +25,16 @@ def add_parser(sub) -> None:
     m.add_argument("--dpi", type=options.positive("dpi", "dots per inch"), help="resolution of a PNG figure (default 200)")
     m.add_argument("--shade-coverage", action="store_true",
                    help="shade the part of each country within range (HTML maps)")
+    m.add_argument("--live", action="store_true",
+                   help="one offline HTML page to explore what-ifs: drag the site, pick a missile or type a "
+                        "range, click any point for distance and verdict (exact WGS84 rings computed in the page)")
 
 
 def run(args, out) -> None:
     fmt = options.output_format(args, FORMATS, "html")
+    if args.live:
+        _run_live(args, fmt, out)
+        return
     if fmt != "html" and args.offline:
         raise InputError(f"--offline applies to HTML maps; a {fmt.upper()} figure never needs the network")
     if fmt == "html" and args.dpi:
@@ -48,4 +54,22 @@ def run(args, out) -> None:
         from ..outputs.figure import figure, save_figure
 
         save_figure(figure(a, title=args.title), path, fmt=fmt, **({"dpi": int(args.dpi)} if args.dpi else {}))
+    out.write(f"{path}\n")
+
+
+def _run_live(args, fmt: str, out) -> None:
+    """``rangemap map --live``: the live map (:mod:`geo.outputs.live`), always offline, geodesic model."""
+    if fmt != "html":
+        raise InputError(f"--live writes an HTML page, not {fmt.upper()}: use an .html output or leave out --format")
+    for flag, given in (("--offline", args.offline), ("--dpi", args.dpi), ("--shade-coverage", args.shade_coverage)):
+        if given:
+            raise InputError(f"{flag} does not apply to --live (the live page is always offline): leave out {flag}")
+    if args.model != "geodesic":
+        raise InputError("--live draws the geodesic model only: leave out --model rotating")
+    from ..outputs.live import build_live_map, write_live_map
+
+    cat = options.catalog(args)
+    scenario = options.scenario(args, cat)
+    path = options.output_path(args, scenario, "html", suffix="_live")
+    write_live_map(build_live_map(scenario, title=args.title, catalog=cat), path)
     out.write(f"{path}\n")

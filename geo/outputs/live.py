@@ -12,7 +12,7 @@ in the URL fragment; a button downloads the rings and targets as GeoJSON.
 The page makes no network request: Leaflet is inlined from ``xstatic-leaflet``, country
 outlines come from :func:`geo.outputs.webmap._land_data`, and the JavaScript
 (``geo/outputs/js/*.js``) is fed one JSON blob. Flight times are not re-derived in
-JavaScript: Python tabulates :func:`geo.analysis.reach.check`'s flight time against
+JavaScript: Python tabulates the assessment's flight time (:func:`geo.assess`) against
 distance for every missile (and over a grid of typed ranges), and the page interpolates.
 
 Examples
@@ -27,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import json
@@ -37,11 +38,14 @@ from typing import Sequence
 
 import numpy as np
 
-from ..analysis.reach import VERDICTS, as_scenario, check
+from ..analysis.assessment import VERDICTS, Assessment, assess
+from ..analysis.reach import check
+from ..analysis.scenario import Scenario, as_scenario
 from ..catalog.tables import Catalog, Missile, Place, default_catalog
-from ..core.geodesy import HALF_MERIDIAN_KM, destination
+from ..core.geodesy import HALF_MERIDIAN_KM, WGS84, destination
 from ..errors import InputError
 from .files import write_atomic
+from .formatting import KM_PER_UNIT
 from .style import PALETTE, VERDICT_COLORS
 from .webmap import (BAND_OPACITY, BORDER_COLOR, CERTAIN_OPACITY, LAND_COLOR, OFFLINE_BACKGROUND, _leaflet_inline,
                      _land_data, js_literal)
@@ -69,19 +73,20 @@ class LiveMap(str):
                 f'srcdoc="{html.escape(str(self), quote=True)}"></iframe>')
 
 
-def build_live_map(sites, missiles, targets: Sequence = (), *, title: str | None = None,
+def build_live_map(sites, missiles=(), targets: Sequence = (), *, title: str | None = None,
                    catalog: Catalog | None = None) -> LiveMap:
     """One self-contained HTML page in which the reader explores the scenario.
 
     Parameters
     ----------
     sites, missiles, targets
-        Anything :func:`geo.analysis.reach.as_scenario` takes: Place / Missile objects,
-        catalog names or aliases, ``"LAT,LON"`` or ``(lat, lon)``, ranges in km. The page
-        opens on the first site and the first missile; the others are offered first in
-        its lists; every target is checked.
+        Anything :func:`geo.analysis.scenario.as_scenario` takes: Place / Missile objects,
+        catalog names or aliases, ``"LAT,LON"`` or ``(lat, lon)``, ranges in km; or an
+        :class:`~geo.analysis.assessment.Assessment` (or a Scenario) as `sites` alone. The
+        page opens on the first site and the first missile; the others are offered first
+        in its lists; every target is checked.
     title : str, optional
-        Shown above the panel and as the page title.
+        Shown above the panel and as the page title (default: the scenario's title, if any).
     catalog : Catalog, optional
         Resolves names and fills the page's lists (sites, missiles, places to search);
         the builtin catalogs by default.
@@ -102,7 +107,13 @@ def build_live_map(sites, missiles, targets: Sequence = (), *, title: str | None
     >>> "<b>site</b>" in page, "<title>&lt;/title&gt;</title>" in page
     (False, True)
     """
-    sites, missiles, targets = as_scenario(sites, missiles, targets, catalog)
+    if isinstance(sites, Assessment):
+        sites = sites.scenario
+    if isinstance(sites, Scenario):
+        title = sites.title if title is None else title
+        sites, missiles, targets = sites.sites, sites.missiles, sites.targets
+    else:
+        sites, missiles, targets = as_scenario(sites, missiles, targets, catalog)
     data = live_data(sites, missiles, targets, title=title, catalog=catalog)
     parts = {
         "TITLE": html.escape(title or f"rangemap live map: {missiles[0].name} from {sites[0].name}"),
@@ -150,6 +161,7 @@ def live_data(sites: Sequence[Place], missiles: Sequence[Missile], targets: Sequ
     return {
         "title": title,
         "verdicts": list(VERDICTS),
+        "units": dict(KM_PER_UNIT),
         "scenario": {"site": _place(sites[0]), "missile": 0, "range_km": None, "units": "km",
                      "targets": [_place(t) for t in targets]},
         "sites": [_place(s) for s in site_list],
@@ -158,7 +170,7 @@ def live_data(sites: Sequence[Place], missiles: Sequence[Missile], targets: Sequ
         "cities": _big_cities(),
         "city_min_population_text": f"{CITY_MIN_POPULATION:,}",
         "flight": {"typed": typed_flight_table(),
-                   "model": "geo.analysis.reach.check: minimum-energy free flight plus an estimated boost "
+                   "model": "geo.assess: minimum-energy free flight plus an estimated boost "
                             "(geo.core.ballistics), tabulated in Python and interpolated"},
         "geographiclib": _vendor_info()["version"],
         "style": {"ring": PALETTE[0], "verdict_colors": dict(VERDICT_COLORS), "band_opacity": BAND_OPACITY,
@@ -170,7 +182,7 @@ def live_data(sites: Sequence[Place], missiles: Sequence[Missile], targets: Sequ
 
 @functools.lru_cache(maxsize=256)
 def flight_table(missile: Missile) -> tuple[float, ...]:
-    """Flight times (minutes) of `missile` as :func:`geo.analysis.reach.check` gives them, at
+    """Flight times (minutes) of `missile` as :func:`geo.assess` (and so ``geo.check``) gives them, at
     distances ``max_km * (i / FLIGHT_NODES)**2`` for i = 0..FLIGHT_NODES (the first just above 0).
 
     The page interpolates linearly in ``sqrt(distance)``, where the time is nearly linear.
@@ -196,17 +208,18 @@ def typed_flight_table() -> dict:
 
 
 def _times(missile: Missile, reach_km: float, nodes: int) -> list[float]:
-    """check()'s flight time at distances reach * (i / nodes)**2 along a meridian from (0, 0)."""
+    """Flight times (free flight + boost) of the assessment at distances reach * (i / nodes)**2,
+    along the meridian from (0, 0)."""
     top = min(reach_km, HALF_MERIDIAN_KM) * (1.0 - 1e-9)
-    out = []
-    for i in range(nodes + 1):
-        d = max(top * (i / nodes) ** 2, 1e-6)
-        lon, lat = destination(0.0, 0.0, 0.0, d)
-        minutes = check(_ORIGIN, missile, Place("t", float(lat), float(lon))).flight_time_min
-        out.append(round(float(minutes), 4) if minutes is not None else math.nan)
-    if any(math.isnan(v) for v in out):
+    d = np.maximum(top * (np.arange(nodes + 1) / nodes) ** 2, 1e-6)
+    lon, lat, _ = WGS84.fwd(np.zeros(d.size), np.zeros(d.size), np.zeros(d.size), d * 1000.0)
+    targets = tuple(Place("t", float(a), float(b)) for a, b in zip(lat, lon))
+    # the minimum range only hides flight times ("too close"); the page hides them the same way
+    a = assess(Scenario((_ORIGIN,), (dataclasses.replace(missile, min_range_km=None),), targets))
+    minutes = (a.free_flight_min + a.boost_min)[0, 0]
+    if np.isnan(minutes).any():
         raise RuntimeError(f"no flight time for {missile.name} within its reach")
-    return out
+    return [round(float(v), 4) for v in minutes]
 
 
 def _place(p: Place) -> dict:

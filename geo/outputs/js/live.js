@@ -31,7 +31,7 @@
   var LAND = JSON.parse(document.getElementById("rangemap-land").textContent);
   var STYLE = DATA.style;
   var VERDICTS = DATA.verdicts;
-  var UNITS = {km: 1.0, mi: 1.609344, nmi: 1.852};
+  var UNITS = DATA.units;                           // km per unit, from geo.outputs.formatting
   var LIMIT = Rings.MERCATOR_LAT_LIMIT;
   var REF = DATA.scenario.site.lon;                 // the land is drawn in one world around here
   var PATH_STEP_KM = 20.0;
@@ -325,7 +325,7 @@
     if (d <= r.certain_km) verdict = VERDICTS[0];
     if (r.min_range_km !== null && d < r.min_range_km) verdict = VERDICTS[3];
     return {distance_km: d, bearing_deg: bearing === 360 ? 0 : bearing, margin_km: r.range_km - d,
-            verdict: verdict, flight_time_min: flightTime(r, d)};
+            verdict: verdict, flight_time_min: verdict === VERDICTS[3] ? null : flightTime(r, d)};
   }
 
   function distText(km) {
