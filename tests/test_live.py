@@ -499,3 +499,23 @@ def test_live_benchmark_runs_and_reports_the_redraw_time(browser):
     assert "13,000 km ring" in proc.stdout
     for line in ("geometry (rings.js)", "redraw (setSite)", "redraw + next frame painted", "python display_ring"):
         assert line in proc.stdout and "median" in proc.stdout.split(line, 1)[1].split("\n", 1)[0]
+
+
+@browser
+def test_shows_inline_as_a_sandboxed_iframe_as_in_jupyter(tab):
+    page = tab.page
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+        ("file:", "data:", "blob:", "about:")) else (tab.errors.append(f"network: {route.request.url}"), route.abort()))
+    snippet = build_live_map("Chagang", "Hwasong-15", ["Guam"])._repr_html_()
+    page.set_content(f"<!DOCTYPE html><html><body><h1>Notebook</h1>{snippet}</body></html>")
+    frame = page.frame_locator("iframe.rangemap-live")
+    frame.locator(".rm-site-icon").wait_for(timeout=15_000)
+    inner = page.frames[1]
+    inner.wait_for_function("window.rangemap && window.rangemap.ready === true", timeout=15_000)
+    assert inner.evaluate("window.rangemap.state().reach.missile") == "Hwasong-15"
+    assert inner.evaluate("window.rangemap.check(13.58111, 144.92444).verdict") == "in range"
+    frame.locator("#rm-range").fill("1000")
+    frame.locator("#rm-range").press("Enter")                            # no form: sandboxed frames block them
+    assert inner.evaluate("window.rangemap.state().reach.range_km") == 1000
+    assert page.evaluate("typeof window.rangemap") == "undefined"
+    assert tab.errors == [] and tab.dialogs == []

@@ -797,7 +797,15 @@
     };
   }
 
-  $("rm-search-form").addEventListener("submit", guarded(function () {
+  // No <form> elements: a sandboxed frame (a notebook, a report) blocks form submission.
+  function onEnter(input, button) {
+    $(input).addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter") { ev.preventDefault(); $(button).click(); }
+    });
+  }
+  onEnter("rm-search", "rm-move");
+  onEnter("rm-range", "rm-draw");
+  $("rm-move").addEventListener("click", guarded(function () {
     var p = resolvePlace($("rm-search").value);
     setSite(p.lat, p.lon, p.name, p.source);
     map.panTo(siteMarker.getLatLng());
@@ -826,7 +834,7 @@
     renderTargets();
     saveHash();
   }));
-  $("rm-range-form").addEventListener("submit", guarded(function () {
+  $("rm-draw").addEventListener("click", guarded(function () {
     var text = $("rm-range").value.trim().replace(/[,_\s]/g, ""), v = Number(text);
     if (!text || !isFinite(v) || !(v > 0)) {
       throw new RangeError("range '" + $("rm-range").value + "' must be a positive number of " + state.units);
