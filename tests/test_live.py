@@ -377,6 +377,11 @@ def test_download_gives_rfc7946_geojson_of_the_rings_and_targets(tab, founding_f
     assert len(lines) == 2 and np.abs(c[:, 0]).max() == 180
     err = np.abs(distances_km(41.369883, 126.913631, c[:, 0], c[:, 1]) - 13000)
     assert np.sort(err)[-2:].max() < 1 and np.sort(err)[:-2].max() < 1e-3           # exact but at the two cuts
+    for lat, lon, km in ((41.369883, 126.913631, 17_000.0), (0.0, 0.0, 15_000.0), (-30.0, 180.0, 19_700.0),
+                         (89.0, 10.0, 12_000.0), (0.0, 179.0, 20_010.0)):
+        page.evaluate(f"window.rangemap.setSite({lat}, {lon}); window.rangemap.setRange({km})")
+        region = shape(page.evaluate("window.rangemap.geojson()")["features"][0]["geometry"])
+        assert region.is_valid and region.symmetric_difference(range_ring(lat, lon, km)).area < 1e-6, (lat, lon, km)
     guam = next(f for f in data["features"] if f["properties"].get("role") == "target")
     assert guam["properties"]["verdict"] == "in range" and guam["geometry"]["coordinates"] == [144.92444, 13.58111]
 

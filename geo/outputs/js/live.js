@@ -693,7 +693,11 @@
     // RFC 7946: lon/lat in [-180, 180], rings cut at the antimeridian, poles at +-90.
     var box = [-180, -90, 180, 90], s = state.site;
     var items = ringSpecs(state.reach).map(function (spec) {
-      return {spec: spec, geometry: Rings.ring(s.lat, s.lon, spec.km, box), copies: [0]};
+      var g = Rings.ring(s.lat, s.lon, spec.km, box);
+      if (g.kind === "beyond a quarter") {
+        g = Object.assign({}, g, {parts: g.parts.map(function (region) { return Rings.notched(region, box); })});
+      }
+      return {spec: spec, geometry: g, copies: [0]};
     });
     var features = ringFeatures(items, "RFC 7946 (cut at the antimeridian)").filter(function (f) {
       return f.properties.part === "region" || f.properties.range_km === state.reach.range_km;

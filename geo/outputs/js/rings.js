@@ -244,7 +244,34 @@
     return {parts: parts, curve: curve, turn: turn, kind: kind};
   }
 
+  // A region "beyond a quarter" (the box with holes) as valid simple features: a hole cut by the
+  // box's left or right edge becomes a notch in the outer ring, so no hole touches it (RFC 7946,
+  // OGC). The other holes stay holes.
+  function notched(region, box) {
+    var holes = region.slice(1), inner = [], left = null, right = null;
+    holes.forEach(function (h) {
+      var onLeft = h.filter(function (p) { return p[0] === box[0]; }).length;
+      var onRight = h.filter(function (p) { return p[0] === box[2]; }).length;
+      if (onRight >= 2) right = h; else if (onLeft >= 2) left = h; else inner.push(h);
+    });
+    function arc(h, x, upward) {                 // the hole's boundary off the edge, edge point to edge point
+      var n = h.length, k = 0;
+      while (k < n && !(h[k][0] === x && h[(k + 1) % n][0] !== x)) k++;
+      var out = [h[k]], j = (k + 1) % n;
+      while (h[j][0] !== x) { out.push(h[j]); j = (j + 1) % n; }
+      out.push(h[j]);
+      if ((out[0][1] < out[out.length - 1][1]) !== upward) out.reverse();
+      return out;
+    }
+    var shell = [[box[0], box[1]], [box[2], box[1]]];
+    if (right) shell = shell.concat(arc(right, box[2], true));
+    shell.push([box[2], box[3]], [box[0], box[3]]);
+    if (left) shell = shell.concat(arc(left, box[0], false));
+    return [oriented(tidy(shell, box), true)].concat(inner.map(function (h) { return oriented(h, false); }));
+  }
+
   root.rangemapRings = {
+    notched: notched,
     ring: ring,
     displayBox: displayBox,
     wrap: wrap,
