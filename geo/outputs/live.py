@@ -39,10 +39,9 @@ from typing import Sequence
 import numpy as np
 
 from ..analysis.assessment import VERDICTS, Assessment, assess
-from ..analysis.reach import check
 from ..analysis.scenario import Scenario, as_scenario
 from ..catalog.tables import Catalog, Missile, Place, default_catalog
-from ..core.geodesy import HALF_MERIDIAN_KM, WGS84, destination
+from ..core.geodesy import HALF_MERIDIAN_KM, WGS84
 from ..errors import InputError
 from .files import write_atomic
 from .formatting import KM_PER_UNIT
@@ -187,6 +186,8 @@ def flight_table(missile: Missile) -> tuple[float, ...]:
 
     The page interpolates linearly in ``sqrt(distance)``, where the time is nearly linear.
 
+    >>> from geo import check
+    >>> from geo.core.geodesy import destination
     >>> row = flight_table(Missile("M", 4500.0))
     >>> lon, lat = destination(0.0, 0.0, 0.0, 4499.999)        # the last entry: at the missile's reach
     >>> len(row), round(row[-1], 2), round(check((0.0, 0.0), Missile("M", 4500.0), (lat, lon)).flight_time_min, 2)
