@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
+import shapely.geometry
 
 from geo.analysis.reach import check as geo_check
 from geo.catalog.tables import Missile, Place, default_catalog
@@ -214,6 +215,49 @@ def test_inside_and_outside_agree_with_the_geodesic(tab, founding_file):
         assert not ((python != drawn) & clear).any()
     print(f"\npoints tried: {tried:,}; disagreements: {disagreements}")
     assert tried > 80_000
+
+
+DEAD_ZONE_SITES = [(41.369883, 126.913631), (0.0, 179.9), (88.0, 0.0), (-89.9, 45.0), (60.0, -180.0)]
+
+
+@browser
+def test_a_minimum_range_is_a_hole_in_every_ring(tab, founding_file):
+    """'Close-in': in range 300-1,200 km, possibly to 1,800 km. Drawn regions are valid polygons, the same as
+    geo.analysis.regions.region, and agree with the geodesic on 10,000 random points per region."""
+    from geo.analysis.regions import region as python_region
+
+    page = open_live(tab, founding_file)
+    results = page.evaluate("""(sites) => sites.map(([lat, lon]) => {
+        window.rangemap.setSite(lat, lon);
+        window.rangemap.setMissile('close-in');
+        return [window.rangemap.rings(), window.rangemap.geojson()];
+    })""", DEAD_ZONE_SITES)
+    rng = np.random.default_rng(300)
+    for (lat, lon), (fc, download) in zip(DEAD_ZONE_SITES, results):
+        regions = [f for f in fc["features"] if f["properties"]["part"] == "region"]
+        assert sorted(f["properties"]["range_km"] for f in regions) == [1200, 1800]
+        assert any(f["properties"]["role"] == "minimum" for f in fc["features"])          # its outline drawn
+        for f in regions:
+            km, k = f["properties"]["range_km"], f["properties"]["copies"][0]
+            polygons = [[[(x - 360.0 * k, y) for x, y in ring] for ring in poly] for poly in f["geometry"]["coordinates"]]
+            drawn = shapely.MultiPolygon([shapely.Polygon(p[0], p[1:]) for p in polygons if
+                                          min(x for x, _ in p[0]) < lon + 180 and max(x for x, _ in p[0]) > lon - 180])
+            assert drawn.is_valid, (lat, lon, km)
+            python = python_region("geodesic", lat, lon, km, min_range_km=300.0, display=True)
+            assert drawn.symmetric_difference(python).area < 1e-6, (lat, lon, km)
+            plat = np.degrees(np.arcsin(rng.uniform(np.sin(np.radians(max(-85, lat - 25))),
+                                                    np.sin(np.radians(min(85, lat + 25))), 10_000)))
+            plon = rng.uniform(lon - 180.0, lon + 180.0, 10_000)
+            d = distances_km(lat, lon, plon, plat)
+            clear = (np.abs(d - km) > 1.0) & (np.abs(d - 300.0) > 1.0)
+            inside = even_odd_inside(polygons, plon, plat)
+            assert not ((inside != ((d >= 300.0) & (d <= km))) & clear).any(), (lat, lon, km)
+        for f in download["features"]:
+            if f["properties"].get("part") == "region":
+                geom = shapely.geometry.shape(f["geometry"])
+                expected = python_region("geodesic", lat, lon, f["properties"]["range_km"], min_range_km=300.0)
+                assert geom.is_valid and geom.symmetric_difference(expected).area < 1e-6, (lat, lon)
+    assert tab.errors == []
 
 
 @browser

@@ -193,7 +193,7 @@
   // --- rings --------------------------------------------------------------------------
 
   var ringCache = {};
-  var drawn = [];                                 // what is on the map: [{spec, geometry, copies}]
+  var drawn = [];                                 // what is on the map: [{spec, geometry, region, copies}]
 
   function ringSpecs(reach) {
     // As geo.outputs.webmap._add_rings: band (light fill), nominal outline, certain range (solid fill).
@@ -209,16 +209,32 @@
       return {km: km, role: role, label: says.join("; "), fill: certain || km === reach.max_km,
               fillOpacity: certain ? STYLE.certain_opacity : STYLE.band_opacity,
               dash: nominal ? null : "6 4", weight: nominal ? 2 : 1};
-    });
+    }).concat(reach.min_range_km ? [{km: reach.min_range_km, role: "minimum", fill: false, dash: "2 4", weight: 1,
+                                     label: "minimum range " + fmt(reach.min_range_km) + " km: too close inside"}]
+                                 : []);
   }
 
-  function ringGeometry(km) {
-    var key = state.site.lat + "," + state.site.lon + "," + km;
-    if (!ringCache[key]) {
-      ringCache = {};                             // only the current site's rings are kept
-      ringCache[key] = Rings.ring(state.site.lat, state.site.lon, km);
+  // The filled region of a ring: the ring less the dead zone under a minimum range, as valid
+  // polygons (see rangemapRings.subtract). `ringAt(km)` gives the ring geometry in `box`.
+  function regionOf(spec, box, ringAt) {
+    var g = ringAt(spec.km), parts = g.parts, min = state.reach.min_range_km;
+    if (g.kind === "beyond a quarter") parts = parts.map(function (poly) { return Rings.notched(poly, box); });
+    if (min && min < spec.km) {
+      var dead = ringAt(min);
+      if (dead.kind === "circle" || dead.kind.indexOf("pole cap") >= 0) {
+        parts = Rings.subtract(parts, dead.parts.map(function (poly) { return poly[0]; }), box);
+      } else {
+        parts = parts.concat(dead.parts);        // a dead zone past a quarter of the globe: even-odd fill
+      }
     }
-    return ringCache[key];
+    return parts;
+  }
+
+  function ringGeometry(km) {                     // display rings of the current site, cached
+    var site = state.site.lat + "," + state.site.lon;
+    if (ringCache.site !== site) ringCache = {site: site, rings: {}};
+    if (!ringCache.rings[km]) ringCache.rings[km] = Rings.ring(state.site.lat, state.site.lon, km);
+    return ringCache.rings[km];
   }
 
   function viewCopies() {                          // world copies the view shows
@@ -261,15 +277,16 @@
     var specs = ringSpecs(state.reach), copies = viewCopies(), color = STYLE.ring;
     var tip = state.reach.name + " from " + state.site.name;
     ringLayer.clearLayers();
+    var box = Rings.displayBox(state.site.lon);
     drawn = specs.map(function (spec) {
-      var g = ringGeometry(spec.km);
+      var g = ringGeometry(spec.km), region = spec.fill ? regionOf(spec, box, ringGeometry) : [];
       var label = el("span");
       label.appendChild(el("b", state.reach.name));
       label.appendChild(document.createTextNode(" from " + state.site.name));
       label.appendChild(el("br"));
       label.appendChild(document.createTextNode(spec.label));
-      if (spec.fill && g.parts.length) {
-        L.polygon(toLatLngs(g.parts, copies), {stroke: false, fill: true, fillColor: color,
+      if (region.length) {
+        L.polygon(toLatLngs(region, copies), {stroke: false, fill: true, fillColor: color,
                                                 fillOpacity: spec.fillOpacity, fillRule: "evenodd",
                                                 interactive: false, smoothFactor: 0.3}).addTo(ringLayer);
       }
@@ -280,7 +297,7 @@
         L.polyline(lines, {color: color, weight: spec.weight, opacity: 0.9, dashArray: spec.dash, smoothFactor: 0.3})
           .bindTooltip(label, {sticky: true}).addTo(ringLayer);
       }
-      return {spec: spec, geometry: g, copies: copies, tip: tip};
+      return {spec: spec, geometry: g, region: region, copies: copies, tip: tip};
     });
   }
 
@@ -293,10 +310,10 @@
                    reach: state.reach.name, range_km: d.spec.km, role: d.spec.role, label: d.spec.label,
                    kind: d.geometry.kind, copies: d.copies, frame: frame,
                    model: "WGS84 geodesic (Karney, GeographicLib " + DATA.geographiclib + ")"};
-      if (d.spec.fill && d.geometry.parts.length) {
+      if (d.region.length) {
         var polys = [];
         d.copies.forEach(function (k) {
-          d.geometry.parts.forEach(function (poly) {
+          d.region.forEach(function (poly) {
             polys.push(poly.map(function (r) { return close(r).map(function (p) { return [p[0] + 360 * k, p[1]]; }); }));
           });
         });
@@ -692,12 +709,11 @@
   function geojson() {
     // RFC 7946: lon/lat in [-180, 180], rings cut at the antimeridian, poles at +-90.
     var box = [-180, -90, 180, 90], s = state.site;
+    var cache = {};
+    function ringAt(km) { return cache[km] || (cache[km] = Rings.ring(s.lat, s.lon, km, box)); }
     var items = ringSpecs(state.reach).map(function (spec) {
-      var g = Rings.ring(s.lat, s.lon, spec.km, box);
-      if (g.kind === "beyond a quarter") {
-        g = Object.assign({}, g, {parts: g.parts.map(function (region) { return Rings.notched(region, box); })});
-      }
-      return {spec: spec, geometry: g, copies: [0]};
+      return {spec: spec, geometry: ringAt(spec.km), region: spec.fill ? regionOf(spec, box, ringAt) : [],
+              copies: [0]};
     });
     var features = ringFeatures(items, "RFC 7946 (cut at the antimeridian)").filter(function (f) {
       return f.properties.part === "region" || f.properties.range_km === state.reach.range_km;

@@ -244,34 +244,102 @@
     return {parts: parts, curve: curve, turn: turn, kind: kind};
   }
 
-  // A region "beyond a quarter" (the box with holes) as valid simple features: a hole cut by the
-  // box's left or right edge becomes a notch in the outer ring, so no hole touches it (RFC 7946,
-  // OGC). The other holes stay holes.
-  function notched(region, box) {
-    var holes = region.slice(1), inner = [], left = null, right = null;
-    holes.forEach(function (h) {
-      var onLeft = h.filter(function (p) { return p[0] === box[0]; }).length;
-      var onRight = h.filter(function (p) { return p[0] === box[2]; }).length;
-      if (onRight >= 2) right = h; else if (onLeft >= 2) left = h; else inner.push(h);
-    });
-    function arc(h, x, upward) {                 // the hole's boundary off the edge, edge point to edge point
-      var n = h.length, k = 0;
-      while (k < n && !(h[k][0] === x && h[(k + 1) % n][0] !== x)) k++;
-      var out = [h[k]], j = (k + 1) % n;
-      while (h[j][0] !== x) { out.push(h[j]); j = (j + 1) % n; }
-      out.push(h[j]);
-      if ((out[0][1] < out[out.length - 1][1]) !== upward) out.reverse();
-      return out;
+  // --- holes: a region less another inside it (the antipodal cap, a minimum range) -----
+  //
+  // subtract(region, holes, box): `region` is a list of polygons (lists of rings) inside `box`,
+  // `holes` a list of rings lying inside it (each within one polygon). A hole clear of the box's
+  // edges becomes an interior ring of the polygon holding it; a hole cut by an edge of the box
+  // (at the antimeridian, the pole, Mercator's limit) becomes a notch in that polygon's outer
+  // ring, so that no hole touches its shell: valid simple features (OGC, RFC 7946).
+
+  function onLine(p, axis, v) { return p[axis] === v; }
+
+  function boxLines(box) { return [[0, box[0]], [0, box[2]], [1, box[1]], [1, box[3]]]; }
+
+  function insideRing(pt, ring) {                // even-odd test of a point against one ring
+    var x = pt[0], y = pt[1], inside = false;
+    for (var i = 0, n = ring.length, j = n - 1; i < n; j = i++) {
+      var a = ring[i], b = ring[j];
+      if ((a[1] > y) !== (b[1] > y) && x < a[0] + (y - a[1]) * (b[0] - a[0]) / (b[1] - a[1])) inside = !inside;
     }
-    var shell = [[box[0], box[1]], [box[2], box[1]]];
-    if (right) shell = shell.concat(arc(right, box[2], true));
-    shell.push([box[2], box[3]], [box[0], box[3]]);
-    if (left) shell = shell.concat(arc(left, box[0], false));
-    return [oriented(tidy(shell, box), true)].concat(inner.map(function (h) { return oriented(h, false); }));
+    return inside;
+  }
+
+  function touching(h, box) {                    // the box line along which the hole lies longest
+    var best = null, bestLen = 0;
+    boxLines(box).forEach(function (line) {
+      var axis = line[0], v = line[1], other = 1 - axis, lo = Infinity, hi = -Infinity, count = 0;
+      h.forEach(function (p) {
+        if (onLine(p, axis, v)) { count++; lo = Math.min(lo, p[other]); hi = Math.max(hi, p[other]); }
+      });
+      if (count >= 2 && hi - lo > bestLen) { best = line; bestLen = hi - lo; }
+    });
+    return best;
+  }
+
+  function arcOff(h, axis, v) {                  // the hole's boundary off the line, line point to line point
+    var n = h.length, k = 0;
+    while (k < n && !(onLine(h[k], axis, v) && !onLine(h[(k + 1) % n], axis, v))) k++;
+    var out = [h[k]], j = (k + 1) % n;
+    while (!onLine(h[j], axis, v)) { out.push(h[j]); j = (j + 1) % n; }
+    out.push(h[j]);
+    return out;
+  }
+
+  function despike(ring) {                       // drop vertices where the outline runs back on itself
+    var changed = true;
+    while (changed && ring.length > 3) {
+      changed = false;
+      for (var i = 0; i < ring.length; i++) {
+        var a = ring[(i + ring.length - 1) % ring.length], b = ring[i], c = ring[(i + 1) % ring.length];
+        var cross = (b[0] - a[0]) * (c[1] - b[1]) - (b[1] - a[1]) * (c[0] - b[0]);
+        var dot = (b[0] - a[0]) * (c[0] - b[0]) + (b[1] - a[1]) * (c[1] - b[1]);
+        var same = Math.abs(a[0] - b[0]) < 1e-12 && Math.abs(a[1] - b[1]) < 1e-12;
+        if (same || (Math.abs(cross) < 1e-12 && dot <= 0)) { ring.splice(i, 1); changed = true; break; }
+      }
+    }
+    return ring;
+  }
+
+  function splice(shell, h, line) {              // notch the hole into the shell where both run along `line`
+    var axis = line[0], v = line[1], other = 1 - axis, arc = arcOff(h, axis, v);
+    var c0 = arc[0][other], c1 = arc[arc.length - 1][other], lo = Math.min(c0, c1), hi = Math.max(c0, c1);
+    for (var i = 0; i < shell.length; i++) {
+      var a = shell[i], b = shell[(i + 1) % shell.length];
+      if (!onLine(a, axis, v) || !onLine(b, axis, v)) continue;
+      var alo = Math.min(a[other], b[other]), ahi = Math.max(a[other], b[other]);
+      if (alo - 1e-12 > lo || ahi + 1e-12 < hi) continue;
+      if (Math.abs(arc[0][other] - a[other]) > Math.abs(arc[arc.length - 1][other] - a[other])) arc = arc.reverse();
+      return despike(shell.slice(0, i + 1).concat(arc, shell.slice(i + 1)));
+    }
+    return null;
+  }
+
+  function subtract(region, holes, box) {
+    var polys = region.map(function (poly) { return poly.map(function (r) { return r.slice(); }); });
+    holes.forEach(function (h) {
+      var probe = h.filter(function (p) {
+        return p[0] !== box[0] && p[0] !== box[2] && p[1] !== box[1] && p[1] !== box[3];
+      });
+      var pt = probe.length ? probe[Math.floor(probe.length / 2)] : h[0];
+      var poly = polys.filter(function (pl) { return insideRing(pt, pl[0]); })[0] || polys[0];
+      if (!poly) return;
+      var line = touching(h, box), notched = line ? splice(poly[0], h, line) : null;
+      if (notched) poly[0] = notched; else poly.push(h);
+    });
+    return polys.map(function (poly) {
+      return [oriented(tidy(poly[0], box), true)].concat(poly.slice(1).map(function (r) { return oriented(r, false); }));
+    }).filter(function (poly) { return poly[0].length >= 3; });
+  }
+
+  // A region "beyond a quarter" (the box with holes) as valid simple features.
+  function notched(region, box) {
+    return subtract([[region[0]]], region.slice(1), box)[0];
   }
 
   root.rangemapRings = {
     notched: notched,
+    subtract: subtract,
     ring: ring,
     displayBox: displayBox,
     wrap: wrap,
