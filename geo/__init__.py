@@ -35,7 +35,7 @@ __all__ = [
     # analysis views
     "check", "check_table", "in_range_matrix", "coverage", "overflight", "loft_range",
     # maps, figures, exports, reports
-    "build_map", "write_map", "embed_html", "figure", "save_figure", "export", "build_report", "write_report",
+    "build_map", "write_map", "embed_html", "build_live_map", "write_live_map", "figure", "save_figure", "export", "build_report", "write_report",
     # errors
     "RangemapError", "InputError", "NotFoundError", "CatalogFileError",
 ]
@@ -68,6 +68,8 @@ _LAZY = {
     "build_map": "geo.outputs.webmap",
     "write_map": "geo.outputs.webmap",
     "embed_html": "geo.outputs.webmap",
+    "build_live_map": "geo.outputs.live",
+    "write_live_map": "geo.outputs.live",
     "figure": "geo.outputs.figure",
     "save_figure": "geo.outputs.figure",
     "export": "geo.outputs.export",
