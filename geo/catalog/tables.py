@@ -24,16 +24,17 @@ import io
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CatalogFileError, InputError, NotFoundError
 from ..core.geodesy import check_lat, check_lon, check_range_km
+from .coords import parse_coordinates
 
 __all__ = ["Place", "Missile", "Catalog", "default_catalog", "parse_latlon", "data_dir"]
 
 PLACE_COLUMNS = ("name", "aliases", "lat", "lon", "country", "source", "confidence", "notes")
-MISSILE_COLUMNS = ("name", "aliases", "type", "range_km", "range_low_km", "range_high_km",
+MISSILE_COLUMNS = ("name", "aliases", "country", "type", "range_km", "range_low_km", "range_high_km",
                    "min_range_km", "source", "confidence", "notes")
 CONFIDENCE = ("H", "M", "L", "M-H", "L-M")
 
@@ -56,6 +57,14 @@ class Place:
     source: str = ""
     confidence: str = ""
     notes: str = ""
+    #: What the name resolved to: ``""`` (a catalog row or a user's object), ``"coordinates"``,
+    #: ``"city"`` (GeoNames), ``"country"`` (with a Natural Earth outline; the point is its capital)
+    #: or ``"territory"`` (a GeoNames country with no outline of its own).
+    kind: str = ""
+    #: For a country: its ISO 3166-1 alpha-3 code as in the Natural Earth outlines; for a city: its GeoNames id.
+    code: str = ""
+    #: How an ambiguous name was resolved, for the user to read ("London → London, United Kingdom (also: ...)").
+    note: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,8 @@ class Missile:
     source: str = ""
     confidence: str = ""
     notes: str = ""
+    #: Country that fields the missile: ISO 3166-1 alpha-2 code(s), several separated by ``;`` (``US;GB``).
+    country: str = ""
 
     @property
     def certain_km(self) -> float:
@@ -116,15 +127,12 @@ def _norm(text: str) -> str:
     return "".join(w[:-2] + "ri" if w.endswith("ni") else w for w in words).replace("eo", "o")
 
 
-_NUM = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-_LATLON = re.compile(rf"\s*({_NUM})\s*(?:,\s*|\s+)({_NUM})\s*")
-
-
 def parse_latlon(text: str) -> Place | None:
-    """Read ``"LAT,LON"`` or ``"LAT LON"`` in decimal degrees as a :class:`Place`.
+    """Read coordinates as people write them (see :mod:`geo.catalog.coords`) as a :class:`Place`.
 
     Returns None when `text` does not look like coordinates; raises
-    :class:`~geo.errors.InputError` when it does but a value is out of range.
+    :class:`~geo.errors.InputError`, showing an accepted form, when it does but cannot
+    be read as one latitude and one longitude.
 
     Examples
     --------
@@ -132,16 +140,18 @@ def parse_latlon(text: str) -> Place | None:
     '41.3700, 126.9100'
     >>> parse_latlon("-12.4 130.9").lat, parse_latlon("Chagang") is None
     (-12.4, True)
+    >>> parse_latlon("41°22'12\"N 126°54'49\"E").name
+    '41.3700, 126.9136'
     >>> parse_latlon("95,126")
     Traceback (most recent call last):
     ...
-    geo.errors.InputError: latitude 95 is outside [-90, 90]: give decimal degrees, north positive
+    geo.errors.InputError: latitude 95 is outside [-90, 90]: give latitude first, north positive, e.g. 41.37,126.91 or 41.37N 126.91E or 41°22'12"N 126°54'49"E
     """
-    m = _LATLON.fullmatch(text)
-    if m is None:
+    latlon = parse_coordinates(text)
+    if latlon is None:
         return None
-    lat, lon = check_lat(float(m[1])), check_lon(float(m[2]))
-    return Place(f"{lat:.4f}, {lon:.4f}", lat, lon, source="coordinates given by the user")
+    lat, lon = latlon
+    return Place(f"{lat:.4f}, {lon:.4f}", lat, lon, source="coordinates given by the user", kind="coordinates")
 
 
 def _number(row: dict, col: str, required: bool = False) -> float | None:
@@ -188,7 +198,7 @@ def _missile(row: dict) -> Missile:
     if mini is not None and mini >= rng:
         raise InputError(f"min_range_km {mini:g} is not below range_km {rng:g}")
     return Missile(range_km=rng, range_low_km=low, range_high_km=high, min_range_km=mini,
-                   type=row.get("type", ""), **common)
+                   type=row.get("type", ""), country=row.get("country", ""), **common)
 
 
 def _read(path, columns: tuple[str, ...], required: tuple[str, ...], make) -> list:
@@ -262,7 +272,8 @@ def _other_keys(row) -> set[str]:
     return {_norm(k) for k in (short, *row.aliases)} - {""}
 
 
-def _find(rows: tuple, query: str, kind: str):
+def _match(rows: tuple, query: str, kind: str):
+    """The row `query` names (name first, then aliases), None if none; NotFoundError if two rows share it."""
     key = _norm(query)
     if not key:
         raise InputError(f"empty {kind} name {query!r}: give a name or an alias (see 'rangemap list {kind}s')")
@@ -273,12 +284,44 @@ def _find(rows: tuple, query: str, kind: str):
         if hits:
             raise NotFoundError(f"{kind} {query!r} is ambiguous: it matches {', '.join(r.name for r in hits)}; "
                                 "give the full name")
+    return None
+
+
+def _close(rows: tuple, query: str) -> list[tuple[float, str]]:
+    key = _norm(query)
     score = {r.name: max(difflib.SequenceMatcher(None, key, _norm(k)).ratio() for k in (r.name, *r.aliases))
              for r in rows}
-    close = [n for n in sorted(score, key=lambda n: -score[n]) if score[n] >= 0.5][:3]
+    return [(score[n], n) for n in sorted(score, key=lambda n: -score[n]) if score[n] >= 0.5]
+
+
+def _find(rows: tuple, query: str, kind: str):
+    hit = _match(rows, query, kind)
+    if hit is not None:
+        return hit
+    close = [n for _, n in _close(rows, query)][:3]
     hint = f"closest: {', '.join(close)}" if close else "no close match"
     extra = ", or give LAT,LON" if kind != "missile" else ""
     raise NotFoundError(f"unknown {kind} {query!r}; {hint} (see 'rangemap list {kind}s'{extra})")
+
+
+def _find_place(own: tuple, other: tuple, query: str, kind: str) -> Place:
+    """A site or target: coordinates, a row of its own catalog, of the other one, else a place by name."""
+    point = parse_latlon(query)
+    if point is not None:
+        return point
+    hit = _match(own, query, kind) or _match(other, query, kind)
+    if hit is not None:
+        return hit
+    from . import places
+
+    found = places.resolve(query, kind)
+    if found is not None:
+        return found
+    rows = [n for score, n in sorted(_close(own, query) + _close(other, query), key=lambda t: -t[0]) if score >= 0.6]
+    close = list(dict.fromkeys(rows[:2] + places.closest(query, 3)))[:4]
+    hint = f"closest: {'; '.join(close)}" if close else "no close match in the catalogs, cities or countries"
+    raise NotFoundError(f"unknown {kind} {query!r}; {hint} (see 'rangemap list {kind}s' or "
+                        f"'rangemap find NAME', or give LAT,LON such as 41.37,126.91)")
 
 
 @dataclass(frozen=True)
@@ -329,20 +372,39 @@ class Catalog:
         return cls(*tables)
 
     def site(self, query: str) -> Place:
-        """The launch site named `query` (name or alias), or the point ``"LAT,LON"``.
+        """The launch site `query` names: coordinates, a site row, a target row, a city or a country.
+
+        In that order (see :mod:`geo.catalog.places` for cities and countries). An
+        ambiguous city name takes the most populous place; the Place's `note` says so.
 
         >>> default_catalog().site("sohae").name
         'Sohae Satellite Launching Station'
+        >>> default_catalog().site("41 22 12 N, 126 54 49 E").lat
+        41.37
         """
-        return parse_latlon(query) or _find(self.sites, query, "site")
+        return _find_place(self.sites, self.targets, query, "site")
 
     def target(self, query: str) -> Place:
-        """The target named `query` (name or alias), or the point ``"LAT,LON"``.
+        """The target `query` names: coordinates, a target row, a site row, a city or a country.
 
         >>> default_catalog().target("13.58, 144.92").name
         '13.5800, 144.9200'
+        >>> t = default_catalog().target("Berlin")
+        >>> t.name, t.kind, t.country
+        ('Berlin, Germany', 'city', 'Germany')
         """
-        return parse_latlon(query) or _find(self.targets, query, "target")
+        return _find_place(self.targets, self.sites, query, "target")
+
+    def missiles_of(self, country: str) -> tuple[Missile, ...]:
+        """The missile classes fielded by `country`: an ISO 3166-1 code or a name (``CN``, ``China``).
+
+        >>> [m.name for m in default_catalog().missiles_of("GB")]
+        ['Trident II D5']
+        """
+        from .places import country_code
+
+        code = country_code(country)
+        return tuple(m for m in self.missiles if code in m.country.split(";"))
 
     def missile(self, query: str) -> Missile:
         """The missile class named `query` (name or alias).
