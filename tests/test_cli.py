@@ -150,7 +150,7 @@ def test_map_to_a_chosen_path(capsys, tmp_path):
 BAD = [
     (["check", "--site", "Nowhere", "--missile", "HS-12", "--target", "Guam"], "unknown site 'Nowhere'"),
     (["check", "--site", "Chagang", "--missile", "Hwasong-99", "--target", "Guam"], "unknown missile 'Hwasong-99'; closest:"),
-    (["check", "--site", "Chagang", "--missile", "HS-12", "--target", "Atlantis"], "unknown target 'Atlantis'"),
+    (["check", "--site", "Chagang", "--missile", "HS-12", "--target", "Atlantis-9"], "unknown target 'Atlantis-9'"),
     (["check", "--site", "95,126", "--missile", "HS-12", "--target", "Guam"], "latitude 95 is outside [-90, 90]"),
     (["check", "--site", "41,190", "--missile", "HS-12", "--target", "Guam"], "longitude 190 is outside [-180, 180]"),
     (["check", "--site", "Chagang", "--range", "0", "--target", "Guam"], "range '0' must be a positive number"),
@@ -394,7 +394,7 @@ def test_coverage_csv(capsys, what, first):
     (["coverage", "--site", "Chagang", "--missile", "HS-12", "--range", "10"], "give either --missile"),
     (["coverage", "--site", "Chagang", "--range", "10", "--min-population", "10"], "must be at least 500"),
     (["coverage", "--site", "Chagang", "--range", "10", "--json", "--csv"], "not allowed with"),
-    (["coverage", "--site", "Atlantis", "--range", "10"], "unknown site 'Atlantis'"),
+    (["coverage", "--site", "Atlantis-9", "--range", "10"], "unknown site 'Atlantis-9'"),
 ])
 def test_coverage_bad_input(capsys, argv, message):
     status, out, err = run(capsys, *argv)

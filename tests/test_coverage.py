@@ -234,14 +234,14 @@ def test_geojson_layer(hs12):
 
 
 @pytest.mark.parametrize("call, error", [
-    (lambda: coverage("Atlantis", "Hwasong-12"), NotFoundError),
+    (lambda: coverage("Atlantis-9", "Hwasong-12"), NotFoundError),
     (lambda: coverage("Chagang", "Hwasong-99"), NotFoundError),
     (lambda: coverage("Chagang", -5), InputError),
     (lambda: coverage("Chagang", "Hwasong-12", model="flat"), InputError),
     (lambda: coverage("Chagang", "Hwasong-12", min_population=100), InputError),
     (lambda: coverage("Chagang", "Hwasong-12", min_population="many"), InputError),
     (lambda: coverage("95,0", 1000), InputError),
-    (lambda: overflight("Chagang", "Atlantis"), NotFoundError),
+    (lambda: overflight("Chagang", "Atlantis-9"), NotFoundError),
     (lambda: overflight("Chagang", "0,200"), InputError),
     (lambda: overflight("Chagang", "Guam", join_gap_km="wide"), InputError),
     (lambda: overflight("Chagang", "Guam", join_gap_km=float("nan")), InputError),

@@ -31,9 +31,11 @@ Examples
 --------
 >>> [(m.label, m.population) for m in find("London")[:2]]
 [('London, United Kingdom', 8961989), ('London, Canada', 422324)]
->>> p = resolve("london")
->>> p.name, p.note
-('London, United Kingdom', 'London → London, United Kingdom (also: London, Canada; 4 smaller: rangemap find London)')
+>>> p = resolve("London")
+>>> p.name
+'London, United Kingdom'
+>>> p.note.split(";")[0]
+'London → London, United Kingdom (also: London, Canada)'
 >>> resolve("Sao Paulo").name, resolve("London, CA").name, resolve("japan").kind
 ('São Paulo, Brazil', 'London, Canada', 'country')
 """
@@ -52,7 +54,8 @@ from typing import NamedTuple
 
 from ..errors import CatalogFileError, NotFoundError
 
-__all__ = ["PlaceMatch", "find", "resolve", "closest", "fold", "country_code", "country_name", "index_path",
+__all__ = ["PlaceMatch", "find", "resolve", "closest", "cities_within", "fold", "country_code", "country_name",
+           "index_path",
            "index_stats", "COUNTRY_ALIASES"]
 
 #: Bump when the layout or the content rules of the index change.
@@ -185,7 +188,7 @@ def country_code(text: str) -> str:
     >>> country_code("Chnia")
     Traceback (most recent call last):
     ...
-    geo.errors.NotFoundError: unknown country 'Chnia'; closest: China: give an ISO 3166-1 code such as CN or a name such as China
+    geo.errors.NotFoundError: unknown country 'Chnia'; closest: China, Czechia: give an ISO 3166-1 code such as CN or a name such as China
     """
     keys, names = _country_table()
     key = fold(text)
@@ -483,7 +486,7 @@ def resolve(query: str, kind: str = "target"):
     >>> resolve("Springfield, US")
     Traceback (most recent call last):
     ...
-    geo.errors.NotFoundError: target 'Springfield, US' matches several places: Springfield, Missouri, United States (169,176); Springfield, Massachusetts, United States (155,929); Springfield, Illinois, United States (114,394); and 42 more: add a state or country, e.g. 'Springfield, Missouri, United States' (see 'rangemap find Springfield, US')
+    geo.errors.NotFoundError: target 'Springfield, US' matches several places: Springfield, Missouri, United States (170,188); Springfield, Massachusetts, United States (154,341); Springfield, Illinois, United States (114,394); and 28 more: add a state or country, e.g. 'Springfield, Missouri, United States' (see 'rangemap find Springfield, US')
     """
     ranked = _ranked(query)
     if not ranked:
@@ -499,12 +502,15 @@ def resolve(query: str, kind: str = "target"):
         raise NotFoundError(f"{kind} {query.strip()!r} matches several places: {listed}{more}: add a state or "
                             f"country, e.g. {top.label!r} (see 'rangemap find {query.strip()}')")
     notable = [m for w, m in ranked[1:] if w >= _NOTABLE][:_NOTE_MAX]
-    smaller = len(rest) - len(notable)
-    also = "; ".join(f"{m.label}" + (f" ({m.kind})" if m.kind != "city" else "") for m in notable)
-    tail = f"{smaller} smaller: rangemap find {query.strip()}" if smaller else ""
-    inside = "; ".join(x for x in (also, tail) if x)
+    others = len(rest) - len(notable)
     what = f"{top.label} ({top.kind})" if top.kind != "city" else top.label
-    return top.place(note=f"{query.strip()} → {what} (also: {inside})")
+    note = f"{query.strip()} → {what}"
+    if notable:
+        note += " (also: " + "; ".join(m.label + (f" ({m.kind})" if m.kind != "city" else "") for m in notable) + ")"
+    if others:
+        note += (f"; {others} {'other' if notable else 'smaller'} place{'s' * (others > 1)} of that name: "
+                 f"rangemap find {query.strip()}")
+    return top.place(note=note)
 
 
 @functools.lru_cache(maxsize=1)
@@ -521,7 +527,7 @@ def _closest_pool() -> tuple[dict[str, str], list[str]]:
 def closest(query: str, n: int = 3) -> list[str]:
     """Labels of the countries and the cities of 15,000 people or more whose names are closest to `query`.
 
-    >>> closest("Lodnon")
+    >>> closest("Lodnon", 1)
     ['London, United Kingdom']
     """
     key = fold(query.split(",")[0])
@@ -529,6 +535,18 @@ def closest(query: str, n: int = 3) -> list[str]:
         return []
     pool, keys = _closest_pool()
     return [pool[k] for k in difflib.get_close_matches(key, keys, n=n, cutoff=0.75)]
+
+
+def cities_within(south: float, west: float, north: float, east: float, limit: int = 500) -> list[PlaceMatch]:
+    """The most populous GeoNames cities inside a lat/lon box, largest first (at most `limit`).
+
+    >>> [c.name for c in cities_within(51.2, -0.6, 51.8, 0.4, limit=1)]
+    ['London']
+    """
+    rows = _db().execute(f"SELECT {_COLUMNS} FROM place p WHERE p.kind = 'city' AND p.lat BETWEEN ? AND ? "
+                         "AND p.lon BETWEEN ? AND ? ORDER BY p.population DESC LIMIT ?",
+                         (south, north, west, east, int(limit))).fetchall()
+    return [_match(r) for r in rows]
 
 
 def index_stats() -> dict[str, int]:

@@ -140,7 +140,7 @@ def parse_latlon(text: str) -> Place | None:
     '41.3700, 126.9100'
     >>> parse_latlon("-12.4 130.9").lat, parse_latlon("Chagang") is None
     (-12.4, True)
-    >>> parse_latlon("41°22'12\"N 126°54'49\"E").name
+    >>> parse_latlon("41°22'12\\"N 126°54'49\\"E").name
     '41.3700, 126.9136'
     >>> parse_latlon("95,126")
     Traceback (most recent call last):
