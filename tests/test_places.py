@@ -147,6 +147,12 @@ def test_fold_is_idempotent_and_ignores_case(text):
     assert fold(text.upper()) == fold(text.lower()) or not text.isascii()
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=12), max_size=6))
+def test_the_bulk_fold_of_the_index_build_equals_fold(texts):
+    assert places._fold_many(texts) == [fold(t.replace("\n", " ")) for t in texts]
+
+
 def _notable_cities():
     if not hasattr(_notable_cities, "rows"):
         con = places._db()
@@ -278,3 +284,59 @@ def test_bad_names_and_coordinates_one_line_exit_2(capsys, argv, problem):
     status, out, err = run(capsys, "check", "--site", "Chagang", "--missile", "HS-12", *argv)
     assert status == 2 and out == ""
     assert err.count("\n") == 1 and problem in err and "Traceback" not in err
+
+
+def test_find_command(capsys):
+    status, out, err = run(capsys, "find", "London")
+    assert status == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "London: 8 places (a site or target takes the first)"
+    assert lines[1].split()[:3] == ["London,", "United", "Kingdom"] and "pop. 8,961,989" in lines[1]
+    assert "51.5085" in lines[1] and "-0.1257" in lines[1]
+    assert lines[2].split()[:2] == ["London,", "Canada"]
+
+
+def test_find_command_catalog_rows_first_and_json(capsys):
+    status, out, _ = run(capsys, "find", "Pyongyang", "--json")
+    rows = json.loads(out)
+    assert status == 0 and [r["kind"] for r in rows] == ["catalog", "city"]
+    assert rows[0]["name"] == "Pyongyang (city centre)" and rows[1]["population"] > 3_000_000
+    status, out, _ = run(capsys, "find", "London", "--limit", "1", "--json")
+    assert [r["name"] for r in json.loads(out)] == ["London, United Kingdom"]
+    status, out, _ = run(capsys, "find", "41.37N 126.91E", "--json")
+    assert json.loads(out)[0]["kind"] == "coordinates"
+
+
+@pytest.mark.parametrize("argv, problem", [
+    (["find", "Lodnon"], "no place named 'Lodnon'; closest: London, United Kingdom"),
+    (["find", "London", "--limit", "0"], "--limit 0 must be at least 1"),
+    (["find", "95,0"], "latitude 95 is outside"),
+    (["list", "missiles", "--country", "Narnia"], "unknown country 'Narnia'"),
+    (["list", "sites", "--country", "RU"], "--country lists missiles"),
+])
+def test_find_and_list_bad_input(capsys, argv, problem):
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and out == "" and err.count("\n") == 1 and problem in err
+
+
+@pytest.mark.parametrize("country", ["RU", "ru", "Russia", "RUS"])
+def test_list_missiles_of_a_country(capsys, country):
+    status, out, err = run(capsys, "list", "missiles", "--country", country)
+    assert status == 0, err
+    names = [line.split(" [")[0] for line in out.splitlines() if not line.startswith(" ")]
+    assert names == ["Iskander-M", "RS-24 Yars", "RS-12M2 Topol-M", "RS-28 Sarmat", "RSM-56 Bulava"]
+    assert out.count("source: ") == len(names) and "Reuters" in out
+
+
+def test_list_missiles_by_code_and_name_agree(capsys):
+    _, by_code, _ = run(capsys, "list", "missiles", "--country", "CN", "--json")
+    _, by_name, _ = run(capsys, "list", "missiles", "--country", "China", "--json")
+    rows = json.loads(by_code)
+    assert rows == json.loads(by_name) and len(rows) == 12 and {r["country"] for r in rows} == {"CN"}
+    _, gb, _ = run(capsys, "list", "missiles", "--country", "United Kingdom", "--json")
+    assert [r["name"] for r in json.loads(gb)] == ["Trident II D5"]
+
+
+@pytest.mark.parametrize("code", ["KP", "CN", "RU", "US", "GB", "FR", "IN", "PK", "IR", "IL"])
+def test_every_country_of_the_world_catalog_has_missiles(code):
+    assert default_catalog().missiles_of(code)

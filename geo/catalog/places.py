@@ -59,7 +59,7 @@ __all__ = ["PlaceMatch", "find", "resolve", "closest", "cities_within", "fold", 
            "index_stats", "COUNTRY_ALIASES"]
 
 #: Bump when the layout or the content rules of the index change.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 
 #: Common names of countries that neither GeoNames nor Natural Earth uses (ISO 3166-1 alpha-2 → names).
 COUNTRY_ALIASES = {
@@ -153,12 +153,15 @@ def fold(text: str) -> str:
     >>> fold("São Paulo"), fold("SAO-PAULO"), fold("Nuku'alofa")
     ('saopaulo', 'saopaulo', 'nukualofa')
     """
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKD", text.casefold()))
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold()))
 
 
 def _fold_many(texts: list[str]) -> list[str]:
     """:func:`fold` over many names at once (the same result, one pass of the C loops)."""
-    joined = unicodedata.normalize("NFKD", "\n".join(t.replace("\n", " ") for t in texts).casefold())
+    if not texts:
+        return []
+    joined = "\n".join(t.replace("\n", " ") for t in texts)
+    joined = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", joined).casefold())
     return re.sub(r"[^\w\n]+|_+", "", joined).split("\n")
 
 

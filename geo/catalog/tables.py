@@ -395,6 +395,15 @@ class Catalog:
         """
         return _find_place(self.targets, self.sites, query, "target")
 
+    def rows_named(self, query: str) -> tuple[Place, ...]:
+        """The site and target rows whose name or an alias is `query` (as look-up forgives it).
+
+        >>> [p.name for p in default_catalog().rows_named("pyongyang")]
+        ['Pyongyang (city centre)']
+        """
+        key = _norm(query)
+        return tuple(r for r in self.sites + self.targets if key and key in {_norm(r.name)} | _other_keys(r))
+
     def missiles_of(self, country: str) -> tuple[Missile, ...]:
         """The missile classes fielded by `country`: an ISO 3166-1 code or a name (``CN``, ``China``).
 

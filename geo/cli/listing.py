@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ..catalog.tables import Missile
+from ..errors import InputError
 from . import options
 
 __all__ = ["add_parser", "run"]
@@ -14,11 +15,16 @@ def add_parser(sub) -> None:
     ls = sub.add_parser("list", help="list the catalog", description="List launch sites, missiles or targets.")
     ls.add_argument("what", choices=["sites", "missiles", "targets"])
     ls.add_argument("--json", action="store_true", help="print a JSON array")
+    ls.add_argument("--country", metavar="CODE|NAME",
+                    help="missiles fielded by one country: ISO 3166-1 code or name (CN, China)")
     options.add_catalog_files(ls)
 
 
 def run(args, out) -> None:
-    rows = getattr(options.catalog(args), args.what)
+    cat = options.catalog(args)
+    if args.country and args.what != "missiles":
+        raise InputError("--country lists missiles: use 'rangemap list missiles --country CODE'")
+    rows = cat.missiles_of(args.country) if args.country else getattr(cat, args.what)
     if args.json:
         from dataclasses import asdict
 
@@ -27,7 +33,7 @@ def run(args, out) -> None:
     for r in rows:
         if isinstance(r, Missile):
             band = f" ({r.certain_km:,.0f}-{r.max_km:,.0f})" if r.max_km > r.certain_km else ""
-            figure = f"{r.type:9} {r.range_km:>7,.0f} km{band}"
+            figure = f"{r.country:5} {r.type:9} {r.range_km:>7,.0f} km{band}"
         else:
             figure = f"{r.lat:9.4f} {r.lon:10.4f}"
         aliases = f" [{', '.join(r.aliases)}]" if r.aliases else ""
