@@ -732,7 +732,7 @@ def _label(placer: _Placer, ax, proj, a, best, ring_labels, units, labels, fs) -
     for s in sites:
         request = _PointLabel(placer, ax, proj.xy(s.lon, s.lat), s.name, dict(fontsize=fs["label"]), 8.0)
         if not (request.place(placer, ax, far=False) or request.place(placer, ax, far=True)):
-            request.force(placer)                # a site's name: beside it even if crowded
+            request.label.remove()               # rare: markers all around; the caption names the site
     for x, y, text, style in ring_labels:
         _place_on_ring(placer, ax, x, y, text, style)
     if labels == "none":
@@ -811,13 +811,6 @@ class _PointLabel:
             placer.block(boxes[k])
             return True
         return False
-
-    def force(self, placer: _Placer) -> None:
-        """Right of the marker, free or not."""
-        c = self.anchor + np.array([self.gap + self.w / 2, 0.0])
-        self.label.xyann = (float((c - self.anchor)[0] / placer.px), 0.0)
-        self.label.set_multialignment("left")
-        placer.block(self._boxes(c[None, :])[0])
 
 
 def _data_line(ax, a_px, b_px):
