@@ -460,3 +460,26 @@ def test_auto_view_switches_to_the_world_at_the_widest_rings():
     assert "Equal Earth" in caption(figure("Chagang", "KN-23", "Seoul", view="world"))
     with pytest.raises(InputError, match="unknown view"):
         figure("Chagang", "KN-23", view="globe")
+
+
+def test_cli_dpi_past_the_bound_is_one_line_and_no_file(capsys, tmp_path):
+    from geo.cli.main import main
+
+    out = tmp_path / "big.png"
+    assert main(["map", "--dpi", "5000", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("rangemap: error: dpi 5000 is more than 1200") and err.count("\n") == 1
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    assert main(["map", "--size", "a5", "-o", str(out)]) == 2
+    assert "unknown size 'a5'" in capsys.readouterr().err
+    assert main(["map", "--size", "16:9", "-o", str(tmp_path / "m.html")]) == 2
+    assert "--size applies to PNG figures" in capsys.readouterr().err
+
+
+def test_cli_slide_figure(capsys, tmp_path):
+    from geo.cli.main import main
+
+    out = tmp_path / "slide.png"
+    assert main(["map", "--size", "16:9", "--dpi", "30", "--labels", "in-range", "--units", "nmi", "-o", str(out)]) == 0
+    png = out.read_bytes()
+    assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (400, 225)

@@ -32,6 +32,7 @@ from ..catalog.tables import Missile, Place
 from ..errors import InputError
 from .files import write_atomic
 from .formatting import check_units, length, number, to_units
+from .text import reader_note
 from ..analysis.assessment import VERDICTS, Assessment, Check, as_assessment, assess
 from ..analysis.scenario import MODEL_DESCRIPTIONS, Scenario
 from .style import VERDICT_COLORS
@@ -62,27 +63,6 @@ def _signed(value: float, units: str = "km") -> str:
 
 _UNIT_NOTES = {"mi": " · distances in statute miles (1 mi = 1.609344 km)",
                "nmi": " · distances in nautical miles (1 nmi = 1.852 km)"}
-#: Words that mark a catalog note as being about the catalog's upkeep, not about the thing itself.
-_UPKEEP = re.compile(r"project(?:'s)? reference|\bthis project\b|\bthe catalog(?:ue)?\b|\bTODO\b|\bto be checked\b|"
-                     r"\bto verify\b|\bdata entry\b", re.IGNORECASE)
-
-
-def reader_note(note: str) -> str:
-    """A catalog note as readers should see it: clauses and asides about the catalog's upkeep removed.
-
-    >>> reader_note("No source in the project reference; commonly quoted city-centre point near City Hall")
-    'Commonly quoted city-centre point near City Hall'
-    >>> reader_note("Rests on a single news report (the project reference grades it H)")
-    'Rests on a single news report'
-    >>> reader_note("Estimate; band 4,500-5,000 km")
-    'Estimate; band 4,500-5,000 km'
-    """
-    text = re.sub(r"\s*\(([^()]*)\)", lambda m: "" if _UPKEEP.search(m[1]) else m[0], str(note or ""))
-    clauses = [c for c in re.split(r"(?<=[;.])\s+", text) if c.strip() and not _UPKEEP.search(c)]
-    text = " ".join(clauses).strip().rstrip(";").strip()
-    return text[:1].upper() + text[1:]
-
-
 def report_rows(a: Assessment) -> list[list[list[Check]]]:
     """Every site × missile × target of assessment `a` as a :class:`~geo.analysis.assessment.Check`,
     nested in that order."""

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from ..analysis.assessment import VERDICTS, Check
 from ..analysis.scenario import MODEL_DESCRIPTIONS
+import re
+
 from .formatting import band_text, check_units, length, signed_length, to_units
 
-__all__ = ["check_lines", "check_json", "place_json", "track_text", "FLIGHT_TIME_NOTE"]
+__all__ = ["check_lines", "check_json", "place_json", "track_text", "reader_note", "FLIGHT_TIME_NOTE"]
 
 #: What the flight times are, in one phrase.
 FLIGHT_TIME_NOTE = "minimum-energy Keplerian free flight over a sphere plus an estimated boost phase (rough)"
@@ -97,3 +99,24 @@ def check_json(c: Check, units: str = "km") -> dict:
             doc[f"{key}_{units}"] = None if value is None else to_units(value, units)
         doc[f"range_band_{units}"] = [to_units(v, units) for v in c.band_km] if c.band_km else None
     return doc
+
+
+#: Words that mark a catalog note as being about the catalog's upkeep, not about the thing itself.
+_UPKEEP = re.compile(r"project(?:'s)? reference|\bthis project\b|\bthe catalog(?:ue)?\b|\bTODO\b|\bto be checked\b|"
+                     r"\bto verify\b|\bdata entry\b", re.IGNORECASE)
+
+
+def reader_note(note: str) -> str:
+    """A catalog note as readers should see it: clauses and asides about the catalog's upkeep removed.
+
+    >>> reader_note("No source in the project reference; commonly quoted city-centre point near City Hall")
+    'Commonly quoted city-centre point near City Hall'
+    >>> reader_note("Rests on a single news report (the project reference grades it H)")
+    'Rests on a single news report'
+    >>> reader_note("Estimate; band 4,500-5,000 km")
+    'Estimate; band 4,500-5,000 km'
+    """
+    text = re.sub(r"\s*\(([^()]*)\)", lambda m: "" if _UPKEEP.search(m[1]) else m[0], str(note or ""))
+    clauses = [c for c in re.split(r"(?<=[;.])\s+", text) if c.strip() and not _UPKEEP.search(c)]
+    text = " ".join(clauses).strip().rstrip(";").strip()
+    return text[:1].upper() + text[1:]
