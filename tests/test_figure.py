@@ -310,7 +310,7 @@ def test_label_choice_in_range_and_none(cat):
 
 @pytest.mark.parametrize("size", [s for s in SIZE_NAMES if s != "auto" and not s.endswith("-landscape")])
 def test_sizes_have_their_aspect_ratio_and_keep_every_text_on_the_page(size, tmp_path):
-    fig = figure("Chagang", "KN-23", ["Seoul", "Tokyo"], size=size)
+    fig = figure("Chagang", "Hwasong-12", ["Guam", "Tokyo"], size=size)
     w, h = page_size(size)
     assert tuple(fig.get_size_inches()) == pytest.approx((w, h))
     name = size.split("-")[0]

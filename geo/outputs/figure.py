@@ -439,6 +439,7 @@ def _draw(proj, a, limits, *, title, width_in, page, units, labels, slide) -> Fi
     sub = _subtitle(a, world)
     handles = _legend_handles(missiles, sorted(set(best)), units)
 
+    legend_w = max(_text_width(h.get_label(), fs["legend"]) for h in handles) / 72 + 0.4 * k   # with the key
     W, H = page or (width_in, None)
     side = bool(page) and W / H >= 1.25 and aspect < 1.3
     tw = W - 2 * _MARGIN
@@ -449,7 +450,7 @@ def _draw(proj, a, limits, *, title, width_in, page, units, labels, slide) -> Fi
     def text_block(width, caption_text):
         sub_lines = _wrap(sub, width, fs["sub"])
         cap_lines = _wrap(caption_text, width, fs["caption"])
-        widest = max(_text_width(h.get_label(), fs["legend"]) for h in handles) / 72 + 0.35 * k
+        widest = legend_w
         ncols = max(1, min(3, int(width // widest)))
         legend_h = fs["legend"] * 1.75 / 72 * -(-len(handles) // ncols)
         return sub_lines, cap_lines, ncols, legend_h
@@ -466,9 +467,14 @@ def _draw(proj, a, limits, *, title, width_in, page, units, labels, slide) -> Fi
             col = W - 2 * _MARGIN - map_w - 0.3
             sub_lines, cap_lines, ncols, legend_h = text_block(col, caption_text)
             need = ph * len(sub_lines) + 0.15 + legend_h + 0.12 + fs["caption"] * 1.4 / 72 * (len(cap_lines) + 0.6)
-            if need <= H - top - _MARGIN:
+            if need <= H - top - _MARGIN and legend_w <= col:
                 break
             map_w *= 0.94
+        if not world and map_h > map_w / aspect * 1.02:
+            # Narrower than tall: the site view grows north and south to fill the height.
+            grow = min(map_h * aspect / map_w, 1.03 * HALF_MERIDIAN_KM * 1000.0 / y1)
+            y0, y1 = y0 * grow, y1 * grow
+            aspect = (x1 - x0) / (y1 - y0)
         map_h = map_w / aspect
         ax_box = (_MARGIN, H - top - map_h, map_w, map_h)
         col_x, col_top = _MARGIN + map_w + 0.3, H - top
@@ -481,6 +487,16 @@ def _draw(proj, a, limits, *, title, width_in, page, units, labels, slide) -> Fi
             map_w = tw
             H = top + map_w / aspect + bottom
             fig.set_size_inches(W, H)
+        if page and not world and (H - top - bottom) > tw * 1.02:
+            # A tall page: the site view grows north and south to fill it (the scale stays the same).
+            grow = min((H - top - bottom) / tw, 1.03 * HALF_MERIDIAN_KM * 1000.0 / y1)
+            y0, y1 = y0 * grow, y1 * grow
+            aspect = (x1 - x0) / (y1 - y0)
+        elif page and not world and (H - top - bottom) < tw * 0.98:
+            # A wide page: it grows east and west instead.
+            grow = min(tw / (H - top - bottom), 1.03 * HALF_MERIDIAN_KM * 1000.0 / x1)
+            x0, x1 = x0 * grow, x1 * grow
+            aspect = (x1 - x0) / (y1 - y0)
         map_w = min(tw, (H - top - bottom) * aspect)
         map_h = map_w / aspect
         if map_h < 1.0:
