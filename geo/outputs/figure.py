@@ -667,7 +667,8 @@ def _scale_bar(ax, proj, units: str, fs, map_w: float):
                                edgecolor="#333333", linewidth=0.6, zorder=7, gid="scale-bar"))
     texts = []
     for i in range(3):
-        texts.append(ax.text(left + i * bar_m / 2, base + 1.8 * thick, number(i * step) + (f" {units}" if i == 2 else ""),
+        text = number(i * step) + (f" {units}" if i == 2 else "")
+        texts.append(ax.text(left + i * bar_m / 2, base + 1.8 * thick, text,
                              fontsize=fs["label"] - 1, ha="center", va="bottom", zorder=7, parse_math=False,
                              gid="scale-text"))
     texts.append(ax.text(left, base - 0.8 * thick, "true along lines through the centre", fontsize=fs["label"] - 2,
@@ -755,7 +756,8 @@ def _label(placer: _Placer, ax, proj, a, best, ring_labels, units, labels, fs) -
         return 0
     dot = 7.0 if len(targets) <= 30 else 5.5 if len(targets) <= 100 else 4.5
     size = fs["label"] - (1.0 if len(targets) > 30 else 0.0)
-    requests = [_PointLabel(placer, ax, proj.xy(t.lon, t.lat), f"{t.name}\n{length(float(a.distance_km[0, ti]), units)}",
+    requests = [_PointLabel(placer, ax, proj.xy(t.lon, t.lat),
+                            f"{t.name}\n{length(float(a.distance_km[0, ti]), units)}",
                             dict(fontsize=size), dot)
                 for ti, t in enumerate(targets) if labels == "all" or best[ti] <= 1]
     # From where the markers crowd outward: inner labels lead out before outer ones wall them in.

@@ -342,7 +342,8 @@ def _sources(sites, missiles, targets, units: str = "km") -> str:
 
     def places(rows) -> str:
         return "".join(f"<tr><td>{_e(p.name)}</td><td>{p.lat:.5f}, {p.lon:.5f}</td><td>{_e(p.country) or '—'}"
-                       f"</td><td>{src(p.source)}</td><td>{conf(p.confidence)}</td><td>{_e(reader_note(p.notes))}</td></tr>"
+                       f"</td><td>{src(p.source)}</td><td>{conf(p.confidence)}</td>"
+                       f"<td>{_e(reader_note(p.notes))}</td></tr>"
                        for p in rows)
 
     head = "<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>Source</th><th>Confidence</th><th>Notes</th></tr></thead>"
