@@ -291,3 +291,30 @@ def test_write_report_failing_midway_leaves_no_file(tmp_path, monkeypatch):
     with pytest.raises(InputError, match="No space left on device"):
         write_report(founding(), tmp_path / "report.html")
     assert os.listdir(tmp_path) == []
+
+
+# --- catalog notes for readers (issue 13) -----------------------------------------------
+
+def test_report_shows_notes_for_readers_not_about_the_catalogs_upkeep():
+    from geo.outputs.report import reader_note
+
+    upkeep = Place("Los Angeles (City Hall)", 34.0537, -118.2428, source="city-hall coordinates",
+                   notes="No source in the project reference; commonly quoted city-centre point near City Hall")
+    graded = Missile("Iskander-M", 500.0, source="Reuters, 2018",
+                     notes="Rests on a single news report (the project reference grades it H)")
+    page = build_report([CAT.site("Chagang")], [graded], [upkeep, CAT.target("Guam")], generated=WHEN)
+    page = re.sub(r"(?s)<iframe.*?</iframe>", "", page)        # the embedded web map has its own popups
+    assert "project reference" not in page
+    assert "<td>Commonly quoted city-centre point near City Hall</td>" in page
+    assert "<td>Rests on a single news report</td>" in page
+    assert "<td>Andersen Air Force Base</td>" in page                # a reader's note stays as it is
+    assert reader_note("Estimate. Nominal 690 km = longest observed flight (2019, ROK JCS)") == \
+        "Estimate. Nominal 690 km = longest observed flight (2019, ROK JCS)"
+    assert reader_note("") == "" and reader_note("See the catalog; verify") == "Verify"
+
+
+def test_every_builtin_note_the_report_shows_is_free_of_upkeep_words():
+    from geo.outputs.text import _UPKEEP, reader_note
+
+    for row in (*CAT.sites, *CAT.missiles, *CAT.targets):
+        assert not _UPKEEP.search(reader_note(row.notes)), row.name

@@ -171,16 +171,24 @@ class Coverage:
         """Land area within range, km² (the countries' covered parts)."""
         return float(sum(c.covered_km2 for c in self.countries))
 
-    def summary(self, top: int = 10) -> list[str]:
-        """A few lines of text for a terminal or a caption."""
+    def summary(self, top: int = 10, units: str = "km") -> list[str]:
+        """A few lines of text for a terminal or a caption, distances and areas in `units` (km, mi, nmi).
+
+        The countries are named in order of the people estimated within range; the percentage
+        beside each is the share of its *area* within range (not of its people).
+        """
+        from ..outputs.formatting import check_units, length, to_units
+
+        units = check_units(units)
         whole = sum(c.share >= 1.0 for c in self.countries)
         shares = ", ".join(f"{c.name} {_percent(c.share)}" for c in self.countries[:top])
         cities = ", ".join(c.name for c in self.cities[:top])
+        land = to_units(to_units(self.covered_km2, units), units)
         return [
-            f"{self.missile.name} ({self.range_km:,.0f} km) from {self.site.name}, {self.model} model",
+            f"{self.missile.name} ({length(self.range_km, units)}) from {self.site.name}, {self.model} model",
             f"Countries within range: {len(self.countries)} ({whole} wholly); "
-            f"land within range: {self.covered_km2 / 1e6:,.2f} million km²",
-            f"Most people covered: {shares}" + (", …" if len(self.countries) > top else ""),
+            f"land within range: {land / 1e6:,.2f} million {units}²",
+            f"Share of each country's area within range (most people within range first): {shares}" + (", …" if len(self.countries) > top else ""),
             f"Cities ≥{self.min_population:,} within range: {len(self.cities):,}"
             + (f"; largest: {cities}" if cities else ""),
             f"Population, {CITIES_LABEL.format(min=self.min_population)}: {self.population_cities:,}",

@@ -64,19 +64,18 @@ def run(args, out) -> None:
 
 
 def _one(args, out) -> None:
-    from ..analysis.coverage import describe_track
-    from ..outputs.text import check_json, check_lines
+    from ..outputs.text import check_json, check_lines, track_text
 
     a = assess(options.scenario(args))
     c = a.check(0, 0, 0)
     track = a.overflight(0, 0)
     if args.json:
-        doc = check_json(c)
+        doc = check_json(c, args.units)
         doc["overflight"] = [{"name": o.name, "iso_a3": o.iso_a3, "enter_km": o.enter_km, "exit_km": o.exit_km}
                              for o in track]
         out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
-        out.write("\n".join(check_lines(c, describe_track(track))) + "\n")
+        out.write("\n".join(check_lines(c, track_text(track, args.units), units=args.units)) + "\n")
 
 
 def _table(args, out) -> None:
@@ -105,6 +104,13 @@ def _table(args, out) -> None:
         if path.suffix.lower() not in TABLE_SUFFIXES:
             raise InputError(f"output {path} must end in {', '.join(TABLE_SUFFIXES)}")
     table = batch.batch_check(sites, missiles, targets, progress=True, model=args.model)
+    if args.units != "km":
+        from ..outputs.formatting import to_units
+
+        # The kilometre columns stay; each gets a twin in the unit asked for, beside it.
+        for column in [c for c in table.columns if c.endswith("_km")]:
+            table.insert(table.columns.get_loc(column) + 1, f"{column[:-3]}_{args.units}",
+                         to_units(table[column], args.units))
     if path is not None:
         batch.write_table(table, path)
         counts = table["verdict"].value_counts()
@@ -119,6 +125,8 @@ def _table(args, out) -> None:
 def _dask(args, sites, missiles, on_invalid, out) -> None:
     from ..analysis import batch
 
+    if args.units != "km":
+        raise InputError("--dask writes kilometre columns only: leave out --units, or run without --dask")
     if len(args.targets_table) != 1 or args.target or Path(args.targets_table[0]).suffix.lower() != ".parquet":
         raise InputError("--dask takes exactly one Parquet --targets-table and no --target")
     if not args.output or Path(args.output).suffix.lower() != ".parquet":

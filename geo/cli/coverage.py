@@ -26,6 +26,7 @@ def add_parser(sub) -> None:
     fmt.add_argument("--csv", choices=["countries", "cities"], nargs="?", const="countries",
                      help="print a CSV table of the countries (default) or the cities")
     cv.add_argument("--top", type=int, default=10, metavar="N", help="countries and cities named in the text (10)")
+    options.add_units(cv)
     options.add_catalog_files(cv)
 
 
@@ -47,8 +48,14 @@ def run(args, out) -> None:
                "population": {"cities": cov.population_cities,
                               "cities_label": CITIES_LABEL.format(min=cov.min_population),
                               "area_est": cov.population_area_est, "area_label": AREA_LABEL},
+               "units": args.units,
                "countries": [c.row() for c in cov.countries],
                "cities": [c._asdict() for c in cov.cities]}
+        if args.units != "km":
+            from ..outputs.formatting import to_units
+
+            doc[f"range_{args.units}"] = to_units(cov.range_km, args.units)
+            doc[f"land_{args.units}2"] = to_units(to_units(cov.covered_km2, args.units), args.units)
         out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     elif args.csv:
         import csv
@@ -60,4 +67,4 @@ def run(args, out) -> None:
         writer.writeheader()
         writer.writerows(rows)
     else:
-        out.write("\n".join(cov.summary(top=args.top)) + "\n")
+        out.write("\n".join(cov.summary(top=args.top, units=args.units)) + "\n")

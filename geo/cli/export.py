@@ -14,7 +14,7 @@ FORMATS = ("geojson", "kml", "gpkg")
 def add_parser(sub) -> None:
     e = sub.add_parser("export", help="write rings, sites, targets and paths for GIS (GeoJSON, KML, GeoPackage)",
                        description="Export the scenario's analysis geometry with its attributes.")
-    options.add_scenario(e, title=False)
+    options.add_scenario(e, title=False, units=False)   # GIS attributes stay in km
     e.add_argument("-o", "--output", metavar="PATH", help="output file (default: maps/<scenario>.<format>)")
     e.add_argument("--format", choices=FORMATS, help="default from the output's extension")
 

@@ -22,7 +22,21 @@ def add_parser(sub) -> None:
                    "(print figure); default from the output's extension")
     m.add_argument("--offline", action="store_true",
                    help="self-contained HTML: Leaflet inlined, country outlines, no tiles, no network request")
-    m.add_argument("--dpi", type=options.positive("dpi", "dots per inch"), help="resolution of a PNG figure (default 200)")
+    fig = m.add_argument_group("print figure (PNG, SVG, PDF)")
+    fig.add_argument("--dpi", type=options.positive("dpi", "dots per inch"),
+                     help="resolution of a PNG figure (default 200, at most 1200)")
+    fig.add_argument("--size", metavar="SIZE",
+                     help="figure size: 16:9, 4:3, square, a4 or letter, optionally -landscape or -portrait "
+                          "(e.g. a4-landscape; slides default to landscape, pages to portrait); default: 7.5 in "
+                          "wide, as tall as the content")
+    fig.add_argument("--labels", choices=("all", "in-range", "none"),
+                     help="which targets get a label with name and distance: all (default), in-range (in range "
+                          "or possibly in range of some missile), none; labels that find no room are left out "
+                          "and counted in the caption")
+    fig.add_argument("--view", choices=("auto", "site", "world"),
+                     help="site: azimuthal equidistant centred on the first site (distances from it true); world: "
+                          "Equal Earth world map (areas true); auto (default): world for reaches of 12,000 km "
+                          "and more")
     m.add_argument("--shade-coverage", action="store_true",
                    help="shade the part of each country within range (HTML maps)")
     m.add_argument("--live", action="store_true",
@@ -37,8 +51,15 @@ def run(args, out) -> None:
         return
     if fmt != "html" and args.offline:
         raise InputError(f"--offline applies to HTML maps; a {fmt.upper()} figure never needs the network")
-    if fmt == "html" and args.dpi:
-        raise InputError("--dpi applies to PNG figures: add --format png")
+    figure_only = [f"--{o}" for o in ("dpi", "size", "labels", "view") if getattr(args, o) is not None]
+    if fmt == "html" and figure_only:
+        raise InputError(f"{figure_only[0]} applies to PNG figures: add --format png (or svg, pdf)")
+    if fmt != "html":
+        from ..outputs.figure import check_dpi, page_size
+
+        page_size(args.size)                   # bad input fails before any work
+        if args.dpi is not None:
+            check_dpi(args.dpi)
     if fmt != "html" and args.shade_coverage:
         raise InputError("--shade-coverage applies to HTML maps: use --format html")
     scenario = options.scenario(args)
@@ -53,7 +74,9 @@ def run(args, out) -> None:
     else:
         from ..outputs.figure import figure, save_figure
 
-        save_figure(figure(a, title=args.title), path, fmt=fmt, **({"dpi": int(args.dpi)} if args.dpi else {}))
+        fig = figure(a, title=args.title, units=args.units, size=args.size or "auto", labels=args.labels or "all",
+                     view=args.view or "auto")
+        save_figure(fig, path, fmt=fmt, **({"dpi": args.dpi} if args.dpi else {}))
     out.write(f"{path}\n")
 
 

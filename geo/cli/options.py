@@ -11,7 +11,7 @@ from ..analysis.scenario import MODELS, Scenario, as_missile
 from ..catalog.tables import Catalog
 from ..errors import InputError
 
-__all__ = ["Parser", "positive", "range_km", "add_catalog_files", "add_scenario", "catalog", "scenario",
+__all__ = ["Parser", "positive", "range_km", "add_catalog_files", "add_units", "add_scenario", "catalog", "scenario",
            "output_path", "output_format", "FOUNDING", "MAPS_DIR"]
 
 #: The founding scenario: what ``rangemap map`` draws with no arguments.
@@ -54,7 +54,16 @@ def add_catalog_files(p: argparse.ArgumentParser) -> None:
                    help="extra targets: CSV with columns name,lat,lon (and optionally source, ...)")
 
 
-def add_scenario(p: argparse.ArgumentParser, *, title: bool = True,
+def add_units(g) -> None:
+    """``--units km|mi|nmi``: the unit of every distance a person reads (JSON keeps kilometres)."""
+    from ..outputs.formatting import UNITS
+
+    g.add_argument("--units", choices=UNITS, default="km",
+                   help="unit of the distances shown: km (default), mi (statute miles, 1.609344 km) or nmi "
+                        "(nautical miles, 1.852 km); JSON keeps its _km fields and names the unit")
+
+
+def add_scenario(p: argparse.ArgumentParser, *, title: bool = True, units: bool = True,
                  heading: str = "scenario (default: Hwasong-12 from the Chagang base, with Guam)") -> None:
     g = p.add_argument_group(heading)
     g.add_argument("--site", action="append", default=[], help="launch site name, alias or LAT,LON (repeatable)")
@@ -67,6 +76,8 @@ def add_scenario(p: argparse.ArgumentParser, *, title: bool = True,
                         "that depends on direction (Earth's rotation)")
     if title:
         g.add_argument("--title", help="title")
+    if units:
+        add_units(g)
     add_catalog_files(p)
 
 

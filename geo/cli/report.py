@@ -27,5 +27,5 @@ def run(args, out) -> None:
         raise InputError(f"output {path} must end in .html: the report is one HTML document")
     from ..outputs.report import build_report, write_report
 
-    write_report(build_report(assess(scenario), title=args.title), path)
+    write_report(build_report(assess(scenario), title=args.title, units=args.units), path)
     out.write(f"{path}\n")

@@ -31,11 +31,13 @@ from .. import __version__
 from ..catalog.tables import Missile, Place
 from ..errors import InputError
 from .files import write_atomic
+from .formatting import check_units, length, number, to_units
+from .text import reader_note
 from ..analysis.assessment import VERDICTS, Assessment, Check, as_assessment, assess
 from ..analysis.scenario import MODEL_DESCRIPTIONS, Scenario
 from .style import VERDICT_COLORS
 
-__all__ = ["build_report", "write_report", "report_rows"]
+__all__ = ["build_report", "write_report", "report_rows", "reader_note"]
 
 _VERDICT_TINTS = dict(zip(VERDICTS, ("#FBE3E3", "#FEEBDC", "#EEF1F4", "#EFE3F4")))
 CONFIDENCE_SCALE = {"H": "several consistent sources", "M": "one good source", "L": "weak",
@@ -50,15 +52,17 @@ def _e(value) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _km(value: float) -> str:
-    return f"{value:,.0f}"
+def _km(value: float, units: str = "km") -> str:
+    """A distance given in km as a number in `units`, without the unit: ``'3,540'``."""
+    return number(to_units(value, units))
 
 
-def _signed(value: float) -> str:
-    text = f"{value:+,.0f}"
-    return text.replace("-", "\u2212")
+def _signed(value: float, units: str = "km") -> str:
+    return f"{to_units(value, units):+,.0f}".replace("-", "\u2212")
 
 
+_UNIT_NOTES = {"mi": " · distances in statute miles (1 mi = 1.609344 km)",
+               "nmi": " · distances in nautical miles (1 nmi = 1.852 km)"}
 def report_rows(a: Assessment) -> list[list[list[Check]]]:
     """Every site × missile × target of assessment `a` as a :class:`~geo.analysis.assessment.Check`,
     nested in that order."""
@@ -67,7 +71,7 @@ def report_rows(a: Assessment) -> list[list[list[Check]]]:
 
 
 def build_report(sites, missiles=(), targets=(), *, title: str | None = None, model: str = "geodesic",
-                 generated: _dt.datetime | None = None) -> str:
+                 generated: _dt.datetime | None = None, units: str = "km") -> str:
     """The whole report as one HTML document (a string).
 
     Parameters
@@ -82,12 +86,15 @@ def build_report(sites, missiles=(), targets=(), *, title: str | None = None, mo
         Reach model when `sites` is not an Assessment (see :mod:`geo.analysis.assessment`).
     generated : datetime, optional
         Time stamp printed in the report (default: now, UTC).
+    units : {"km", "mi", "nmi"}
+        Unit of the distances shown (the table's ``data-value`` attributes stay in km).
 
     Raises
     ------
     geo.errors.InputError
         For no site, no missile or an unknown model.
     """
+    units = check_units(units)
     a = as_assessment(sites, missiles, targets, model=model, what="a report")
     sites, missiles, targets, model = a.sites, a.missiles, a.targets, a.model
     from .webmap import build_map, embed_html
@@ -101,16 +108,16 @@ def build_report(sites, missiles=(), targets=(), *, title: str | None = None, mo
     body = "\n".join([
         f"<header><h1>{_e(title)}</h1>"
         f"<p class='meta'>Generated {when:%Y-%m-%d %H:%M} UTC by rangemap {_e(__version__)} · "
-        f"reach model: {_e(model)} ({_e(MODEL_DESCRIPTIONS[model])})</p></header>",
-        _summary(sites, missiles, targets, rows, model),
+        f"reach model: {_e(model)} ({_e(MODEL_DESCRIPTIONS[model])}){_UNIT_NOTES.get(units, '')}</p></header>",
+        _summary(sites, missiles, targets, rows, model, units),
         "<section class='map-block' id='map'><h2>Interactive map</h2>"
         + embed_html(the_map, width="100%", height="600px", title=f"Interactive map: {title}")
         + "<p class='note'>Hover or click rings, markers and paths for figures and sources. The map works "
           "offline; it is left out when printing (see the figure below).</p></section>",
-        _figure(a, title),
-        _table(rows, geodesic, targets, model),
-        _assumptions(model, bool(targets)),
-        _sources(sites, missiles, targets),
+        _figure(a, title, units),
+        _table(rows, geodesic, targets, model, units),
+        _assumptions(model, bool(targets), units),
+        _sources(sites, missiles, targets, units),
         f"<footer>Generated {when:%Y-%m-%d %H:%M} UTC by rangemap {_e(__version__)}. "
         "Range figures are public estimates: read the sources and assumptions above.</footer>",
     ])
@@ -137,22 +144,23 @@ def _names(items) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _range_text(m: Missile) -> str:
-    text = f"nominal range {_km(m.range_km)} km"
+def _range_text(m: Missile, units: str = "km") -> str:
+    text = f"nominal range {length(m.range_km, units)}"
     if m.max_km > m.certain_km:
-        text += f"; in range to {_km(m.certain_km)} km, possibly to {_km(m.max_km)} km (sources disagree)"
+        text += (f"; in range to {length(m.certain_km, units)}, possibly to {length(m.max_km, units)} "
+                 "(sources disagree)")
     if m.min_range_km:
-        text += f"; minimum range {_km(m.min_range_km)} km"
+        text += f"; minimum range {length(m.min_range_km, units)}"
     return text
 
 
-def _summary(sites, missiles, targets, rows, model) -> str:
+def _summary(sites, missiles, targets, rows, model, units) -> str:
     where = " on a rotating Earth" if model == "rotating" else ""
     items = []
     for si, s in enumerate(sites):
         for mi, m in enumerate(missiles):
             kind = f"{_e(m.type)}; " if m.type else ""
-            head = f"From <b>{_e(s.name)}</b>, the <b>{_e(m.name)}</b> ({kind}{_e(_range_text(m))})"
+            head = f"From <b>{_e(s.name)}</b>, the <b>{_e(m.name)}</b> ({kind}{_e(_range_text(m, units))})"
             if not targets:
                 items.append(f"<li>{head}: no targets given.</li>")
                 continue
@@ -162,22 +170,22 @@ def _summary(sites, missiles, targets, rows, model) -> str:
             for verdict in VERDICTS:
                 hits = [c for c in checks if c.verdict == verdict]
                 if hits:
-                    parts.append(f"{_badge(verdict)} " + ", ".join(_target_phrase(c) for c in hits))
+                    parts.append(f"{_badge(verdict)} " + ", ".join(_target_phrase(c, units) for c in hits))
             items.append(f"<li>{head} has {n_in} of {len(checks)} target{'s' if len(checks) != 1 else ''} "
                          f"in range{where}. {'; '.join(parts)}.</li>")
     return f"<section id='summary'><h2>Summary</h2><ul class='summary'>{''.join(items)}</ul></section>"
 
 
-def _target_phrase(c: Check) -> str:
+def _target_phrase(c: Check, units: str = "km") -> str:
     """'Guam at 3,540 km (margin +960 km, flight about 19 min)'."""
     facts = []
     if c.verdict == VERDICTS[2]:
-        facts.append(f"{_km(-c.margin_km)} km beyond the {'reach' if c.model == 'rotating' else 'range'}")
+        facts.append(f"{length(-c.margin_km, units)} beyond the {'reach' if c.model == 'rotating' else 'range'}")
     elif c.verdict != VERDICTS[3]:
-        facts.append(f"margin {_signed(c.margin_km)} km")
+        facts.append(f"margin {_signed(c.margin_km, units)} {units}")
     if c.flight_time_min is not None and c.verdict != VERDICTS[3]:
         facts.append(f"flight about {c.flight_time_min:.0f} min")
-    return f"{_e(c.target.name)} at {_km(c.distance_km)} km" + (f" ({', '.join(facts)})" if facts else "")
+    return f"{_e(c.target.name)} at {length(c.distance_km, units)}" + (f" ({', '.join(facts)})" if facts else "")
 
 
 def _badge(verdict: str) -> str:
@@ -186,12 +194,12 @@ def _badge(verdict: str) -> str:
             f"{VERDICT_COLORS[verdict]}'></span>{_e(verdict)}</span>")
 
 
-def _figure(a: Assessment, title) -> str:
+def _figure(a: Assessment, title, units: str = "km") -> str:
     """The print figure as an inline SVG image."""
     from .figure import figure, save_figure
 
     sites, missiles = a.sites, a.missiles
-    fig = figure(a, title=title)
+    fig = figure(a, title=title, units=units)
     with tempfile.TemporaryDirectory(prefix="rangemap-report-") as tmp:
         svg = save_figure(fig, pathlib.Path(tmp) / "figure.svg").read_bytes()
     data = urllib.parse.quote(_minify_svg(svg.decode("utf-8")), safe=" /:=;,.-_()!*~+@$?")
@@ -235,13 +243,13 @@ def _minify_path(d: str) -> str:
     return "".join(parts)
 
 
-def _table(rows, geodesic, targets, model) -> str:
+def _table(rows, geodesic, targets, model, units: str = "km") -> str:
     if not targets:
         return "<section id='table'><h2>Targets</h2><p>No targets given.</p></section>"
     rotating = model == "rotating"
-    head = ["Site", "Missile", "Target", "Distance (km)",
-            "Reach toward target (km, rotating Earth)" if rotating else "Range (km, nominal)",
-            "Margin (km)", "Verdict" + (" (rotating Earth)" if rotating else "")]
+    head = ["Site", "Missile", "Target", f"Distance ({units})",
+            f"Reach toward target ({units}, rotating Earth)" if rotating else f"Range ({units}, nominal)",
+            f"Margin ({units})", "Verdict" + (" (rotating Earth)" if rotating else "")]
     if rotating:
         head.append("Verdict (geodesic)")
     head.append("Flight time (min)")
@@ -253,8 +261,8 @@ def _table(rows, geodesic, targets, model) -> str:
                 cells = [f"<td class='site'>{_e(c.site.name)}</td>",
                          f"<td class='missile{nowrap}'>{_e(c.missile.name)}</td>",
                          f"<td class='target'>{_e(c.target.name)}</td>",
-                         _num(c.distance_km, _km(c.distance_km)), _num(c.range_km, _km(c.range_km)),
-                         _num(c.margin_km, _signed(c.margin_km)),
+                         _num(c.distance_km, _km(c.distance_km, units)), _num(c.range_km, _km(c.range_km, units)),
+                         _num(c.margin_km, _signed(c.margin_km, units)),
                          f"<td class='v' data-verdict='{_e(c.verdict)}'>{_badge(c.verdict)}</td>"]
                 if rotating:
                     cells.append(f"<td class='v' data-verdict='{_e(g.verdict)}'>{_badge(g.verdict)}</td>")
@@ -279,7 +287,7 @@ def _num(value: float, text: str) -> str:
     return f"<td class='num' data-value='{value:.3f}'>{text}</td>"
 
 
-def _assumptions(model: str, has_targets: bool) -> str:
+def _assumptions(model: str, has_targets: bool, units: str = "km") -> str:
     from ..catalog.countries import COUNTRIES_SOURCE
     from ..core.rings import TOLERANCE_KM
 
@@ -299,14 +307,14 @@ def _assumptions(model: str, has_targets: bool) -> str:
     items = [
         ("Distances and rings", "Geodesic distances and bearings on the WGS84 ellipsoid (Karney's algorithm "
          f"via pyproj / PROJ). Range rings are the exact regions within the range: every point of the drawn "
-         f"outline lies within {TOLERANCE_KM:g} km of the true geodesic circle."),
+         f"outline lies within {length(TOLERANCE_KM, units, 0 if units == 'km' else 1)} of the true geodesic circle."),
         ("Ranges and verdicts", "Ranges are nominal maximum ranges from public estimates (see Sources); real "
          "reach also depends on payload, trajectory and the missile's condition. Where sources disagree a "
          f"band is given. {verdicts} Margin = range minus distance."),
         ("Flight times", "Free flight on the minimum-energy trajectory of a point mass in vacuum (Keplerian "
-         "orbit over a sphere of radius 6,371 km, burnout at ground level; no atmosphere, no re-entry "
-         "slow-down), plus a rough boost estimate by range class (about 1 min at 300 km to 5 min at 15,000 "
-         "km). Estimates for orientation, not data about any one missile."
+         f"orbit over a sphere of radius {length(6371, units)}, burnout at ground level; no atmosphere, no "
+         f"re-entry slow-down), plus a rough boost estimate by range class (about 1 min at {length(300, units)} "
+         f"to 5 min at {length(15000, units)}). Estimates for orientation, not data about any one missile."
          + ("" if has_targets else " (No targets, so no flight times here.)")),
         ("Maps", "The interactive map uses Web Mercator, which cannot show latitudes beyond ±85.05°: rings "
          "reaching farther are clamped there. Rings are computed on the ellipsoid and drawn as such, never as "
@@ -318,7 +326,7 @@ def _assumptions(model: str, has_targets: bool) -> str:
             + "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in items) + "</dl></section>")
 
 
-def _sources(sites, missiles, targets) -> str:
+def _sources(sites, missiles, targets, units: str = "km") -> str:
     from ..catalog.countries import COUNTRIES_SOURCE
 
     def conf(c: str) -> str:
@@ -328,12 +336,14 @@ def _sources(sites, missiles, targets) -> str:
         return _e(text) if text else "<span class='missing'>not given</span>"
 
     missile_rows = "".join(
-        f"<tr><td>{_e(m.name)}</td><td>{_e(m.type) or '—'}</td><td>{_e(_range_text(m))}</td>"
-        f"<td>{src(m.source)}</td><td>{conf(m.confidence)}</td><td>{_e(m.notes)}</td></tr>" for m in missiles)
+        f"<tr><td>{_e(m.name)}</td><td>{_e(m.type) or '—'}</td><td>{_e(_range_text(m, units))}</td>"
+        f"<td>{src(m.source)}</td><td>{conf(m.confidence)}</td><td>{_e(reader_note(m.notes))}</td></tr>"
+        for m in missiles)
 
     def places(rows) -> str:
         return "".join(f"<tr><td>{_e(p.name)}</td><td>{p.lat:.5f}, {p.lon:.5f}</td><td>{_e(p.country) or '—'}"
-                       f"</td><td>{src(p.source)}</td><td>{conf(p.confidence)}</td><td>{_e(p.notes)}</td></tr>"
+                       f"</td><td>{src(p.source)}</td><td>{conf(p.confidence)}</td>"
+                       f"<td>{_e(reader_note(p.notes))}</td></tr>"
                        for p in rows)
 
     head = "<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>Source</th><th>Confidence</th><th>Notes</th></tr></thead>"

@@ -5,15 +5,19 @@
 >>> a = assess(Scenario.resolve("Chagang", "KN-23", "Seoul"))
 >>> print(check_lines(a.check(0, 0, 0))[0])
 KN-23 from Hoejung-ri missile operating base (Chagang) to Seoul: in range
+>>> print(check_lines(a.check(0, 0, 0), units="mi")[1])
+  distance 262 mi, range 429 mi (band 373-497 mi), margin +167 mi, bearing 179.2°
 """
 
 from __future__ import annotations
 
 from ..analysis.assessment import VERDICTS, Check
 from ..analysis.scenario import MODEL_DESCRIPTIONS
-from .formatting import band_text, km, signed_km
+import re
 
-__all__ = ["check_lines", "check_json", "place_json", "FLIGHT_TIME_NOTE"]
+from .formatting import band_text, check_units, length, signed_length, to_units
+
+__all__ = ["check_lines", "check_json", "place_json", "track_text", "reader_note", "FLIGHT_TIME_NOTE"]
 
 #: What the flight times are, in one phrase.
 FLIGHT_TIME_NOTE = "minimum-energy Keplerian free flight over a sphere plus an estimated boost phase (rough)"
@@ -23,35 +27,62 @@ def place_json(p) -> dict:
     return {"name": p.name, "lat": p.lat, "lon": p.lon}
 
 
-def _reach_line(c: Check) -> str:
+def _reach_line(c: Check, units: str) -> str:
+    def d(km: float) -> str:
+        return length(km, units)
+
     reach = "reach toward the target" if c.model == "rotating" else "range"
-    band = f" (band {band_text(*c.band_km)}{' under the same model' if c.model == 'rotating' else ''})" \
+    band = f" (band {band_text(*c.band_km, units)}{' under the same model' if c.model == 'rotating' else ''})" \
         if c.band_km else ""
     if c.verdict == VERDICTS[3]:
-        return (f"  distance {km(c.distance_km)}, inside the minimum range of {km(c.min_range_km)} by "
-                f"{km(c.inside_minimum_km)} (too close to be hit); {reach} {km(c.range_km)}{band}, "
+        return (f"  distance {d(c.distance_km)}, inside the minimum range of {d(c.min_range_km)} by "
+                f"{d(c.inside_minimum_km)} (too close to be hit); {reach} {d(c.range_km)}{band}, "
                 f"bearing {c.bearing_deg:.1f}°")
-    minimum = f", minimum range {km(c.min_range_km)}" if c.min_range_km else ""
-    return (f"  distance {km(c.distance_km)}, {reach} {km(c.range_km)}{band}{minimum}, "
-            f"margin {signed_km(c.margin_km)}, bearing {c.bearing_deg:.1f}°")
+    minimum = f", minimum range {d(c.min_range_km)}" if c.min_range_km else ""
+    return (f"  distance {d(c.distance_km)}, {reach} {d(c.range_km)}{band}{minimum}, "
+            f"margin {signed_length(c.margin_km, units)}, bearing {c.bearing_deg:.1f}°")
 
 
-def check_lines(c: Check, overflight: str | None = None) -> list[str]:
-    """The lines ``rangemap check`` prints for one answer."""
-    lines = [f"{c.missile.name} from {c.site.name} to {c.target.name}: {c.verdict}", _reach_line(c)]
+def track_text(track, units: str = "km") -> str:
+    """The countries under a ground track (:meth:`Assessment.overflight`) as one line, in `units`.
+
+    >>> from geo.analysis.coverage import Overflight
+    >>> track_text([Overflight("North Korea", "PRK", 0.0, 180.2)], "nmi")
+    'North Korea 0-97 nmi'
+    """
+    if not track:
+        return "no country's land (open sea)"
+    return ", ".join(f"{o.name} {to_units(o.enter_km, units):,.0f}-{length(o.exit_km, units)}" for o in track)
+
+
+def check_lines(c: Check, overflight: str | None = None, *, units: str = "km") -> list[str]:
+    """The lines ``rangemap check`` prints for one answer, distances in `units` (km, mi or nmi)."""
+    units = check_units(units)
+    lines = [f"{c.missile.name} from {c.site.name} to {c.target.name}: {c.verdict}", _reach_line(c, units)]
     if c.flight_time_min is not None:
         lines.append(f"  flight time about {c.flight_time_min:.0f} min ({c.free_flight_min:.1f} min minimum-energy "
                      f"free flight + {c.boost_min:.1f} min estimated boost)")
     if overflight is not None:
         lines.append(f"  overflight: {overflight}")
-    lines.append(f"  ({MODEL_DESCRIPTIONS[c.model]}; range: {c.missile.source or 'no source given'})")
+    unit = {"mi": "; 1 mi = 1.609344 km", "nmi": "; 1 nmi = 1.852 km"}.get(units, "")
+    lines.append(f"  ({MODEL_DESCRIPTIONS[c.model]}; range: {c.missile.source or 'no source given'}{unit})")
     return lines
 
 
-def check_json(c: Check) -> dict:
-    """One answer as a JSON object (kilometres and minutes)."""
-    m = c.missile
-    return {
+def check_json(c: Check, units: str = "km") -> dict:
+    """One answer as a JSON object: kilometres and minutes, and ``units``, the unit the text shows.
+
+    With ``units`` other than km, the distances are also given in that unit, in fields named for it
+    (``distance_mi``, ``range_mi``, ``margin_mi``, ``range_band_mi``, ``min_range_mi``).
+
+    >>> from geo.analysis.assessment import assess
+    >>> from geo.analysis.scenario import Scenario
+    >>> doc = check_json(assess(Scenario.resolve("Chagang", "HS-12", "Guam")).check(0, 0, 0), "nmi")
+    >>> doc["units"], round(doc["distance_km"], 3), round(doc["distance_nmi"], 3)
+    ('nmi', 3540.258, 1911.586)
+    """
+    m, units = c.missile, check_units(units)
+    doc = {
         "site": place_json(c.site), "target": place_json(c.target), "missile": m.name,
         "range_km": c.range_km, "range_band_km": list(c.band_km) if c.band_km else None,
         "min_range_km": c.min_range_km, "inside_minimum_km": c.inside_minimum_km,
@@ -60,4 +91,32 @@ def check_json(c: Check) -> dict:
         "flight_time_min": c.flight_time_min, "free_flight_min": c.free_flight_min, "boost_min": c.boost_min,
         "flight_time_note": FLIGHT_TIME_NOTE if c.flight_time_min is not None else "target cannot be hit",
         "sources": {"missile": m.source, "site": c.site.source, "target": c.target.source},
+        "units": units,
     }
+    if units != "km":
+        for key in ("range", "min_range", "inside_minimum", "distance", "margin"):
+            value = doc[f"{key}_km"]
+            doc[f"{key}_{units}"] = None if value is None else to_units(value, units)
+        doc[f"range_band_{units}"] = [to_units(v, units) for v in c.band_km] if c.band_km else None
+    return doc
+
+
+#: Words that mark a catalog note as being about the catalog's upkeep, not about the thing itself.
+_UPKEEP = re.compile(r"project(?:'s)? reference|\bthis project\b|\bthe catalog(?:ue)?\b|\bTODO\b|\bto be checked\b|"
+                     r"\bto verify\b|\bdata entry\b", re.IGNORECASE)
+
+
+def reader_note(note: str) -> str:
+    """A catalog note as readers should see it: clauses and asides about the catalog's upkeep removed.
+
+    >>> reader_note("No source in the project reference; commonly quoted city-centre point near City Hall")
+    'Commonly quoted city-centre point near City Hall'
+    >>> reader_note("Rests on a single news report (the project reference grades it H)")
+    'Rests on a single news report'
+    >>> reader_note("Estimate; band 4,500-5,000 km")
+    'Estimate; band 4,500-5,000 km'
+    """
+    text = re.sub(r"\s*\(([^()]*)\)", lambda m: "" if _UPKEEP.search(m[1]) else m[0], str(note or ""))
+    clauses = [c for c in re.split(r"(?<=[;.])\s+", text) if c.strip() and not _UPKEEP.search(c)]
+    text = " ".join(clauses).strip().rstrip(";").strip()
+    return text[:1].upper() + text[1:]
