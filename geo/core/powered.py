@@ -51,6 +51,8 @@ __all__ = [
     "CLASS_ASSUMPTIONS",
     "VERTICAL_RISE_S",
     "PITCH_OVER_SHARE",
+    "MIN_PITCH_DEG",
+    "MAX_PITCH_DEG",
     "NEAR_ANTIPODE_KM",
     "class_vehicle",
     "Shot",
@@ -87,7 +89,7 @@ NEAR_ANTIPODE_KM = 1000.0
 MODEL_LINE = ("powered flight: point mass with staged thrust, linear pitch-over, no drag, then a Kepler coast "
               "to the ground over a rotating spherical Earth")
 
-_STEP_S = 2.0           # Runge-Kutta step, s (a segment gets at least 4 steps)
+_STEP_S = 3.0           # Runge-Kutta step, s (a segment gets at least 4 steps): metres at impact
 
 
 # ---------------------------------------------------------------------------------------------
@@ -345,17 +347,25 @@ def _boost(sin_lat, cos_lat, alpha, theta_end, thrust: _Thrust, omega, *, record
     t_vert, t_pitch = _pitch_times(t_end)
     pitch_rate = (math.pi / 2.0 - theta_end) / (t_pitch - t_vert)     # rad/s during the pitch-over
 
+    nx, ny, nz = (np.ascontiguousarray(normal[:, i]) for i in range(3))
+
     def acc(rr, t, k):
-        rn = np.sqrt(np.einsum("ij,ij->i", rr, rr))
-        u = rr / rn[:, None]
-        g = -_MU / rn**2
+        x, y, z = rr[:, 0], rr[:, 1], rr[:, 2]
+        inv = 1.0 / np.sqrt(x * x + y * y + z * z)
+        ux, uy, uz = x * inv, y * inv, z * inv
+        g = -_MU * inv * inv
         a_t = cs[k] * bs[k] / (1.0 - bs[k] * (t - thrust.starts[k]))
+        out = np.empty_like(rr)
         if t <= t_vert:
-            return (g + a_t)[:, None] * u
-        horiz = np.cross(normal, u)
-        horiz /= np.sqrt(np.einsum("ij,ij->i", horiz, horiz))[:, None]
+            up = g + a_t
+            out[:, 0], out[:, 1], out[:, 2] = up * ux, up * uy, up * uz
+            return out
+        hx, hy, hz = ny * uz - nz * uy, nz * ux - nx * uz, nx * uy - ny * ux
         pitch = math.pi / 2.0 - pitch_rate * (min(t, t_pitch) - t_vert)
-        return (g + a_t * np.sin(pitch))[:, None] * u + (a_t * np.cos(pitch))[:, None] * horiz
+        up = g + a_t * np.sin(pitch)
+        side = a_t * np.cos(pitch) / np.sqrt(hx * hx + hy * hy + hz * hz)
+        out[:, 0], out[:, 1], out[:, 2] = up * ux + side * hx, up * uy + side * hy, up * uz + side * hz
+        return out
 
     samples = [(0.0, r.copy(), v.copy())] if record else None
     lowest = np.full(n, np.inf)
@@ -374,10 +384,10 @@ def _boost(sin_lat, cos_lat, alpha, theta_end, thrust: _Thrust, omega, *, record
             a4 = acc(r4, t + h - 1e-9, k)
             r = r + h / 6 * (v + 2 * v2 + 2 * v3 + v4)
             v = v + h / 6 * (a1 + 2 * a2 + 2 * a3 + a4)
-            lowest = np.minimum(lowest, np.sqrt(np.einsum("ij,ij->i", r, r)))
+            np.minimum(lowest, np.einsum("ij,ij->i", r, r), out=lowest)
             if record:
                 samples.append((t + h, r.copy(), v.copy()))
-    crashed = (lowest < _R - 1.0).reshape(shape)
+    crashed = (lowest < (_R - 1.0) ** 2).reshape(shape)
     r = r.reshape(shape + (3,))
     v = v.reshape(shape + (3,))
     if record:
@@ -479,11 +489,61 @@ def _shots(sin_lat, cos_lat, alpha, theta_end, thrust, omega) -> _Shots:
     return _Shots(np.where(valid, d, np.nan), beta, t, tb, apogee, valid, orbital, travel, r, v)
 
 
+class Shot(NamedTuple):
+    """Where shots land (arrays broadcast over the inputs)."""
+
+    #: Ground distance from the site, km (great circle on the sphere); NaN where the shot does not land.
+    range_km: np.ndarray
+    #: Ground azimuth of the impact point from the site, degrees.
+    azimuth_deg: np.ndarray
+    #: Flight time, lift-off to impact, minutes.
+    time_min: np.ndarray
+    #: Apogee altitude, km (inf where orbital).
+    apogee_km: np.ndarray
+    #: False where the shot never comes down (orbital) or touched the ground during the boost.
+    lands: np.ndarray
+
+
+def fly(vehicle: Vehicle, lat, launch_azimuth_deg, pitch_deg, *, omega=OMEGA_EARTH_RAD_S) -> Shot:
+    """Fly `vehicle` from latitude `lat` with launch azimuth and final pitch angle (arrays broadcast).
+
+    The launch azimuth sets the plane of the pitch-over (fixed in inertial space); the impact
+    azimuth differs from it on the rotating Earth.
+
+    Examples
+    --------
+    >>> s = fly(class_vehicle(4500), 0.0, [0, 90, 270], 35.05, omega=0.0)
+    >>> s.range_km.round(1), s.azimuth_deg.round(6)
+    (array([4500., 4500., 4500.]), array([  0.,  90., 270.]))
+    """
+    from .geodesy import check_lat
+
+    lat_rad = math.radians(float(check_lat(lat)))
+    alpha = np.radians(np.asarray(launch_azimuth_deg, dtype=float))
+    theta = np.radians(np.asarray(pitch_deg, dtype=float))
+    if not (np.isfinite(alpha).all() and np.isfinite(theta).all()):
+        raise InputError("launch azimuth and pitch angle must be finite numbers of degrees")
+    if ((theta < 0) | (theta > math.pi / 2)).any():
+        raise InputError("pitch angle is outside [0, 90]: give degrees above the local horizontal")
+    sh = _shots(math.sin(lat_rad), math.cos(lat_rad), alpha, theta, _thrust([vehicle.stages]),
+                _finite(omega, "omega", "rad/s"))
+    shape = np.broadcast_shapes(alpha.shape, theta.shape)
+
+    def out(x):
+        return np.asarray(x).reshape(shape)
+
+    return Shot(out(sh.d * EARTH_RADIUS_KM), out(np.degrees(sh.beta)), out(sh.t / 60.0), out(sh.apogee / 1e3),
+                out(sh.valid))
+
+
 # ---------------------------------------------------------------------------------------------
 # Searches
 # ---------------------------------------------------------------------------------------------
 
-_THETA_LO, _THETA_HI = 0.0, math.radians(89.5)
+#: Flattest and steepest final pitch searched, degrees. Flatter programmes make the longest
+#: missiles skim the ground at the end of the boost, which only a drag-free model allows.
+MIN_PITCH_DEG, MAX_PITCH_DEG = 10.0, 89.5
+_THETA_LO, _THETA_HI = math.radians(MIN_PITCH_DEG), math.radians(MAX_PITCH_DEG)
 
 
 def _zoom_max(f, lo, hi, *, n=16, rounds=6):
@@ -714,7 +774,11 @@ def _boundary(lat_rad: float, nominal_km: float, omega: float, n_alpha: int):
     def dist(theta, a=alpha[:, None]):
         return _shots(sl, cl, a, theta, th, omega).d
 
-    theta, dmax = _zoom_max(dist, np.full(n_alpha, _THETA_LO), np.full(n_alpha, _THETA_HI), n=16, rounds=6)
+    # Search near the non-rotating optimum (the rotation moves it by a few degrees); the range
+    # falls off a cliff just below the optimum for the longest missiles, so the grid is fine.
+    lo = max(_THETA_LO, theta0 - math.radians(8.0))
+    hi = min(_THETA_HI, theta0 + math.radians(20.0))
+    theta, dmax = _zoom_max(dist, np.full(n_alpha, lo), np.full(n_alpha, hi), n=16, rounds=7)
     # Finite differences around each optimum: α ± δa, θ ± δt, and a flatter shot for the edge test.
     da, dt = 1e-4, 2e-3
     a5 = alpha[:, None] + np.array([0.0, da, -da, 0.0, 0.0, 0.0])
@@ -818,7 +882,7 @@ def reach(lat, lon, azimuth_deg, nominal_range_km, *, omega=OMEGA_EARTH_RAD_S, n
     --------
     >>> r = reach(39.66, 124.705, [47.65, 90, 270], 10_400)
     >>> r.reach_km.round(-1), r.near_orbital
-    (array([11980., 13770.,  8990.]), array([False, False, False]))
+    (array([11980., 13660.,  8990.]), array([False, False, False]))
     """
     lat_rad = _site(lat, lon)
     az = np.mod(np.asarray(azimuth_deg, dtype=float), 360.0)
@@ -1075,6 +1139,8 @@ def trajectory(vehicle: Vehicle, pitch_deg=None, *, n_coast=400) -> Trajectory:
     nu0 = math.acos(cos_nu0) if r0 @ v0 >= 0 else _TWO_PI - math.acos(cos_nu0)
     nu1 = _TWO_PI - math.acos(np.clip((p / _R - 1) / e, -1, 1))
     nu = np.linspace(nu0, nu1, n_coast)
+    if nu0 < math.pi < nu1:                       # sample the apogee itself
+        nu = np.sort(np.append(nu, math.pi))
     radius = p / (1 + e * np.cos(nu))
     ground0 = b_ground[-1]
 
