@@ -749,7 +749,7 @@ _TESTS = (
      15000.0, "Japan MoD, 2022",
      "Q = 0.992: 0.4% more burnout speed would be orbital, so the range is ill-conditioned; "
      "any gravity-loss credit makes it orbital, and the powered-flight fit is near orbital unless the burn "
-     "is assumed shorter than about 3 minutes (Japan's figure depends on the warhead mass it assumes)"),
+     "is assumed shorter than about 200 s (Japan's figure depends on the warhead mass it assumes)"),
 )
 
 
