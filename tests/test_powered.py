@@ -270,11 +270,12 @@ def test_reach_is_continuous_in_azimuth(lat, nominal, az):
 @given(st.sampled_from([0.0, 39.66, 70.0, 85.0]), st.floats(0, 360), st.floats(-3_000, 500))
 def test_reach_is_continuous_in_nominal_range_across_the_old_threshold(lat, az, below):
     """Near the closed-form model's orbital threshold (where its reach jumped) the powered reach is
-    finite and moves little for 10 km more nominal range, or is near orbital; near orbital never
-    turns back into a finite reach as the range grows, and more range never reaches less."""
+    finite and moves little for 1 km more nominal range (the closed form jumped by up to 2,500 km),
+    or is near orbital; near orbital never turns back into a finite reach as the range grows, and
+    more range never reaches less."""
     nominal = float(orbital_threshold_km(lat)) + below
     a = pw.reach(lat, 0.0, az, nominal)
-    b = pw.reach(lat, 0.0, az, nominal + 10.0)
+    b = pw.reach(lat, 0.0, az, nominal + 1.0)
     if a.near_orbital:
         assert b.near_orbital and np.isinf(b.reach_km)
     elif not b.near_orbital:
@@ -382,7 +383,7 @@ def test_trajectory_samples_agree_with_the_shot():
     mr = pw.max_range(vehicle)
     assert tr.range_km == pytest.approx(10_400, abs=0.01) and tr.apogee_km == pytest.approx(mr.apogee_km, abs=0.01)
     assert tr.time_min == pytest.approx(mr.time_min, abs=1e-6)
-    assert np.all(np.diff(tr.ground_km) > 0) and np.all(np.diff(tr.t_s) > 0) and tr.alt_km.min() >= 0
+    assert np.all(np.diff(tr.ground_km) >= 0) and np.all(np.diff(tr.t_s) > 0) and tr.alt_km.min() >= 0
     assert tr.t_s[tr.burnout_index] == pytest.approx(vehicle.burn_time_s)
     assert tr.alt_km[tr.burnout_index] == pytest.approx(mr.burnout_alt_km)
 
