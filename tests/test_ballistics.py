@@ -1,7 +1,9 @@
-"""Tests of geo.core.ballistics: free flight, lofted tests, rotating Earth, boost estimate.
+"""Tests of geo.core.ballistics: free flight, lofted tests, rotating Earth, flight times.
 
 No network, no timing. Reference numbers come from /work/shared/reference/ballistics.md
-(BMW's worked example, the reference flight times, the Hwasong-12 loft, the LA reach).
+(BMW's worked example, the reference flight times, the Hwasong-12 loft, the LA reach) and the
+published range estimates listed in the README's table (checked there within stated tolerances).
+The powered-flight model itself is tested in tests/test_powered.py.
 """
 
 from __future__ import annotations
@@ -18,6 +20,12 @@ from pyproj import Geod
 import geo.core.ballistics as bal
 from geo.core.ballistics import (
     EARTH_RADIUS_KM,
+    MODEL_LINES,
+    NEAR_ORBITAL_TEXT,
+    flight_time,
+    near_orbital,
+    readme_markdown,
+    rotating_reach,
     HALF_CIRCUMFERENCE_KM,
     MU_KM3_S2,
     OMEGA_EARTH_RAD_S,
@@ -272,9 +280,185 @@ def test_comparison_table():
     assert all(r.source and r.burn_time_note.startswith("assumed") for r in rows)
 
 
+# Stated tolerances of the README table: the powered-flight model within 10% of each published
+# range it bounds, and its lofted flight within 2.5 minutes of the observed flight time.
+POWERED_TOLERANCE = 0.10
+TIME_TOLERANCE_MIN = 2.5
+
+
+@pytest.mark.parametrize("i", range(4))
+def test_powered_flight_model_against_published_ranges(i):
+    row = comparison_table()[i]
+    assert row.powered_km == pytest.approx(row.published_km, rel=POWERED_TOLERANCE)
+    assert row.powered_time_min == pytest.approx(row.observed_time_min, abs=TIME_TOLERANCE_MIN)
+    # It is closer to the published figure than the simple model for every ICBM test.
+    if i:
+        assert abs(row.powered_km - row.published_km) < abs(row.simple_km - row.published_km)
+    assert row.fit.apogee_km == pytest.approx(row.apogee_km, abs=1e-3)
+    assert row.fit.ground_range_km == pytest.approx(row.ground_range_km, abs=1e-3)
+
+
+def test_hwasong_15_gets_a_finite_number_and_hwasong_17_is_near_orbital():
+    rows = {r.test.split(",")[0]: r for r in comparison_table()}
+    assert math.isfinite(rows["Hwasong-15"].powered_km) and rows["Hwasong-15"].powered_km > 10_000
+    assert math.isinf(rows["Hwasong-17"].powered_km)
+    assert "near orbital (not bounded)" in rows["Hwasong-17"].note
+    assert "near orbital: not bounded" in comparison_markdown()
+
+
 def test_comparison_doc_is_generated_from_code():
     doc = Path(__file__).resolve().parents[1] / "docs" / "ballistics-comparison.md"
     assert comparison_markdown() in doc.read_text(encoding="utf-8")
+
+
+def test_readme_table_is_generated_from_code():
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    assert readme_markdown() in readme.read_text(encoding="utf-8")
+
+
+def test_powered_loft_estimate():
+    est = loft_range(3724.9, 998, time_min=47.2, burn_time_s=240, model="powered")
+    assert est.model == "powered" and est.fit is not None
+    assert est.range_km == pytest.approx(est.fit.max_range.range_km)
+    assert est.burnout_speed_kms > est.loft_speed_kms and est.gravity_loss_kms > 0
+    assert 0 < est.Q < 1 and est.burnout_alt_km > 100
+    assert est.time_diff_min == pytest.approx(47.2 - est.model_time_min)
+    assert "powered-flight model" in est.description and "stage 2" in est.description
+    # Flying the test from 40°N toward the east changes the estimate by a few percent only.
+    east = loft_range(3724.9, 998, burn_time_s=240, model="powered", launch_lat=40.0, launch_azimuth_deg=90.0)
+    assert east.range_km == pytest.approx(est.range_km, rel=0.05) and east.range_km != est.range_km
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        (dict(model="powered"), "the powered-flight model needs --burn-time SECONDS"),
+        (dict(model="powered", burn_time_s=240, burnout_alt_km=100), "places burnout itself"),
+        (dict(model="powered", burn_time_s=240, stages=5), "stages"),
+        (dict(model="powered", burn_time_s=240, launch_lat=95), "latitude"),
+    ],
+)
+def test_bad_powered_loft_input(kwargs, words):
+    with pytest.raises(InputError) as exc:
+        loft_range(3724.9, 998, **kwargs)
+    assert words in one_line(exc)
+
+
+# ---------------------------------------------------------------------------------------------
+# The reach API (powered by default, closed form on request) and the near-orbital flag
+# ---------------------------------------------------------------------------------------------
+
+def test_rotating_reach_models_say_which_they_are():
+    az, _, _ = Geod(ellps="WGS84").inv(SOHAE[1], SOHAE[0], LOS_ANGELES[1], LOS_ANGELES[0])
+    powered = rotating_reach(*SOHAE, az, 10_400)
+    kepler = rotating_reach(*SOHAE, az, 10_400, model="kepler")
+    assert powered.model == "powered" and kepler.model == "kepler"
+    assert float(kepler.reach_km) == pytest.approx(float(rotating_reach_km(*SOHAE, az, 10_400)))
+    # The powered model counts the ground covered and the height gained during the boost.
+    assert float(powered.reach_km) > float(kepler.reach_km) + 300
+    assert float(powered.reach_km) == pytest.approx(11_700, rel=0.03)
+
+
+def test_kepler_model_says_near_orbital_above_its_threshold():
+    lat = 40.0
+    above = rotating_reach(lat, 0.0, [0, 90, 180, 270], orbital_threshold_km(lat) + 1, model="kepler")
+    assert above.near_orbital.all() and np.isinf(above.reach_km).all()
+    below = rotating_reach(lat, 0.0, [0, 90, 180, 270], orbital_threshold_km(lat) - 500, model="kepler")
+    assert not below.near_orbital.any() and np.isfinite(below.reach_km).all()
+
+
+def test_near_orbital_helper_and_text():
+    assert near_orbital(39.0194, 125.7381, [45, 90], 15_000).tolist() == [True, True]
+    assert near_orbital(*CHAGANG, [45, 90], 4_500).tolist() == [False, False]
+    assert NEAR_ORBITAL_TEXT == "near orbital: this model does not bound the range"
+    assert {"geodesic", "kepler", "powered", "flight time"} <= set(MODEL_LINES)
+
+
+def test_unknown_reach_model():
+    with pytest.raises(InputError) as exc:
+        rotating_reach(40, 0, 90, 1000, model="flat")
+    assert "reach model 'flat' is unknown" in one_line(exc)
+
+
+# ---------------------------------------------------------------------------------------------
+# Flight time: boost plus free flight from the burnout point
+# ---------------------------------------------------------------------------------------------
+
+def test_lagrange_minimum_energy_time_is_the_textbook_time():
+    """Surface to surface, Lagrange's minimum-energy time equals BMW's free-flight time."""
+    r = EARTH_RADIUS_KM * 1e3
+    for km in (500, 3_400, 10_000, 19_000):
+        v, t = bal._lagrange_min_energy(r, r, km / EARTH_RADIUS_KM)
+        assert t / 60 == pytest.approx(flight_time_min(km), rel=1e-9)
+        assert v / 1e3 == pytest.approx(speed_for_range(km), rel=1e-9)
+
+
+def test_guam_flight_time():
+    """Chagang to Guam with a Hwasong-12: 2.8 min of boost and 16.2 min of free flight."""
+    ft = flight_time(3540.26, 4500)
+    assert ft.boost_min == pytest.approx(2.85, abs=0.05)
+    assert ft.free_flight_min == pytest.approx(16.2, abs=0.1)
+    assert ft.total_min == pytest.approx(ft.boost_min + ft.free_flight_min)
+    assert ft.total_min < flight_time_min(3540.26) + boost_time_min(4500)        # no ground counted twice
+    assert ft.model == "geodesic"
+
+
+def test_cutoff_speed_is_just_enough():
+    """At cut-off the missile's speed equals the minimum-energy speed from where it is."""
+    from geo.core.powered import boost_profile
+
+    bp = boost_profile(10_400)
+    d = np.array([2_000.0, 6_000.0, 9_000.0]) / EARTH_RADIUS_KM
+    t, h, g = bal._cutoff(bp, d)
+    r = EARTH_RADIUS_KM * 1e3
+    v_need, _ = bal._lagrange_min_energy(r + h, r, d - g)              # g: ground covered, rad
+    v_have = np.interp(t, bp.t_s, bp.speed_kms) * 1e3
+    assert v_have == pytest.approx(v_need, rel=2e-3)
+    assert np.all(np.diff(t) > 0) and np.all(t <= bp.t_s[-1])
+
+
+def test_flight_times_grow_with_distance_and_stop_at_the_range():
+    ft = flight_time(np.linspace(100, 13_000, 60), 13_000)
+    assert np.all(np.diff(ft.total_min) > 0) and np.all(np.diff(ft.boost_min) >= 0)
+    beyond = flight_time([13_001, 20_000], 13_000)
+    assert np.isnan(beyond.total_min).all() and np.isnan(beyond.boost_min).all()
+    assert flight_time(0.0, 13_000).total_min == pytest.approx(0.0, abs=1e-9)
+
+
+def test_flight_time_broadcasts():
+    ft = flight_time([[1000.0], [2000.0]], 4500)
+    assert ft.total_min.shape == (2, 1)
+    assert isinstance(flight_time(1000.0, 4500).total_min, float)
+
+
+def test_rotating_flight_time():
+    az, _, dist = Geod(ellps="WGS84").inv(SOHAE[1], SOHAE[0], LOS_ANGELES[1], LOS_ANGELES[0])
+    rot = flight_time(dist / 1000, 10_400, lat=SOHAE[0], lon=SOHAE[1], azimuth_deg=az, model="rotating")
+    flat = flight_time(dist / 1000, 10_400)
+    assert rot.boost_min == flat.boost_min and rot.model == "rotating"
+    assert rot.free_flight_min == pytest.approx(flat.free_flight_min, abs=2.0)
+    # Eastward the target runs away during the flight, westward it comes to meet the missile.
+    east, west = flight_time([8_000, 8_000], 10_400, lat=0.0, lon=0.0, azimuth_deg=[90, 270], model="rotating").total_min
+    assert east > west
+    # Beyond the rotating reach (west from Chagang a Hwasong-12 falls short of 4,500 km): NaN.
+    assert math.isnan(flight_time(4_400, 4_500, lat=CHAGANG[0], lon=CHAGANG[1], azimuth_deg=270,
+                                  model="rotating").total_min)
+
+
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda: flight_time(-1, 4500), "negative"),
+        (lambda: flight_time(100, 0), "nominal range"),
+        (lambda: flight_time(100, 4500, model="flat"), "unknown"),
+        (lambda: flight_time(100, 4500, model="rotating"), "needs the launch site"),
+        (lambda: flight_time("far", 4500), "not a number"),
+    ],
+)
+def test_bad_flight_time_input(call, words):
+    with pytest.raises(InputError) as exc:
+        call()
+    assert words in one_line(exc)
 
 
 # ---------------------------------------------------------------------------------------------

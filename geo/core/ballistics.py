@@ -27,12 +27,15 @@ The parts:
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import NamedTuple
 
 import numpy as np
 
 from ..errors import InputError
+from . import powered
+from .powered import Reach
 
 __all__ = [
     "EARTH_RADIUS_KM",
@@ -49,10 +52,20 @@ __all__ = [
     "ComparisonRow",
     "comparison_table",
     "comparison_markdown",
+    "readme_markdown",
+    "TEST_LAUNCH",
     "rotating_reach_km",
     "rotating_flight_time_min",
     "orbital_threshold_km",
     "boost_time_min",
+    "REACH_MODELS",
+    "Reach",
+    "rotating_reach",
+    "near_orbital",
+    "NEAR_ORBITAL_TEXT",
+    "FlightTime",
+    "flight_time",
+    "MODEL_LINES",
 ]
 
 #: Mean radius of the Earth (IUGG R1), km: the sphere of this model.
@@ -432,6 +445,8 @@ class LoftEstimate(NamedTuple):
     time_diff_min: float | None
     #: One line saying what was computed.
     description: str
+    #: The powered-flight fit (model "powered" only): fitted vehicle, lofted and maximum-range flights.
+    fit: "powered.LoftFit | None" = None
 
 
 def _loft_conic(apogee_km: float, ground_range_km: float, h_km: float):
@@ -483,7 +498,7 @@ def _gravity_loss_speed(v_loft, phi_loft, burn_time_s, r):
     return v_std, dv, q, psi
 
 
-_MODELS = ("simple", "gravity-loss")
+_MODELS = ("simple", "gravity-loss", "powered")
 
 
 def loft_range(
@@ -494,6 +509,9 @@ def loft_range(
     burn_time_s=None,
     burnout_alt_km=0.0,
     model="simple",
+    stages=2,
+    launch_lat=None,
+    launch_azimuth_deg=90.0,
 ) -> LoftEstimate:
     """Range on a minimum-energy trajectory of a missile seen on a lofted test.
 
@@ -517,6 +535,16 @@ def loft_range(
     The result is sensitive to the burn time, which must be assumed; near Q = 1 the range is
     very sensitive to any speed error. Needs ``burn_time_s``.
 
+    **powered**: the powered-flight model (:func:`geo.core.powered.fit_loft`): a one- or two-stage
+    missile with the given (assumed) burn time is fitted, total speed gain and final pitch of
+    the lofted programme, so that its flight reaches the observed apogee at the observed ground
+    range; the same missile is then flown on the programme that maximises range on a
+    non-rotating Earth. Burnout is wherever the boost ends (no ``burnout_alt_km``). With
+    ``launch_lat`` the test is flown over the rotating Earth from that latitude toward
+    ``launch_azimuth_deg``. Where the fitted missile reaches orbital speed on a flat trajectory
+    the range is ``inf`` and the description says "near orbital: this model does not bound the
+    range". Needs ``burn_time_s``.
+
     Parameters
     ----------
     apogee_km : float
@@ -531,8 +559,12 @@ def loft_range(
         Powered-flight duration, s (required by the gravity-loss model).
     burnout_alt_km : float, optional
         Burnout altitude, km (default 0: burnout at the launch site on the ground).
-    model : {"simple", "gravity-loss"}
+    model : {"simple", "gravity-loss", "powered"}
         Which estimate.
+    stages : {1, 2}
+        Stages of the missile (model "powered" only).
+    launch_lat, launch_azimuth_deg : float, optional
+        Latitude and azimuth of the test launch (model "powered" only; default: non-rotating Earth).
 
     Returns
     -------
@@ -555,6 +587,8 @@ def loft_range(
     'simple model: apogee 2111.5 km at 787 km -> burnout 5.61 km/s at 82.9° -> standard range 4,356 km (Q=0.502); model flight time 27.9 min vs observed 30 min (+2.1 min)'
     >>> round(loft_range(2111.5, 787, model="gravity-loss", burn_time_s=150).range_km)
     4732
+    >>> round(loft_range(2111.5, 787, model="powered", burn_time_s=150, stages=1).range_km, -1)
+    4840.0
     >>> loft_range(7000, 1000)
     Traceback (most recent call last):
     ...
@@ -568,11 +602,17 @@ def loft_range(
             f"apogee {apogee:g} km is not above the burnout altitude {h:g} km: give the apogee altitude in km"
         )
     if model not in _MODELS:
-        raise InputError(f"model {model!r} is unknown: use 'simple' or 'gravity-loss'")
+        raise InputError(f"model {model!r} is unknown: use 'simple', 'gravity-loss' or 'powered'")
     observed = None if time_min is None else float(_positive(time_min, "flight time", "minutes"))
     burn = None if burn_time_s is None else float(_positive(burn_time_s, "burn time", "s"))
     if model == "gravity-loss" and burn is None:
         raise InputError("the gravity-loss model needs --burn-time SECONDS (the powered-flight duration)")
+    if model == "powered":
+        if burn is None:
+            raise InputError("the powered-flight model needs --burn-time SECONDS (the powered-flight duration)")
+        if h:
+            raise InputError("the powered-flight model places burnout itself: leave the burnout altitude at 0")
+        return _powered_loft(apogee, rng, burn, stages, observed, launch_lat, launch_azimuth_deg)
 
     q_loft, phi_loft, r = _loft_conic(apogee, rng, h)
     if q_loft >= 1.0:
@@ -625,12 +665,33 @@ def loft_range(
     )
 
 
+def _powered_loft(apogee, rng, burn, stages, observed, launch_lat, launch_azimuth_deg) -> LoftEstimate:
+    site = None
+    if launch_lat is not None:
+        from .geodesy import check_lat
+
+        lat = float(check_lat(launch_lat))
+        az = float(_num(launch_azimuth_deg, "launch azimuth", "degrees clockwise from north"))
+        site = (math.radians(lat), math.radians(az))
+    fit = powered.fit_loft(apogee, rng, burn_time_s=burn, stages=stages, time_min=observed, site=site)
+    mr = fit.max_range
+    r_bo = _R + mr.burnout_alt_km * 1e3
+    return LoftEstimate(
+        range_km=mr.range_km, model="powered", burnout_speed_kms=mr.burnout_speed_kms, apogee_km=apogee,
+        ground_range_km=rng, burnout_alt_km=mr.burnout_alt_km, Q=float(_q(mr.burnout_speed_kms * 1e3, r_bo)),
+        standard_flight_path_deg=mr.burnout_flight_path_deg, loft_speed_kms=fit.loft_burnout_speed_kms,
+        loft_flight_path_deg=fit.loft_burnout_flight_path_deg,
+        gravity_loss_kms=mr.burnout_speed_kms - fit.loft_burnout_speed_kms, burn_time_s=burn,
+        model_time_min=fit.time_min, observed_time_min=observed, time_diff_min=fit.time_diff_min,
+        description=fit.description, fit=fit)
+
+
 # ---------------------------------------------------------------------------------------------
 # Comparison with published estimates
 # ---------------------------------------------------------------------------------------------
 
 class ComparisonRow(NamedTuple):
-    """One lofted test, the two model estimates and the published standard-trajectory range."""
+    """One lofted test, the three model estimates and the published standard-trajectory range."""
 
     test: str
     #: Where the apogee, range and time come from.
@@ -644,7 +705,7 @@ class ComparisonRow(NamedTuple):
     simple_km: float | None
     #: Gravity-loss-model range, km; None where it implies an orbital speed.
     corrected_km: float | None
-    #: Burn time assumed for the gravity-loss model, s.
+    #: Burn time assumed for the gravity-loss and powered-flight models, s.
     burn_time_s: float
     #: Why that burn time.
     burn_time_note: str
@@ -654,28 +715,41 @@ class ComparisonRow(NamedTuple):
     source: str
     #: Where the model misses and why (empty if nothing to say).
     note: str
+    #: Powered-flight-model range, km; inf where near orbital (the model does not bound the range).
+    powered_km: float = math.nan
+    #: Stages of the powered-flight missile.
+    stages: int = 2
+    #: Flight time of the powered model's lofted flight (boost + coast to the ground), minutes.
+    powered_time_min: float = math.nan
+    #: The powered-flight fit (fitted vehicle, lofted and maximum-range flights).
+    fit: "powered.LoftFit | None" = None
 
 
-# (test, apogee km, ground range km, observed minutes, figures' source, assumed burn s, why,
+#: Latitude and azimuth the tests are flown from in the powered model (assumed: about 40°N,
+#: fired east into the Sea of Japan; the exact pads differ by well under a degree).
+TEST_LAUNCH = (40.0, 90.0)
+
+# (test, apogee km, ground range km, observed minutes, figures' source, stages, assumed burn s, why,
 #  published km, source of the published figure, note)
 _TESTS = (
     ("Hwasong-12, 14 May 2017", 2111.5, 787.0, 30.0, "KCNA; time: Japan MoD",
-     150.0, "assumed ~2.5 min: single-stage liquid IRBM",
+     1, 150.0, "assumed ~2.5 min: single-stage liquid IRBM",
      4500.0, "UCS (D. Wright), 2017", ""),
     ("Hwasong-14, 4 Jul 2017", 2802.0, 933.0, 39.0, "KCNA",
-     240.0, "assumed ~4 min: two-stage liquid ICBM, HS-12-class first stage",
+     2, 240.0, "assumed ~4 min: two-stage liquid ICBM, HS-12-class first stage",
      6700.0, "UCS (D. Wright), 2017", ""),
     ("Hwasong-14, 28 Jul 2017", 3724.9, 998.0, 47.2, "KCNA",
-     240.0, "assumed ~4 min: same missile as on 4 Jul",
+     2, 240.0, "assumed ~4 min: same missile as on 4 Jul",
      10400.0, "UCS (D. Wright), 2017", ""),
     ("Hwasong-15, 29 Nov 2017", 4475.0, 950.0, 53.0, "KCNA",
-     270.0, "assumed ~4.5 min: larger two-stage liquid ICBM",
+     2, 240.0, "assumed ~4 min: same engine family as the HS-14, two chambers and about twice the propellant",
      13000.0, "UCS (D. Wright), 2017", ""),
     ("Hwasong-17, 24 Mar 2022", 6248.5, 1090.0, 67.5, "KCNA",
-     300.0, "assumed ~5 min: largest two-stage liquid ICBM",
+     2, 300.0, "assumed ~5 min: largest two-stage liquid ICBM",
      15000.0, "Japan MoD, 2022",
-     "Q = 0.992: 0.4% more burnout speed would be orbital, so the range is ill-conditioned "
-     "and any gravity-loss credit makes it orbital"),
+     "Q = 0.992: 0.4% more burnout speed would be orbital, so the range is ill-conditioned; "
+     "any gravity-loss credit makes it orbital, and the powered-flight fit is near orbital unless the burn "
+     "is assumed shorter than about 200 s (Japan's figure depends on the warhead mass it assumes)"),
 )
 
 
@@ -704,24 +778,14 @@ def _range_or_none(apogee, rng, **kw):
         raise
 
 
-def comparison_table() -> list[ComparisonRow]:
-    """The lofted North Korean tests, both models and the published range estimates.
-
-    Apogee, ground range and flight time are as announced (KCNA; Japan MoD for the May 2017
-    time). Burnout is put at the surface. Burn times are this module's assumptions for the
-    class of missile, not published values; ``matching_burn_time_s`` shows which burn time
-    would reproduce the published figure.
-
-    Examples
-    --------
-    >>> rows = comparison_table()
-    >>> [r.test.split(",")[0] for r in rows][:2], round(rows[0].simple_km)
-    (['Hwasong-12', 'Hwasong-14'], 4356)
-    """
+@functools.lru_cache(maxsize=1)
+def _comparison_rows() -> tuple:
     rows = []
-    for test, apo, rng, obs, fig_src, burn, why, pub, src, note in _TESTS:
+    for test, apo, rng, obs, fig_src, stages, burn, why, pub, src, note in _TESTS:
         simple = _range_or_none(apo, rng, time_min=obs)
         corrected = _range_or_none(apo, rng, burn_time_s=burn, model="gravity-loss")
+        pw = loft_range(apo, rng, time_min=obs, burn_time_s=burn, model="powered", stages=stages,
+                        launch_lat=TEST_LAUNCH[0], launch_azimuth_deg=TEST_LAUNCH[1])
         simple_km = None if simple is None else simple.range_km
         corrected_km = None if corrected is None else corrected.range_km
         rows.append(ComparisonRow(
@@ -731,16 +795,49 @@ def comparison_table() -> list[ComparisonRow]:
             burn_time_s=burn, burn_time_note=why,
             matching_burn_time_s=_matching_burn_time(apo, rng, pub),
             published_km=pub, source=src,
-            note=_miss_note(simple_km, corrected_km, pub) + (f"; {note}" if note else ""),
+            note=_miss_note(simple_km, corrected_km, pw.range_km, pub) + (f"; {note}" if note else ""),
+            powered_km=pw.range_km, stages=stages, powered_time_min=pw.model_time_min, fit=pw.fit,
         ))
-    return rows
+    return tuple(rows)
 
 
-def _miss_note(simple_km, corrected_km, published_km) -> str:
+def comparison_table() -> list[ComparisonRow]:
+    """The lofted North Korean tests, the three models and the published range estimates.
+
+    Apogee, ground range and flight time are as announced (KCNA; Japan MoD for the May 2017
+    time). The simple and gravity-loss models put burnout at the surface; the powered-flight
+    model flies each test from :data:`TEST_LAUNCH` over the rotating Earth and gives the
+    fitted missile's maximum range on a non-rotating Earth (the same footing as the published
+    nominal ranges). Burn times are this module's assumptions for the class of missile, not
+    published values; ``matching_burn_time_s`` shows which burn time would reproduce the
+    published figure in the gravity-loss model. Computed once and cached.
+
+    Examples
+    --------
+    >>> rows = comparison_table()
+    >>> [r.test.split(",")[0] for r in rows][:2], round(rows[0].simple_km), round(rows[0].powered_km, -1)
+    (['Hwasong-12', 'Hwasong-14'], 4356, 4790.0)
+    """
+    return list(_comparison_rows())
+
+
+def _miss_note(simple_km, corrected_km, powered_km, published_km) -> str:
     """Say plainly how far each model is from the published figure."""
     def pct(x):
-        return "orbital (no finite range)" if x is None else f"{100.0 * (x - published_km) / published_km:+.0f}%"
-    return f"simple {pct(simple_km)}, corrected {pct(corrected_km)}"
+        if x is None:
+            return "orbital (no finite range)"
+        if not math.isfinite(x):
+            return "near orbital (not bounded)"
+        return f"{100.0 * (x - published_km) / published_km:+.0f}%"
+    return f"simple {pct(simple_km)}, corrected {pct(corrected_km)}, powered flight {pct(powered_km)}"
+
+
+def _km_cell(x) -> str:
+    if x is None:
+        return "orbital: no finite range"
+    if not math.isfinite(x):
+        return "near orbital: not bounded"
+    return f"{x:,.0f}"
 
 
 def comparison_markdown(rows=None) -> str:
@@ -748,27 +845,47 @@ def comparison_markdown(rows=None) -> str:
 
     Examples
     --------
-    >>> print(comparison_markdown().splitlines()[2][:55])
-    | Hwasong-12, 14 May 2017 | 2,111.5 | 787 | 30 / 27.9 |
+    >>> print(comparison_markdown().splitlines()[2][:62])
+    | Hwasong-12, 14 May 2017 | 2,111.5 | 787 | 30 / 27.9 / 30.0 |
     """
     rows = comparison_table() if rows is None else rows
-
-    def km(x):
-        return "orbital: no finite range" if x is None else f"{x:,.0f}"
-
     lines = [
-        "| Test | Apogee (km) | Ground range (km) | Flight time obs. / model (min) | Test figures "
-        "| Simple model (km) | Corrected model (km) | Burn time assumed | Burn time matching published "
-        "| Published (km) | Source | Model vs published |",
-        "|---|---:|---:|---:|---|---:|---:|---|---:|---:|---|---|",
+        "| Test | Apogee (km) | Ground range (km) | Flight time obs. / simple / powered (min) | Test figures "
+        "| Simple model (km) | Corrected model (km) | Powered flight (km) | Burn time assumed "
+        "| Burn time matching published (corrected) | Published (km) | Source | Model vs published |",
+        "|---|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---|---|",
     ]
     for r in rows:
         model_t = "-" if r.model_time_min is None else f"{r.model_time_min:.1f}"
         match = "none" if r.matching_burn_time_s is None else f"{r.matching_burn_time_s:.0f} s"
         lines.append(
-            f"| {r.test} | {r.apogee_km:,.1f} | {r.ground_range_km:,.0f} | {r.observed_time_min:g} / {model_t} "
-            f"| {r.figures_source} | {km(r.simple_km)} | {km(r.corrected_km)} | {r.burn_time_s:.0f} s ({r.burn_time_note}) "
-            f"| {match} | {r.published_km:,.0f} | {r.source} | {r.note} |"
+            f"| {r.test} | {r.apogee_km:,.1f} | {r.ground_range_km:,.0f} | {r.observed_time_min:g} / {model_t} / "
+            f"{r.powered_time_min:.1f} | {r.figures_source} | {_km_cell(r.simple_km)} | {_km_cell(r.corrected_km)} "
+            f"| {_km_cell(r.powered_km)} | {r.burn_time_s:.0f} s, {r.stages} stage{'s' if r.stages > 1 else ''} "
+            f"({r.burn_time_note}) | {match} | {r.published_km:,.0f} | {r.source} | {r.note} |"
+        )
+    return "\n".join(lines)
+
+
+def readme_markdown(rows=None) -> str:
+    """The short comparison for the README: test, inputs, the three models, published, source.
+
+    Examples
+    --------
+    >>> print(readme_markdown().splitlines()[0])
+    | Test | Apogee / ground range (km) | Burn time assumed | Simple (km) | Corrected (km) | Powered flight (km) | Published (km) | Source |
+    """
+    rows = comparison_table() if rows is None else rows
+    lines = [
+        "| Test | Apogee / ground range (km) | Burn time assumed | Simple (km) | Corrected (km) "
+        "| Powered flight (km) | Published (km) | Source |",
+        "|---|---:|---|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.test} | {r.apogee_km:,.1f} / {r.ground_range_km:,.0f} | {r.burn_time_s:.0f} s, {r.stages} "
+            f"stage{'s' if r.stages > 1 else ''} | {_km_cell(r.simple_km)} | {_km_cell(r.corrected_km)} "
+            f"| {_km_cell(r.powered_km)} | {r.published_km:,.0f} | {r.source} |"
         )
     return "\n".join(lines)
 
@@ -1242,3 +1359,237 @@ def boost_time_min(range_km):
     """
     d = _positive(range_km, "range", "km")
     return _out(np.interp(np.log10(d), np.log10(_BOOST_TABLE_KM), _BOOST_TABLE_MIN))
+
+
+# ---------------------------------------------------------------------------------------------
+# The API the analysis layer calls: reach per azimuth with the near-orbital flag, flight times
+# ---------------------------------------------------------------------------------------------
+
+#: Reach models: "powered" (powered flight + Kepler coast, rotating Earth) and "kepler" (the
+#: closed-form rotating model of :func:`rotating_reach_km`, burnout on the ground).
+REACH_MODELS = ("powered", "kepler")
+
+#: What to print where the model does not bound the range.
+NEAR_ORBITAL_TEXT = "near orbital: this model does not bound the range"
+
+#: One line per model, for captions and notes.
+MODEL_LINES = {
+    "geodesic": "WGS84 geodesic (Karney); nominal range on a non-rotating Earth",
+    "kepler": "closed-form Kepler free flight over a rotating sphere, burnout on the ground at the launch site",
+    "powered": powered.MODEL_LINE + "; missile class calibrated to the nominal range",
+    "flight time": "boost of the class missile until its speed suffices, then the minimum-energy free flight "
+                   "from the burnout point (Lagrange's equation)",
+    "simple": "lofted test -> standard trajectory: Kepler conic through burnout on the ground and the apogee",
+    "gravity-loss": "simple model plus a gravity-loss credit for the flatter boost (burn time assumed)",
+}
+
+
+def rotating_reach(lat, lon, azimuth_deg, nominal_range_km, *, model="powered",
+                   omega=OMEGA_EARTH_RAD_S, n_alpha=None) -> Reach:
+    """Reach per ground azimuth on the rotating Earth, with the near-orbital flag, km.
+
+    Parameters
+    ----------
+    lat, lon : float
+        Launch site, degrees.
+    azimuth_deg : float or array_like
+        Ground azimuths, degrees clockwise from north.
+    nominal_range_km : float
+        The missile's maximum range on a non-rotating Earth, km, in (0, πR).
+    model : {"powered", "kepler"}
+        ``"powered"`` (default): :func:`geo.core.powered.reach`, the class missile flown through
+        its boost over the rotating Earth (about 1.5 s for one site and range; cached).
+        ``"kepler"``: :func:`rotating_reach_km`, burnout on the ground; it does not bound the
+        range at or above :func:`orbital_threshold_km`, and says so there.
+    omega : float, optional
+        Rotation rate, rad/s.
+    n_alpha : int, optional
+        Launch azimuths flown (default 360 powered, 720 kepler).
+
+    Returns
+    -------
+    Reach
+        ``reach_km`` (inf where near orbital), ``near_orbital`` (bool), ``model``.
+
+    Examples
+    --------
+    >>> r = rotating_reach(39.66, 124.705, [47.65, 270], 10_400)
+    >>> r.reach_km.round(-1), r.near_orbital, r.model
+    (array([11980.,  8990.]), array([False, False]), 'powered')
+    >>> rotating_reach(39.02, 125.74, 45, 13_000).near_orbital          # Hwasong-15 from Pyongyang
+    array(True)
+    >>> round(float(rotating_reach(39.66, 124.705, 47.65, 10_400, model="kepler").reach_km), -1)
+    11470.0
+    """
+    if model not in REACH_MODELS:
+        raise InputError(f"reach model {model!r} is unknown: use one of {', '.join(REACH_MODELS)}")
+    if model == "powered":
+        return powered.reach(lat, lon, azimuth_deg, nominal_range_km, omega=omega, n_alpha=n_alpha or 360)
+    az = np.mod(_num(azimuth_deg, "azimuth", "degrees clockwise from north"), 360.0)
+    nominal = float(_ground_range(nominal_range_km, "nominal range"))
+    unbounded = nominal >= float(orbital_threshold_km(lat)) if omega else False
+    if unbounded:
+        _check_site(lat, lon)
+        return Reach(az, np.full(az.shape, np.inf), np.ones(az.shape, bool), "kepler", None)
+    km = rotating_reach_km(lat, lon, az, nominal, omega=omega, n_alpha=n_alpha or 720)
+    return Reach(az, np.asarray(km, dtype=float), np.zeros(az.shape, bool), "kepler", None)
+
+
+def near_orbital(lat, lon, azimuth_deg, nominal_range_km, *, model="powered", omega=OMEGA_EARTH_RAD_S):
+    """True where the model does not bound the range in that direction (see :func:`rotating_reach`).
+
+    >>> near_orbital(39.02, 125.74, [90, 270], 10_400).tolist()
+    [False, False]
+    """
+    return rotating_reach(lat, lon, azimuth_deg, nominal_range_km, model=model, omega=omega).near_orbital
+
+
+class FlightTime(NamedTuple):
+    """Flight time to a target: boost plus free flight from the burnout point, minutes (NaN beyond reach)."""
+
+    boost_min: np.ndarray | float
+    free_flight_min: np.ndarray | float
+    total_min: np.ndarray | float
+    #: "geodesic" or "rotating".
+    model: str
+
+
+def _lagrange_min_energy(r1, r2, psi):
+    """Speed at r1 (m/s) and time (s) of the minimum-energy conic from radius r1 to r2 across angle psi.
+
+    Semi-perimeter s of the triangle (r1, r2, chord c); a = s/2; Lagrange's equation for the
+    minimum-energy ellipse: t = √(a³/μ)·(π − β + sin β), sin(β/2) = √((s − c)/s).
+    """
+    c = np.sqrt(np.maximum(r1 * r1 + r2 * r2 - 2.0 * r1 * r2 * np.cos(psi), 0.0))
+    s = 0.5 * (r1 + r2 + c)
+    a = 0.5 * s
+    beta = 2.0 * np.arcsin(np.sqrt(np.clip((s - c) / s, 0.0, 1.0)))
+    t = np.sqrt(a**3 / _MU) * (np.pi - beta + np.sin(beta))
+    v = np.sqrt(np.maximum(_MU * (2.0 / r1 - 1.0 / a), 0.0))
+    return v, t
+
+
+def _cutoff(profile, dist_rad):
+    """Boost cut-off for each target: the first moment the speed suffices for a minimum-energy free flight.
+
+    Returns (t_c s, altitude m, ground rad); NaN where even burnout does not suffice.
+    """
+    t, h, g, v = profile.t_s, profile.alt_km * 1e3, profile.ground_km * 1e3 / _R, profile.speed_kms * 1e3
+    d = dist_rad[:, None]
+    v_req, _ = _lagrange_min_energy(_R + h[None, :], _R, np.maximum(d - g[None, :], 0.0))
+    margin = v[None, :] - v_req                                    # grows with time
+    ok = margin >= 0
+    k = np.where(ok.any(axis=1), np.argmax(ok, axis=1), -1)
+    k0 = np.maximum(k - 1, 0)
+    rows = np.arange(d.shape[0])
+    m0, m1 = margin[rows, k0], margin[rows, np.maximum(k, 0)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = np.where((k > 0) & (m1 != m0), -m0 / (m1 - m0), 0.0)
+    f = np.clip(f, 0.0, 1.0)
+
+    def at(x):
+        return np.where(k >= 0, x[k0] + f * (x[np.maximum(k, 0)] - x[k0]), np.nan)
+
+    return at(t), at(h), at(g)
+
+
+def flight_time(distance_km, nominal_range_km, *, lat=None, lon=None, azimuth_deg=None,
+                model="geodesic") -> FlightTime:
+    """Flight time to targets: boost plus free flight from the burnout point, minutes.
+
+    The boost is the class missile of the nominal range (:func:`geo.core.powered.class_vehicle`)
+    flying its maximum-range pitch programme, cut off as soon as its speed suffices for the
+    minimum-energy free flight from where it is to the target; the free flight is that
+    minimum-energy conic, from the burnout point (its altitude and the ground covered during the
+    boost count) down to the target on the ground, timed by Lagrange's equation. So the ground
+    covered while the engines burn is not counted twice.
+
+    ``model="geodesic"``: a non-rotating Earth; targets beyond the nominal range get NaN.
+    ``model="rotating"``: the free flight is the minimum-energy conic in the inertial frame from
+    the burnout point to where the target will be at impact (the Earth turns meanwhile; the
+    boost is taken as on the non-rotating Earth); targets beyond the powered-flight reach in
+    their direction (:func:`rotating_reach`) get NaN. Needs ``lat``, ``lon`` and ``azimuth_deg``.
+
+    Parameters
+    ----------
+    distance_km : float or array_like
+        Distance to each target along the ground, km (>= 0).
+    nominal_range_km : float
+        The missile's maximum range on a non-rotating Earth, km.
+    lat, lon : float, optional
+        Launch site, degrees (model "rotating").
+    azimuth_deg : float or array_like, optional
+        Ground azimuth of each target, degrees (model "rotating"; broadcast with the distances).
+    model : {"geodesic", "rotating"}
+
+    Returns
+    -------
+    FlightTime
+        ``boost_min``, ``free_flight_min``, ``total_min`` (arrays broadcast; floats for scalars).
+
+    Examples
+    --------
+    Chagang to Guam (3,540 km) with a Hwasong-12 (4,500 km): 2.8 min of boost (it covers 190 km
+    and climbs 110 km) and 16.2 min of free flight:
+
+    >>> ft = flight_time(3540.26, 4500)
+    >>> round(ft.boost_min, 1), round(ft.free_flight_min, 1), round(ft.total_min, 1)
+    (2.8, 16.2, 19.1)
+    >>> flight_time([1000, 5000], 4500).total_min.round(1)       # beyond the nominal range: NaN
+    array([10., nan])
+    """
+    if model not in ("geodesic", "rotating"):
+        raise InputError(f"flight-time model {model!r} is unknown: use 'geodesic' or 'rotating'")
+    d = _num(distance_km, "distance", "km")
+    if (d < 0).any():
+        raise InputError(f"distance {_first(d[d < 0])} km is negative: give km >= 0")
+    nominal = float(_ground_range(nominal_range_km, "nominal range"))
+    profile = powered.boost_profile(nominal)
+    if model == "rotating":
+        if lat is None or lon is None or azimuth_deg is None:
+            raise InputError("the rotating flight time needs the launch site and the target azimuth")
+        az = np.mod(_num(azimuth_deg, "azimuth", "degrees clockwise from north"), 360.0)
+        d, az = np.broadcast_arrays(d, az)
+        reach = rotating_reach(lat, lon, az, nominal).reach_km
+        beyond = d > reach
+    else:
+        beyond = d > nominal * (1.0 + 1e-9)
+    shape = d.shape
+    flat = d.ravel() * 1e3 / _R
+    tc, hc, gc = _cutoff(profile, flat)
+    r1 = _R + hc
+    if model == "geodesic":
+        _, tf = _lagrange_min_energy(r1, _R, np.maximum(flat - gc, 0.0))
+    else:
+        tf = _rotating_free_flight(float(lat), np.radians(az.ravel()), flat, tc, r1, gc)
+    bad = beyond.ravel() | ~np.isfinite(tc)
+    boost = np.where(bad, np.nan, tc / 60.0).reshape(shape)
+    free = np.where(bad, np.nan, tf / 60.0).reshape(shape)
+    return FlightTime(_out(boost), _out(free), _out(boost + free), model)
+
+
+def _rotating_free_flight(lat_deg, az, dist, tc, r1, gc, iterations=8):
+    """Inertial minimum-energy time (s) from the burnout point to the target's position at impact."""
+    lat = math.radians(lat_deg)
+    sl, cl = math.sin(lat), math.cos(lat)
+
+    def point(arc):
+        # Earth-fixed unit vector at distance `arc` along azimuth az from the site (site at longitude 0).
+        up = np.array([cl, 0.0, sl])
+        east = np.array([0.0, 1.0, 0.0])
+        north = np.array([-sl, 0.0, cl])
+        head = np.sin(az)[:, None] * east + np.cos(az)[:, None] * north
+        return np.cos(arc)[:, None] * up + np.sin(arc)[:, None] * head
+
+    def turn(p, ang):
+        c, s = np.cos(ang), np.sin(ang)
+        return np.stack([p[:, 0] * c - p[:, 1] * s, p[:, 0] * s + p[:, 1] * c, p[:, 2]], axis=1)
+
+    burnout = turn(point(np.nan_to_num(gc)), OMEGA_EARTH_RAD_S * np.nan_to_num(tc))
+    target = point(dist)
+    _, tf = _lagrange_min_energy(r1, _R, np.maximum(dist - gc, 0.0))
+    for _ in range(iterations):
+        at_impact = turn(target, OMEGA_EARTH_RAD_S * (np.nan_to_num(tc) + tf))
+        psi = np.arccos(np.clip(np.einsum("ij,ij->i", burnout, at_impact), -1.0, 1.0))
+        _, tf = _lagrange_min_energy(r1, _R, psi)
+    return tf

@@ -1,0 +1,395 @@
+"""Tests of geo.core.powered: the powered-flight model, reach per azimuth, near orbital, loft fits.
+
+The golden check is an independent integrator written here: SciPy's DOP853 (adaptive, 8th
+order) over the whole flight in inertial Cartesian coordinates, thrust and all, down to the
+ground by an event, with the Earth's turn applied at the end. It shares no code with the model
+(which uses fixed-step RK4 for the boost and a closed-form Kepler coast). No network, no timing.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.integrate import solve_ivp
+
+import geo.core.powered as pw
+from geo.core.ballistics import NEAR_ORBITAL_TEXT, orbital_threshold_km
+from geo.errors import InputError
+
+MU = 398600.4418e9
+R = 6371.0088e3
+OMEGA = 7.2921159e-5
+SOHAE = (39.66, 124.705)
+PYONGYANG = (39.0194, 125.7381)
+CHAGANG = (41.369883, 126.913631)
+SLOW = settings(max_examples=6, deadline=None)
+
+
+def one_line(exc) -> str:
+    msg = str(exc.value)
+    assert msg and "\n" not in msg
+    return msg
+
+
+# ---------------------------------------------------------------------------------------------
+# The independent integrator
+# ---------------------------------------------------------------------------------------------
+
+def reference_flight(lat_deg, alpha_deg, pitch_deg, stages, omega=OMEGA):
+    """(distance km, ground azimuth deg, time s) of one shot, by DOP853 over the whole flight.
+
+    stages: (thrust N, mass flow kg/s, burn s, ignition mass kg). Pitch programme as documented:
+    vertical for min(10 s, a quarter of the burn), then down at a constant rate to the final
+    pitch at half of the remaining burn, held after; thrust in the launch plane (fixed in
+    inertial space), the missile starting with the ground's velocity.
+    """
+    lat, a, pe = math.radians(lat_deg), math.radians(alpha_deg), math.radians(pitch_deg)
+    up = np.array([math.cos(lat), 0.0, math.sin(lat)])
+    east = np.array([0.0, 1.0, 0.0])
+    north = np.array([-math.sin(lat), 0.0, math.cos(lat)])
+    normal = np.cross(up, math.sin(a) * east + math.cos(a) * north)
+    burn = sum(s[2] for s in stages)
+    t_vert = min(10.0, 0.25 * burn)
+    t_pitch = t_vert + 0.5 * (burn - t_vert)
+    starts = np.cumsum([0.0] + [s[2] for s in stages])
+
+    def thrust(t):
+        for k, (f, mdot, _, m0) in enumerate(stages):
+            if starts[k] <= t < starts[k + 1]:
+                return f / (m0 - mdot * (t - starts[k]))
+        return 0.0
+
+    def rhs(t, y):
+        r, v = y[:3], y[3:]
+        rn = np.linalg.norm(r)
+        u = r / rn
+        h = np.cross(normal, u)
+        h /= np.linalg.norm(h)
+        p = math.pi / 2 if t <= t_vert else math.pi / 2 - (math.pi / 2 - pe) * (min(t, t_pitch) - t_vert) / (t_pitch - t_vert)
+        return np.concatenate([v, -MU * r / rn**3 + thrust(t) * (math.cos(p) * h + math.sin(p) * u)])
+
+    y = np.concatenate([R * up, omega * R * math.cos(lat) * east])
+    cuts = sorted(set(list(starts) + [t_vert, t_pitch]))
+    for t0, t1 in zip(cuts[:-1], cuts[1:]):
+        y = solve_ivp(rhs, (t0, t1), y, method="DOP853", rtol=1e-12, atol=1e-6).y[:, -1]
+
+    def ground(t, y):
+        return np.linalg.norm(y[:3]) - R
+
+    ground.terminal, ground.direction = True, -1
+    sol = solve_ivp(rhs, (burn, burn + 30_000), y, method="DOP853", rtol=1e-12, atol=1e-6, events=ground)
+    tf, p = sol.t_events[0][0], sol.y_events[0][0][:3]
+    th = -omega * tf
+    p = np.array([p[0] * math.cos(th) - p[1] * math.sin(th), p[0] * math.sin(th) + p[1] * math.cos(th), p[2]]) / R
+    d = math.atan2(math.hypot(p @ east, p @ north), p @ up)
+    return d * R / 1e3, math.degrees(math.atan2(p @ east, p @ north)) % 360, tf
+
+
+def as_tuples(vehicle):
+    return [(s.thrust_kn * 1e3, s.mass_flow_kgs, s.burn_time_s, s.ignition_mass_kg) for s in vehicle.stages]
+
+
+CASES = [  # nominal of the class missile, lat, launch azimuth, final pitch
+    (300, 10.0, 45.0, 40.0),
+    (4500, 41.37, 90.0, 35.0),
+    (4500, -20.0, 200.0, 60.0),
+    (10_400, 39.66, 90.0, 19.5),
+    (10_400, 39.66, 270.0, 25.0),
+    (10_400, 39.66, 30.0, 84.0),          # lofted
+    (13_000, 0.0, 0.0, 12.0),
+    (13_000, 70.0, 120.0, 45.0),
+]
+
+
+@pytest.mark.parametrize("nominal, lat, alpha, pitch", CASES)
+def test_model_matches_the_independent_integrator(nominal, lat, alpha, pitch):
+    vehicle = pw.class_vehicle(nominal)
+    d_ref, b_ref, t_ref = reference_flight(lat, alpha, pitch, as_tuples(vehicle))
+    shot = pw.fly(vehicle, lat, alpha, pitch)
+    assert bool(shot.lands)
+    assert float(shot.range_km) == pytest.approx(d_ref, abs=0.05)          # 50 m
+    assert float(shot.azimuth_deg) == pytest.approx(b_ref, abs=1e-4)
+    assert float(shot.time_min) * 60 == pytest.approx(t_ref, abs=0.05)      # s
+
+
+def test_fitted_vehicles_match_the_independent_integrator_too():
+    fit = pw.fit_loft(4475, 950, burn_time_s=240, stages=2)
+    d_ref, _, t_ref = reference_flight(0.0, 0.0, fit.loft_pitch_deg, as_tuples(fit.vehicle), omega=0.0)
+    assert d_ref == pytest.approx(950, abs=0.05)
+    assert t_ref / 60 == pytest.approx(fit.time_min, abs=0.01)
+
+
+# ---------------------------------------------------------------------------------------------
+# Vehicles and calibration
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("nominal", [300, 1_300, 4_500, 10_400, 15_000])
+def test_class_vehicle_flies_its_nominal_range(nominal):
+    vehicle = pw.class_vehicle(nominal)
+    mr = pw.max_range(vehicle)
+    assert mr.range_km == pytest.approx(nominal, abs=0.01)
+    # The searched programme is the maximum: a degree either way (within the bounds) flies shorter.
+    assert pw.MIN_PITCH_DEG <= mr.pitch_deg <= pw.MAX_PITCH_DEG
+    for delta in (-1.0, 1.0):
+        if mr.pitch_deg + delta >= pw.MIN_PITCH_DEG:
+            assert float(pw.fly(vehicle, 0.0, 0.0, mr.pitch_deg + delta, omega=0.0).range_km) < nominal
+    assert vehicle.source.startswith("assumed")
+    assert mr.burnout_alt_km > 0 and mr.burnout_ground_km > 0 and mr.boost_min > 0
+
+
+def test_stage_arithmetic():
+    s = pw.Stage(700.0, 250.0, 120.0, 40_000.0)
+    assert s.exhaust_speed_kms == pytest.approx(2.8)
+    assert s.burnout_mass_kg == pytest.approx(10_000.0)
+    assert s.delta_v_kms == pytest.approx(2.8 * math.log(4.0))
+
+
+@pytest.mark.parametrize(
+    "stages, words",
+    [
+        ([], "at least one stage"),
+        ([(-700, 250, 120, 40_000)], "stage 1 thrust -700 kN must be positive"),
+        ([(700, -250, 120, 40_000)], "stage 1 mass flow"),
+        ([(700, 250, 0, 40_000)], "stage 1 burn time 0 s must be positive"),
+        ([(700, 250, -3, 40_000)], "stage 1 burn time -3 s must be positive"),
+        ([(700, 250, 120, -1)], "stage 1 ignition mass"),
+        ([(700, 250, 200, 40_000)], "burns 50,000 kg of propellant but weighs 40,000 kg"),
+        ([(300, 100, 120, 40_000)], "cannot lift off"),
+        ([(700, 250, 120, 40_000), (100, 30, 100, 20_000)], "more than the missile after stage 1 burnt out"),
+        ([(700, "x", 120, 40_000)], "is not four numbers"),
+        ([(700, float("nan"), 120, 40_000)], "not finite"),
+    ],
+)
+def test_nonsense_vehicles_are_refused(stages, words):
+    with pytest.raises(InputError) as exc:
+        pw.make_vehicle(stages, source="test")
+    assert words in one_line(exc)
+
+
+@pytest.mark.parametrize("nominal, words", [(0, "must be positive"), (-5, "must be positive"),
+                                           (20_100, "half the Earth's circumference"), ("far", "not a number")])
+def test_bad_nominal_range(nominal, words):
+    with pytest.raises(InputError) as exc:
+        pw.class_vehicle(nominal)
+    assert words in one_line(exc)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reach per azimuth
+# ---------------------------------------------------------------------------------------------
+
+def brute_force_reach(lat, az_deg, nominal, n_theta=600):
+    """Farthest shot landing at ground azimuth az: a fine grid of final pitch, each aimed by bisection."""
+    vehicle, _ = pw._class_vehicle(float(nominal))
+    th = pw._thrust([vehicle.stages])
+    s, c = math.sin(math.radians(lat)), math.cos(math.radians(lat))
+    target = math.radians(az_deg)
+    theta = np.linspace(math.radians(2.0), math.radians(60.0), n_theta)
+
+    def shoot(alpha):
+        sh = pw._shots(s, c, alpha, theta, th, OMEGA)
+        return np.mod(sh.beta - target + math.pi, 2 * math.pi) - math.pi, sh.d
+
+    lo, hi = np.full(n_theta, target - 0.3), np.full(n_theta, target + 0.3)
+    ok = (shoot(lo)[0] < 0) & (shoot(hi)[0] > 0)
+    for _ in range(45):
+        mid = 0.5 * (lo + hi)
+        below = shoot(mid)[0] < 0
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    miss, d = shoot(0.5 * (lo + hi))
+    d = np.where(ok & (np.abs(miss) < 1e-9), d, -np.inf)
+    # Refine around the best grid point with a parabola through its neighbours.
+    i = int(np.argmax(d))
+    y0, y1, y2 = d[i - 1], d[i], d[i + 1]
+    return (y1 + (y0 - y2) ** 2 / (8 * (2 * y1 - y0 - y2))) * R / 1e3
+
+
+@pytest.mark.parametrize("lat, nominal, az", [(39.66, 10_400, 47.65), (39.66, 10_400, 270.0),
+                                              (0.0, 4_500, 90.0), (-35.0, 8_000, 200.0), (70.0, 12_000, 10.0)])
+def test_reach_is_the_farthest_shot_in_that_direction(lat, nominal, az):
+    fast = float(pw.reach(lat, 0.0, az, nominal).reach_km)
+    slow = brute_force_reach(lat, az, nominal)
+    assert fast == pytest.approx(slow, abs=0.5)           # km: envelope step and interpolation
+
+
+def test_reach_toward_los_angeles():
+    """Published analysis for a 10,400 km missile from North Korea: about 11,700 km toward LA."""
+    from pyproj import Geod
+
+    az, _, dist = Geod(ellps="WGS84").inv(SOHAE[1], SOHAE[0], -118.2437, 34.0522)
+    r = pw.reach(*SOHAE, az, 10_400)
+    assert not r.near_orbital
+    assert float(r.reach_km) == pytest.approx(11_700, rel=0.03)        # 11,980 km: +2.4%
+    assert float(r.reach_km) > dist / 1000 and r.model == "powered"
+
+
+@SLOW
+@given(st.floats(-89, 89), st.floats(300, 19_000))
+def test_no_rotation_gives_the_nominal_range_everywhere(lat, nominal):
+    r = pw.reach(lat, 10.0, np.arange(0, 360, 30.0), nominal, omega=0.0)
+    assert not r.near_orbital.any()
+    assert r.reach_km == pytest.approx(np.full(12, nominal), abs=0.05)
+
+
+@pytest.mark.parametrize("nominal", [300, 4_500, 9_000])
+def test_equator_north_equals_south(nominal):
+    north, south = pw.reach(0.0, 30.0, [0, 180], nominal).reach_km
+    assert north == pytest.approx(south, abs=1e-6)
+
+
+@SLOW
+@given(st.floats(-80, 80), st.floats(0, 360), st.floats(300, 9_000))
+def test_mirror_symmetry_across_the_equator(lat, az, nominal):
+    """Reflection in the equatorial plane keeps the sense of rotation: (lat, β) ↔ (−lat, 180° − β)."""
+    a = pw.reach(lat, 0.0, az, nominal).reach_km
+    b = pw.reach(-lat, 0.0, (180.0 - az) % 360, nominal).reach_km
+    assert a == pytest.approx(b, abs=0.05)
+
+
+@SLOW
+@given(st.floats(-70, 70), st.floats(300, 9_000))
+def test_east_beats_west(lat, nominal):
+    east, west = pw.reach(lat, 0.0, [90, 270], nominal).reach_km
+    assert east > west
+
+
+@SLOW
+@given(st.floats(-80, 80), st.floats(1_000, 10_000), st.floats(0, 360))
+def test_reach_is_continuous_in_azimuth(lat, nominal, az):
+    """No jumps: over 0.2° of azimuth the reach moves by less than 0.2° × 60 km/°."""
+    r = pw.reach(lat, 0.0, az + np.linspace(0.0, 0.2, 21), nominal)
+    assert not r.near_orbital.any()
+    assert np.abs(np.diff(r.reach_km)).max() < 0.01 * 60.0 + 1e-6
+
+
+@SLOW
+@given(st.sampled_from([0.0, 39.66, 70.0, 85.0]), st.floats(0, 360), st.floats(-3_000, 500))
+def test_reach_is_continuous_in_nominal_range_across_the_old_threshold(lat, az, below):
+    """Near the closed-form model's orbital threshold (where its reach jumped) the powered reach is
+    finite and moves little for 1 km more nominal range (the closed form jumped by up to 2,500 km),
+    or is near orbital; near orbital never turns back into a finite reach as the range grows, and
+    more range never reaches less."""
+    nominal = float(orbital_threshold_km(lat)) + below
+    a = pw.reach(lat, 0.0, az, nominal)
+    b = pw.reach(lat, 0.0, az, nominal + 1.0)
+    if a.near_orbital:
+        assert b.near_orbital and np.isinf(b.reach_km)
+    elif not b.near_orbital:
+        step = float(b.reach_km - a.reach_km)
+        assert 0.0 <= step < 250.0
+
+
+def test_reach_grows_smoothly_with_nominal_range_until_near_orbital():
+    """From Pyongyang toward the west, nominal 10,000 to 10,800 km: even steps, no jump."""
+    nominals = np.arange(10_000, 10_801, 100)
+    west = np.array([float(pw.reach(*PYONGYANG, 270.0, n).reach_km) for n in nominals])
+    steps = np.diff(west)
+    assert np.all(steps > 0) and steps.max() < 1.5 * steps.min()
+
+
+def test_hwasong_15_from_pyongyang_is_near_orbital():
+    """The issue's case: 15,000 km from Pyongyang toward 45° was 17,291 km (closed form, too short)."""
+    for nominal in (13_000, 15_000):
+        r = pw.reach(*PYONGYANG, [45.0, 90.0, 270.0], nominal)
+        assert r.near_orbital.all() and np.isinf(r.reach_km).all()
+    assert NEAR_ORBITAL_TEXT == "near orbital: this model does not bound the range"
+
+
+def test_a_shot_past_the_antipode_is_what_makes_it_near_orbital():
+    """At 11,000 km from Pyongyang an eastward shot goes round past the antipode and lands west."""
+    vehicle = pw.class_vehicle(11_000)
+    pitch = np.linspace(2.0, 20.0, 400)
+    s = pw.fly(vehicle, PYONGYANG[0], 80.0, pitch)
+    west = s.lands & (s.azimuth_deg > 200) & (s.azimuth_deg < 300) & (s.range_km > 12_000)
+    assert west.any()                                    # lands west, farther than the west reach
+    assert float(pw.reach(*PYONGYANG, 270.0, 10_400).reach_km) < 10_000
+
+
+def test_reach_shape_and_periodicity():
+    az = np.array([[0.0, 90.0], [360.0, -270.0]])
+    r = pw.reach(*CHAGANG, az, 4_500)
+    assert r.reach_km.shape == (2, 2) and r.near_orbital.shape == (2, 2)
+    assert r.reach_km[0] == pytest.approx(r.reach_km[1], abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda: pw.reach(95, 0, 90, 1000), "latitude"),
+        (lambda: pw.reach(40, 200, 90, 1000), "longitude"),
+        (lambda: pw.reach(40, 0, 90, 0), "nominal range"),
+        (lambda: pw.reach(40, 0, 90, 21_000), "half the Earth's circumference"),
+        (lambda: pw.reach(40, 0, float("inf"), 1000), "azimuth"),
+        (lambda: pw.reach([40, 41], 0, 90, 1000), "one point"),
+        (lambda: pw.fly(pw.class_vehicle(1000), 0, 0, 95), "pitch angle"),
+    ],
+)
+def test_bad_reach_input(call, words):
+    with pytest.raises(InputError) as exc:
+        call()
+    assert words in one_line(exc)
+
+
+# ---------------------------------------------------------------------------------------------
+# Lofted tests
+# ---------------------------------------------------------------------------------------------
+
+def test_fit_reproduces_the_test_and_flies_it_again():
+    fit = pw.fit_loft(3724.9, 998, burn_time_s=240, stages=2, time_min=47.2)
+    assert fit.apogee_km == pytest.approx(3724.9, abs=1e-3) and fit.ground_range_km == pytest.approx(998, abs=1e-3)
+    again = pw.fly(fit.vehicle, 0.0, 0.0, fit.loft_pitch_deg, omega=0.0)
+    assert float(again.range_km) == pytest.approx(998, abs=1e-3)
+    assert float(again.apogee_km) == pytest.approx(3724.9, abs=1e-3)
+    assert fit.time_diff_min == pytest.approx(47.2 - fit.time_min)
+    assert fit.max_range.range_km > 998 and "fitted to apogee 3724.9 km" in fit.vehicle.source
+    # More assumed burn time: more speed lost to gravity on the lofted flight, more range when flat.
+    longer = pw.fit_loft(3724.9, 998, burn_time_s=270, stages=2)
+    assert longer.max_range.range_km > fit.max_range.range_km
+
+
+def test_hwasong_17_fit_is_near_orbital_and_says_so():
+    fit = pw.fit_loft(6248.5, 1090, burn_time_s=300, stages=2)
+    assert fit.max_range.near_orbital and math.isinf(fit.max_range.range_km)
+    assert "near orbital: this model does not bound the range" in fit.description
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        (dict(apogee_km=100, ground_range_km=5000, burn_time_s=100), "no parameter set of the powered-flight model"),
+        (dict(apogee_km=2000, ground_range_km=800, burn_time_s=0), "burn time 0 s must be positive"),
+        (dict(apogee_km=-1, ground_range_km=800, burn_time_s=100), "apogee"),
+        (dict(apogee_km=2000, ground_range_km=800, burn_time_s=100, stages=3), "stages"),
+        (dict(apogee_km=2000, ground_range_km=800, burn_time_s=100, time_min=-2), "flight time"),
+    ],
+)
+def test_bad_loft_fits(kwargs, words):
+    with pytest.raises(InputError) as exc:
+        pw.fit_loft(**kwargs)
+    assert words in one_line(exc)
+
+
+# ---------------------------------------------------------------------------------------------
+# Trajectories and the boost profile
+# ---------------------------------------------------------------------------------------------
+
+def test_trajectory_samples_agree_with_the_shot():
+    vehicle = pw.class_vehicle(10_400)
+    tr = pw.trajectory(vehicle)
+    mr = pw.max_range(vehicle)
+    assert tr.range_km == pytest.approx(10_400, abs=0.01) and tr.apogee_km == pytest.approx(mr.apogee_km, abs=0.01)
+    assert tr.time_min == pytest.approx(mr.time_min, abs=1e-6)
+    assert np.all(np.diff(tr.ground_km) >= 0) and np.all(np.diff(tr.t_s) > 0) and tr.alt_km.min() >= 0
+    assert tr.t_s[tr.burnout_index] == pytest.approx(vehicle.burn_time_s)
+    assert tr.alt_km[tr.burnout_index] == pytest.approx(mr.burnout_alt_km)
+
+
+def test_boost_profile_climbs_and_speeds_up():
+    bp = pw.boost_profile(4_500)
+    assert bp.t_s[0] == 0 and bp.t_s[-1] == pytest.approx(bp.vehicle.burn_time_s)
+    assert np.all(np.diff(bp.alt_km) > 0) and np.all(np.diff(bp.ground_km) >= 0)
+    assert np.all(np.diff(bp.speed_kms[1:]) > 0)
