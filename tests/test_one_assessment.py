@@ -181,3 +181,26 @@ def test_table_and_single_check_agree_under_rotating_model(assessment):
     table = geo.check_table(assessment.sites, assessment.missiles, assessment.targets, model="rotating")
     assert table["verdict"].tolist() == assessment.verdict.ravel().tolist()
     assert np.allclose(table["range_km"], assessment.reach_km.ravel())
+
+
+def test_a_whole_country_as_target_in_text_and_json(capsys):
+    assert main(["check", "--site", "Chagang", "--missile", "HS-12", "--target", "Japan", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    a = geo.assess(geo.Scenario.resolve("Chagang", "HS-12", "Japan"))
+    whole = a.country(0, 0, 0)
+    assert doc["target_kind"] == "country" and doc["verdict"] == whole.verdict == "all"
+    assert doc["nearest"]["distance_km"] == pytest.approx(whole.nearest.distance_km)
+    assert doc["farthest"]["distance_km"] == pytest.approx(whole.farthest.distance_km) < 4500
+    assert main(["check", "--site", "Chagang", "--range", "1000", "--target", "Japan"]) == 0
+    text = capsys.readouterr().out
+    assert text.splitlines()[0].endswith("to Japan (the whole country): part of it in range")
+    assert "nearest point 775 km" in text and f"part of it in range ({100 * geo.assess(geo.Scenario.resolve(
+        'Chagang', 1000, 'Japan')).country(0, 0, 0).share:.1f}% of its area)" in text
+
+
+def test_an_ambiguous_place_name_says_which_place_it_took(capsys):
+    assert main(["check", "--site", "Semnan", "--missile", "Khorramshahr", "--target", "London"]) == 0
+    out, err = capsys.readouterr()
+    assert "London, United Kingdom: out of range" in out
+    assert err.startswith("rangemap: note: London → London, United Kingdom (also: London, Canada)")
+    assert err.count("\n") == 1

@@ -93,15 +93,18 @@ class Check(NamedTuple):
     verdict: str
     #: The reach model that judged: ``"geodesic"`` or ``"rotating"``.
     model: str = "geodesic"
-    #: Free-flight time of the minimum-energy trajectory, minutes (None when the target cannot be hit).
+    #: Minimum-energy free flight from the burnout point to the target, minutes (None when it cannot be hit).
     free_flight_min: float | None = None
-    #: Estimated boost (powered-flight) duration for the missile class, minutes.
+    #: Boost of the class missile until its speed suffices for that free flight, minutes.
     boost_min: float | None = None
     #: The band's ends toward the target under the model, km: (in range up to, possibly up to);
     #: None when sources agree.
     band_km: tuple[float, float] | None = None
     #: The missile's minimum range, km (None when unknown).
     min_range_km: float | None = None
+    #: The model does not bound the range toward the target (near orbital): `range_km` is then
+    #: half a meridian and means "anywhere in that direction", not a figure to quote.
+    near_orbital: bool = False
 
     @property
     def flight_time_min(self) -> float | None:
@@ -201,6 +204,13 @@ class Assessment:
         codes = self.verdict_code[:, :, ti]
         return VERDICTS[int(codes.min())] if codes.size else None
 
+    @property
+    def near_orbital(self) -> np.ndarray:
+        """``(S, M, T)``: the model does not bound the reach toward the target (rotating model only)."""
+        from .regions import UNBOUNDED_KM
+
+        return (self.reach_km >= UNBOUNDED_KM) if self.model == "rotating" else np.zeros(self.reach_km.shape, bool)
+
     def has_band(self, mi: int) -> bool:
         m = self.missiles[mi]
         return m.max_km > m.certain_km
@@ -216,7 +226,7 @@ class Assessment:
                      float(self.reach_km[si, mi, ti]), float(self.margin_km[si, mi, ti]),
                      float(self.bearing_deg[si, ti]), VERDICTS[int(self.verdict_code[si, mi, ti])], self.model,
                      opt(self.free_flight_min[si, mi, ti]), opt(self.boost_min[si, mi, ti]), band,
-                     opt(self.min_range_km[mi]))
+                     opt(self.min_range_km[mi]), bool(self.near_orbital[si, mi, ti]))
 
     def checks(self) -> list[Check]:
         """Every cell as a :class:`Check`, in site, missile, target order."""
@@ -271,6 +281,24 @@ class Assessment:
         low = None if np.isnan(self.min_range_km[mi]) else float(self.min_range_km[mi])
         return tuple(Region(kind, km, region(self.model, site.lat, site.lon, km, min_range_km=low,
                                              display=display)) for kind, km in _kinds(m))
+
+    def country(self, si: int, mi: int, ti: int):
+        """For a target that is a whole country (``Place.kind == "country"``): its nearest and farthest
+        point, the share of its area within the nominal reach under the model, and a verdict
+        (:func:`geo.analysis.country_reach.country_reach`); None for any other target."""
+        target = self.targets[ti]
+        if target.kind != "country":
+            return None
+        key = ("country", si, mi, ti)
+        if key not in self._cache:
+            from .country_reach import country_reach
+            from .regions import reach_function
+
+            site, m = self.sites[si], self.missiles[mi]
+            reach = m.range_km if self.model == "geodesic" else reach_function(self.model, site.lat, site.lon,
+                                                                                m.range_km)
+            self._cache[key] = country_reach(site, target, reach)
+        return self._cache[key]
 
     def dead_zone(self, si: int, mi: int, *, display: bool = False):
         """The region under missile `mi`'s minimum range around site `si` (None when it has none)."""
@@ -349,35 +377,26 @@ def measure(site_lat, site_lon, target_lat, target_lon, ranges, model: str = "ge
     low = ranges[:, 3]
     d = dist[:, None, :]
     code = verdict_codes(d, certain, high, low[None, :, None])
-    free = (_free_flight(model, site_lat, site_lon, dist, bearing, ranges, code) if flight_times
-            else np.full(code.shape, np.nan))
-    boost = np.broadcast_to(_boost(ranges[:, 0])[None, :, None], code.shape).copy()
-    boost[np.isnan(free)] = np.nan
+    free, boost = (_flight_times(model, site_lat, site_lon, dist, bearing, ranges, code) if flight_times
+                   else (np.full(code.shape, np.nan), np.full(code.shape, np.nan)))
     return dist, bearing, nominal, certain, high, low, nominal - d, code, free, boost
 
 
-def _boost(nominal_km) -> np.ndarray:
-    from ..core.ballistics import boost_time_min
+def _flight_times(model, site_lat, site_lon, dist, bearing, ranges, code) -> tuple[np.ndarray, np.ndarray]:
+    """Free-flight and boost minutes per cell (:func:`geo.core.ballistics.flight_time`: the class
+    missile's boost, then the minimum-energy free flight from the burnout point); NaN where the
+    target cannot be hit (out of range, too close, or at the site)."""
+    from ..core.ballistics import flight_time
 
-    return np.atleast_1d(np.asarray(boost_time_min(nominal_km), dtype=float)) if len(nominal_km) else np.empty(0)
-
-
-def _free_flight(model, site_lat, site_lon, dist, bearing, ranges, code) -> np.ndarray:
-    """Minimum-energy free-flight minutes per cell; NaN where the target cannot be hit."""
-    from ..core.ballistics import flight_time_min, rotating_flight_time_min
-
-    free = np.full(code.shape, np.nan)
+    free, boost = np.full(code.shape, np.nan), np.full(code.shape, np.nan)
     hit = (code <= 1) & (dist[:, None, :] > 0)
-    if model == "geodesic":
-        d = np.broadcast_to(dist[:, None, :], code.shape)
-        if hit.any():
-            free[hit] = flight_time_min(d[hit])
-        return free
     for si, mi in zip(*np.nonzero(hit.any(axis=2))):
         ti = np.flatnonzero(hit[si, mi])
-        free[si, mi, ti] = rotating_flight_time_min(site_lat[si], site_lon[si], bearing[si, ti], dist[si, ti],
-                                                    ranges[mi, 2] * (1 + 1e-9))
-    return free
+        kw = dict(lat=site_lat[si], lon=site_lon[si], azimuth_deg=bearing[si, ti]) if model == "rotating" else {}
+        # the band's top is the farthest this missile class may fly: its boost and reach
+        ft = flight_time(dist[si, ti], ranges[mi, 2], model=model, **kw)
+        free[si, mi, ti], boost[si, mi, ti] = ft.free_flight_min, ft.boost_min
+    return free, boost
 
 
 def as_assessment(sites, missiles=(), targets=(), *, model: str = "geodesic", what: str = "a map") -> Assessment:

@@ -5,9 +5,12 @@ Both the verdicts (:mod:`geo.analysis.assessment`) and every drawing take the re
 1 km tolerance of :mod:`geo.core.rings`).
 
 * ``"geodesic"``: the reach is the same in every direction, a geodesic circle on WGS84.
-* ``"rotating"``: the reach per azimuth from :func:`geo.core.ballistics.rotating_reach_km`,
-  computed exactly every :data:`AZIMUTH_STEP_DEG` degrees and interpolated linearly between
-  (the reach varies smoothly with azimuth: the interpolation adds well under 0.1 km).
+* ``"rotating"``: the reach per azimuth of the powered-flight model on a rotating Earth
+  (:func:`geo.core.ballistics.rotating_reach`: the class missile flown through its boost, then
+  a Kepler coast), computed every :data:`AZIMUTH_STEP_DEG` degrees and interpolated linearly
+  between. Where that model does not bound the range (near orbital) the reach is taken as
+  half a meridian, :data:`UNBOUNDED_KM`: every point in that direction, and outputs say
+  "near orbital" instead of a number.
 
 A missile with a minimum range leaves a dead zone around the site: :func:`region` cuts it out
 as a hole.
@@ -27,21 +30,23 @@ import shapely
 
 from ..catalog.tables import Catalog
 from ..core import rings
-from ..core.geodesy import check_range_km
+from ..core.geodesy import HALF_MERIDIAN_KM, check_range_km
 from .scenario import as_missile, as_place, check_model
 
-__all__ = ["AZIMUTH_STEP_DEG", "reach_function", "region", "footprint"]
+__all__ = ["AZIMUTH_STEP_DEG", "UNBOUNDED_KM", "reach_function", "region", "footprint"]
 
-#: Spacing of the exact rotating-Earth reach samples, degrees of azimuth.
+#: Spacing of the rotating-Earth reach samples, degrees of azimuth.
 AZIMUTH_STEP_DEG = 0.25
+#: The reach where the model does not bound the range (near orbital): half a meridian, everywhere.
+UNBOUNDED_KM = HALF_MERIDIAN_KM
 
 
 @functools.lru_cache(maxsize=256)
 def _rotating_profile(lat: float, lon: float, km: float) -> tuple[np.ndarray, np.ndarray]:
-    from ..core.ballistics import rotating_reach_km
+    from ..core.ballistics import rotating_reach
 
     azimuths = np.linspace(0.0, 360.0, int(round(360.0 / AZIMUTH_STEP_DEG)) + 1)
-    reach = rotating_reach_km(lat, lon, azimuths, km)
+    reach = np.minimum(rotating_reach(lat, lon, azimuths, km).reach_km, UNBOUNDED_KM)   # inf: near orbital
     reach[-1] = reach[0]                           # 360° is 0°
     return azimuths, reach
 
@@ -52,8 +57,8 @@ def reach_function(model: str, lat: float, lon: float, nominal_km: float):
     Examples
     --------
     >>> f = reach_function("rotating", 39.66, 124.705, 10_400)
-    >>> f([90.0, 270.0]).round(-1)                          # east gains, west loses
-    array([12390.,  9270.])
+    >>> f([47.65, 270.0]).round(-1)                         # toward Los Angeles it gains, westward it loses
+    array([11980.,  8990.])
     >>> reach_function("geodesic", 0.0, 0.0, 4500)([0.0, 123.0])
     array([4500., 4500.])
     """

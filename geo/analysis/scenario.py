@@ -28,8 +28,9 @@ MODELS = ("geodesic", "rotating")
 #: One line per model, for captions and JSON: which model produced the numbers.
 MODEL_DESCRIPTIONS = {
     "geodesic": "WGS84 geodesic (Karney); nominal range on a non-rotating Earth",
-    "rotating": "rotating Earth: Keplerian minimum-energy flight over a sphere with the ground's eastward "
-                "speed added at launch, reach toward the target; distance WGS84 geodesic (Karney)",
+    "rotating": "rotating Earth: powered flight of the class missile (staged thrust, pitch-over, no drag; "
+                "assumed stages calibrated to the nominal range) then a Kepler coast over a rotating sphere, "
+                "reach toward the target; distance WGS84 geodesic (Karney)",
 }
 
 

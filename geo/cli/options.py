@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import re
+import sys
 from pathlib import Path
 
 from ..analysis.scenario import MODELS, Scenario, as_missile
@@ -103,6 +104,9 @@ def scenario(args, cat: Catalog | None = None) -> Scenario:
     targets = [cat.target(t) for t in args.target] or list(user.targets)
     if not (sites or missiles or targets):
         targets = [cat.target(FOUNDING["target"])]
+    for p in (*sites, *targets):              # "London → London, United Kingdom (also: London, Canada)"
+        if p.note:
+            print(f"rangemap: note: {p.note}", file=sys.stderr)
     sites = sites or [cat.site(FOUNDING["site"])]
     missiles = missiles or [cat.missile(FOUNDING["missile"])]
     return Scenario(tuple(sites), tuple(missiles), tuple(targets), args.model, getattr(args, "title", None))

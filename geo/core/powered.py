@@ -609,9 +609,10 @@ def _calibrate(make_stages, target_rad, lo=0.3, hi=12.0):
         r_lo, r_hi = rng[i - 1], rng[i]
         if hi - lo < 1e-7:
             break
-    # Secant steps from the bracket.
+    # Secant steps from the bracket (x1 = hi, whose range reaches the target, if none is taken).
     x0, x1 = lo, hi
     f0, f1 = r_lo - target_rad, r_hi - target_rad
+    _, th2 = _max_travel([make_stages(x1)], rounds=7)
     for _ in range(6):
         if not (np.isfinite(f0) and np.isfinite(f1)) or f1 == f0:
             break

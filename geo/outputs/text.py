@@ -11,16 +11,20 @@ KN-23 from Hoejung-ri missile operating base (Chagang) to Seoul: in range
 
 from __future__ import annotations
 
-from ..analysis.assessment import VERDICTS, Check
-from ..analysis.scenario import MODEL_DESCRIPTIONS
 import re
 
+from ..analysis.assessment import VERDICTS, Check
+from ..analysis.scenario import MODEL_DESCRIPTIONS
 from .formatting import band_text, check_units, length, signed_length, to_units
 
-__all__ = ["check_lines", "check_json", "place_json", "track_text", "reader_note", "FLIGHT_TIME_NOTE"]
+__all__ = ["check_lines", "check_json", "place_json", "track_text", "reader_note", "FLIGHT_TIME_NOTE",
+           "NEAR_ORBITAL_TEXT"]
 
 #: What the flight times are, in one phrase.
-FLIGHT_TIME_NOTE = "minimum-energy Keplerian free flight over a sphere plus an estimated boost phase (rough)"
+FLIGHT_TIME_NOTE = ("boost of the class missile (powered-flight model, assumed stages) until its speed suffices, "
+                    "then the minimum-energy free flight from the burnout point (Keplerian, over a sphere)")
+#: Said instead of a reach the model does not bound.
+NEAR_ORBITAL_TEXT = "near orbital: this model does not bound the range"
 
 
 def place_json(p) -> dict:
@@ -33,7 +37,9 @@ def _reach_line(c: Check, units: str) -> str:
 
     reach = "reach toward the target" if c.model == "rotating" else "range"
     band = f" (band {band_text(*c.band_km, units)}{' under the same model' if c.model == 'rotating' else ''})" \
-        if c.band_km else ""
+        if c.band_km and not c.near_orbital else ""
+    if c.near_orbital:
+        return f"  distance {d(c.distance_km)}, {reach}: {NEAR_ORBITAL_TEXT}, bearing {c.bearing_deg:.1f}°"
     if c.verdict == VERDICTS[3]:
         return (f"  distance {d(c.distance_km)}, inside the minimum range of {d(c.min_range_km)} by "
                 f"{d(c.inside_minimum_km)} (too close to be hit); {reach} {d(c.range_km)}{band}, "
@@ -60,8 +66,8 @@ def check_lines(c: Check, overflight: str | None = None, *, units: str = "km") -
     units = check_units(units)
     lines = [f"{c.missile.name} from {c.site.name} to {c.target.name}: {c.verdict}", _reach_line(c, units)]
     if c.flight_time_min is not None:
-        lines.append(f"  flight time about {c.flight_time_min:.0f} min ({c.free_flight_min:.1f} min minimum-energy "
-                     f"free flight + {c.boost_min:.1f} min estimated boost)")
+        lines.append(f"  flight time about {c.flight_time_min:.0f} min ({c.boost_min:.1f} min boost + "
+                     f"{c.free_flight_min:.1f} min minimum-energy free flight from burnout)")
     if overflight is not None:
         lines.append(f"  overflight: {overflight}")
     unit = {"mi": "; 1 mi = 1.609344 km", "nmi": "; 1 nmi = 1.852 km"}.get(units, "")
@@ -93,11 +99,14 @@ def check_json(c: Check, units: str = "km") -> dict:
         "sources": {"missile": m.source, "site": c.site.source, "target": c.target.source},
         "units": units,
     }
+    if c.near_orbital:        # no figure to quote: the model does not bound the reach
+        doc.update(range_km=None, margin_km=None, range_band_km=None, near_orbital=NEAR_ORBITAL_TEXT)
     if units != "km":
         for key in ("range", "min_range", "inside_minimum", "distance", "margin"):
             value = doc[f"{key}_km"]
             doc[f"{key}_{units}"] = None if value is None else to_units(value, units)
-        doc[f"range_band_{units}"] = [to_units(v, units) for v in c.band_km] if c.band_km else None
+        doc[f"range_band_{units}"] = [to_units(v, units) for v in doc["range_band_km"]] if doc["range_band_km"] \
+            else None
     return doc
 
 
