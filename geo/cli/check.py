@@ -10,6 +10,7 @@ from ..analysis.assessment import assess
 from ..analysis.scenario import Scenario, as_missile
 from ..catalog.tables import Catalog
 from ..errors import InputError
+from ..outputs.escape import csv_frame, terminal
 from . import options
 
 __all__ = ["add_parser", "run", "TABLE_SUFFIXES"]
@@ -26,7 +27,10 @@ def add_parser(sub) -> None:
     c.add_argument("--targets-table", action="append", default=[], metavar="FILE",
                    help="a table of targets to check (CSV name,lat,lon; GeoJSON; GeoPackage; Parquet)")
     c.add_argument("--json", action="store_true", help="print JSON")
-    c.add_argument("-o", "--output", metavar="PATH", help="write the table to PATH (.csv, .json, .geojson, .parquet)")
+    c.add_argument("-o", "--output", metavar="PATH", help="write the table to PATH (.csv, .json, .geojson, "
+                   ".parquet); '-' for standard output")
+    c.add_argument("--format", choices=[s.lstrip(".") for s in TABLE_SUFFIXES],
+                   help="table format (default: from the output's extension; CSV on standard output)")
     c.add_argument("--skip-invalid", action="store_true",
                    help="skip target rows with missing or invalid coordinates (reported with a count)")
     c.add_argument("--layer", help="GeoPackage layer of the targets table")
@@ -75,7 +79,8 @@ def _one(args, out) -> None:
                              for o in track]
         out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
-        out.write("\n".join(check_lines(c, track_text(track, args.units), units=args.units)) + "\n")
+        out.write("\n".join(terminal(line) for line in check_lines(c, track_text(track, args.units), units=args.units))
+                  + "\n")
 
 
 def _table(args, out) -> None:
@@ -96,13 +101,7 @@ def _table(args, out) -> None:
     named = batch.TargetTable.from_places([cat.target(t) for t in args.target])
     parts = [named, *tables]
     targets = batch.TargetTable(*(np.concatenate([getattr(t, a) for t in parts]) for a in ("names", "lats", "lons")))
-    path = None
-    if args.output:
-        from ..outputs.files import check_writable
-
-        path = check_writable(args.output)
-        if path.suffix.lower() not in TABLE_SUFFIXES:
-            raise InputError(f"output {path} must end in {', '.join(TABLE_SUFFIXES)}")
+    path, fmt = _table_output(args)
     table = batch.batch_check(sites, missiles, targets, progress=True, model=args.model)
     if args.units != "km":
         from ..outputs.formatting import to_units
@@ -112,14 +111,37 @@ def _table(args, out) -> None:
             table.insert(table.columns.get_loc(column) + 1, f"{column[:-3]}_{args.units}",
                          to_units(table[column], args.units))
     if path is not None:
-        batch.write_table(table, path)
+        batch.write_table(table, path, fmt=fmt)
         counts = table["verdict"].value_counts()
         summary = ", ".join(f"{counts[v]:,} {v}" for v in counts.index)
         out.write(f"{path}: {len(table):,} rows ({summary or 'no targets'})\n")
-    elif args.json:
+    elif fmt == "json":
         out.write(table.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+    elif fmt == "geojson":
+        batch.write_table(table, "-", fmt="geojson")
     else:
-        table.to_csv(out, index=False)
+        csv_frame(table).to_csv(out, index=False)
+
+
+def _table_output(args):
+    """``(path or None for standard output, format)`` of the table, checked before any work."""
+    from ..outputs.files import check_output
+
+    formats = [s.lstrip(".") for s in TABLE_SUFFIXES]
+    if args.json and args.format not in (None, "json"):
+        raise InputError(f"--json conflicts with --format {args.format}: give one of them")
+    if not args.output or options.to_stdout(args):
+        fmt = args.format or ("json" if args.json else "csv")
+        if fmt == "parquet":
+            raise InputError("a Parquet table is binary and cannot go to standard output: give -o FILE.parquet")
+        return None, fmt
+    path = check_output(args.output, inputs=options.inputs(args))
+    ext = path.suffix.lower().lstrip(".")
+    if ext not in formats:
+        raise InputError(f"output {path} must end in {', '.join(TABLE_SUFFIXES)}")
+    if args.format and args.format != ext:
+        raise InputError(f"--format {args.format} conflicts with the output's extension .{ext}: make them agree")
+    return path, ext
 
 
 def _dask(args, sites, missiles, on_invalid, out) -> None:
@@ -129,9 +151,11 @@ def _dask(args, sites, missiles, on_invalid, out) -> None:
         raise InputError("--dask writes kilometre columns only: leave out --units, or run without --dask")
     if len(args.targets_table) != 1 or args.target or Path(args.targets_table[0]).suffix.lower() != ".parquet":
         raise InputError("--dask takes exactly one Parquet --targets-table and no --target")
-    if not args.output or Path(args.output).suffix.lower() != ".parquet":
+    if not args.output or options.to_stdout(args) or Path(args.output).suffix.lower() != ".parquet":
         raise InputError("--dask writes a Parquet folder: give -o PATH.parquet")
-    scheduler = None if args.dask == "local" else args.dask
+    if args.format not in (None, "parquet"):
+        raise InputError(f"--dask writes a Parquet folder, not --format {args.format}")
+    scheduler = batch.check_scheduler(args.dask)
     summary = batch.dask_check(args.targets_table[0], sites, missiles, args.output, scheduler=scheduler,
-                               on_invalid=on_invalid, model=args.model)
+                               on_invalid=on_invalid, model=args.model, inputs=options.inputs(args))
     out.write(f"{summary.path}: {summary.rows:,} rows\n")

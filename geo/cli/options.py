@@ -9,10 +9,12 @@ from pathlib import Path
 
 from ..analysis.scenario import MODELS, Scenario, as_missile
 from ..catalog.tables import Catalog
+from ..core.geodesy import MIN_RANGE_KM
 from ..errors import InputError
 
-__all__ = ["Parser", "positive", "range_km", "add_catalog_files", "add_units", "add_scenario", "catalog", "scenario",
-           "output_path", "output_format", "FOUNDING", "MAPS_DIR"]
+__all__ = ["Parser", "positive", "bounded", "range_km", "dpi", "add_catalog_files", "add_units", "add_scenario",
+           "catalog", "scenario", "inputs", "output_path", "output_format", "to_stdout", "FOUNDING", "MAPS_DIR",
+           "DPI_RANGE"]
 
 #: The founding scenario: what ``rangemap map`` draws with no arguments.
 FOUNDING = {"site": "Chagang", "missile": "Hwasong-12", "target": "Guam"}
@@ -41,7 +43,40 @@ def positive(what: str, unit: str):
     return parse
 
 
-range_km = positive("range", "kilometres")
+def bounded(what: str, unit: str, low: float, high: float):
+    """An argparse type: a number in [`low`, `high`], the range named in the error.
+
+    >>> bounded("dpi", "dots per inch", 10, 1200)("100000")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: dpi '100000' must be between 10 and 1,200 dots per inch
+    """
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} {text!r} is not a number of {unit}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what} {text!r} must be between {low:,g} and {high:,g} {unit}")
+        return value
+
+    return parse
+
+
+def _range(text: str) -> float:
+    value = positive("range", "kilometres")(text)
+    if value < MIN_RANGE_KM:
+        raise argparse.ArgumentTypeError(f"range {text!r} is below the smallest range rangemap draws, "
+                                         f"{MIN_RANGE_KM:g} km (1 m)")
+    return value
+
+
+#: An argparse type: a range in km, at least :data:`geo.core.geodesy.MIN_RANGE_KM`.
+range_km = _range
+#: Resolutions a PNG figure may have, dots per inch.
+DPI_RANGE = (10, 1200)
+#: An argparse type: a PNG resolution within :data:`DPI_RANGE`.
+dpi = bounded("dpi", "dots per inch", *DPI_RANGE)
 
 
 def add_catalog_files(p: argparse.ArgumentParser) -> None:
@@ -112,12 +147,27 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40].strip("-")
 
 
+def inputs(args) -> dict:
+    """The files a command reads, path → option: an output may not be one of them."""
+    found = {}
+    for option in ("sites_file", "missiles_file", "targets_file", "targets_table"):
+        for path in getattr(args, option, None) or ():
+            found.setdefault(path, "--" + option.replace("_", "-"))
+    return found
+
+
+def to_stdout(args) -> bool:
+    """True when the output is ``-o -``: standard output."""
+    return getattr(args, "output", None) == "-"
+
+
 def output_path(args, s: Scenario, fmt: str, suffix: str = "") -> Path:
-    """The output path: -o PATH (checked), or maps/<site>_<missiles><suffix>.<fmt>."""
-    from ..outputs.files import check_writable
+    """The output path: -o PATH (checked: not an input, a folder or a device), ``-`` for
+    standard output, or maps/<site>_<missiles><suffix>.<fmt>."""
+    from ..outputs.files import check_output
 
     if args.output:
-        return check_writable(args.output)
+        return check_output(args.output, inputs=inputs(args))
     site = s.sites[0].aliases[0] if s.sites[0].aliases else s.sites[0].name
     name = "_".join([_slug(site)] + [_slug(m.name) for m in s.missiles[:3]]) + suffix
     MAPS_DIR.mkdir(exist_ok=True)
@@ -126,11 +176,13 @@ def output_path(args, s: Scenario, fmt: str, suffix: str = "") -> Path:
 
 def output_format(args, choices, default: str) -> str:
     """--format, else the output's extension, else `default`; the two must agree."""
-    ext = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+    ext = Path(args.output).suffix.lower().lstrip(".") if args.output and not to_stdout(args) else ""
     ext = {"htm": "html", "json": "geojson"}.get(ext, ext)
     if args.format and ext and ext != args.format:
         raise InputError(f"--format {args.format} conflicts with the output's extension .{ext}: make them agree")
     fmt = args.format or ext or default
+    if not fmt and to_stdout(args):
+        raise InputError(f"-o - writes to standard output: say which format with --format {{{','.join(choices)}}}")
     if fmt not in choices:
         raise InputError(f"output {args.output} has an unknown format '.{ext}': use one of "
                          f"{', '.join('.' + c for c in choices)} or --format")

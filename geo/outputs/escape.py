@@ -31,7 +31,7 @@ import unicodedata
 from ..errors import InputError
 
 __all__ = ["html", "js_literal", "xml_text", "xml_clean", "xml_clean_bytes", "csv_cell", "csv_frame",
-           "csv_arrow", "terminal", "quote", "control_character", "check_text", "describe_character", "FORMULA_STARTS"]
+           "csv_arrow", "terminal", "quote", "control_character", "check_text", "check_record", "describe_character", "FORMULA_STARTS"]
 
 # C0 controls except tab, line feed and carriage return; DEL; C1 controls; lone surrogates.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -90,6 +90,28 @@ def check_text(value, what: str, *, allow_breaks: bool = False):
         if bad is not None:
             raise InputError(f"{what} {quote(value)} contains {describe_character(bad)}: remove it")
     return value
+
+
+#: Fields of a catalog record (site, target or missile) that may hold line breaks.
+FREE_TEXT = ("notes", "source")
+
+
+def check_record(record, what: str = "catalog row"):
+    r"""`record` (a Place or Missile) unchanged if none of its text holds control characters.
+
+    >>> from geo.catalog import Place
+    >>> check_record(Place("Gu\x00am", 13.5, 144.8), "target")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: target name 'Gu\x00am' contains control character U+0000 (NUL): remove it
+    """
+    for field in ("name", "type", "country", "confidence", "source", "notes", "aliases"):
+        value = getattr(record, field, None)
+        for text in (value if isinstance(value, (tuple, list)) else (value,)):
+            if text is not None and not isinstance(text, str):
+                raise InputError(f"{what} {field} {text!r} is not text")
+            check_text(text, f"{what} {field}", allow_breaks=field in FREE_TEXT)
+    return record
 
 
 def quote(value, limit: int = 200) -> str:
