@@ -58,7 +58,7 @@ def run(args, out) -> None:
     if not (args.target or args.targets_table):
         raise InputError("give a target with --target NAME or --target LAT,LON, or a --targets-table FILE")
     many = (len(args.site) > 1 or len(args.missile) + len(args.range_km) > 1 or len(args.target) > 1
-            or args.targets_table or args.output or args.dask)
+            or args.targets_table or args.output or args.dask or args.format)
     if many:
         _table(args, out)
     else:

@@ -31,7 +31,7 @@ import unicodedata
 from ..errors import InputError
 
 __all__ = ["html", "js_literal", "xml_text", "xml_clean", "xml_clean_bytes", "csv_cell", "csv_frame",
-           "csv_arrow", "terminal", "quote", "control_character", "check_text", "check_record", "describe_character", "FORMULA_STARTS"]
+           "csv_arrow", "terminal", "quote", "control_character", "check_text", "check_record", "describe_character", "FORMULA_STARTS", "FREE_TEXT"]
 
 # C0 controls except tab, line feed and carriage return; DEL; C1 controls; lone surrogates.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")

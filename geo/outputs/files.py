@@ -253,7 +253,7 @@ def _describe(e: BaseException) -> str:
     number = getattr(e, "errno", None)
     text = str(e)
     if number in (errno.ENOSPC, errno.EDQUOT) or "No space left" in text or "disk is full" in text:
-        return "the disk is full (no space left on the device); free some space or choose another -o PATH"
+        return "the disk is full (No space left on device); free some space or choose another -o PATH"
     if number == errno.EFBIG:
         return "the file is too large for this file system; choose another -o PATH"
     if number == errno.ENAMETOOLONG:
