@@ -117,12 +117,16 @@ def _bool_problems(values: pd.Series, col: str, problems: dict) -> None:
     else:
         return
     for i in np.flatnonzero(hit):
-        problems.setdefault(int(i), f"{col} {values.iat[i]!r} is not a number but a boolean")
+        problems.setdefault(int(i), f"{col} {bool(values.iat[i])!r} is not a number but a boolean")
 
 
 def _points(names, lat, lon, problems: dict | None = None):
     """Validate targets: ``(ok mask, names, lats, lons, bad positions, reasons)``."""
-    names = pd.Series(names, dtype=object).fillna("").astype("str").str.strip().to_numpy(dtype=object)
+    names = pd.Series(names, dtype=object).fillna("")
+    try:
+        names = names.astype("str").str.strip().to_numpy(dtype=object)
+    except UnicodeEncodeError:             # a lone surrogate (GeoJSON "\ud800"): marked below
+        names = np.array([str(v).strip() for v in names], dtype=object)
     lat, lon = pd.Series(lat), pd.Series(lon)
     problems = dict(problems or {})
     _text_problems(names, problems)

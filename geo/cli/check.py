@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from ..analysis.assessment import assess
@@ -43,8 +42,8 @@ def _split_target_files(args) -> None:
     """Older spelling: ``--targets-file`` with a table of targets. Read it as ``--targets-table``, and say so."""
     legacy = [f for f in args.targets_file if Path(f).suffix.lower() != ".csv" or not args.target]
     for f in legacy:
-        print(f"rangemap: note: reading {f!r} as a table of targets; --targets-file now adds catalog rows, "
-              f"so write --targets-table {f!r}", file=sys.stderr)
+        options.note(f"note: reading {f!r} as a table of targets; --targets-file now adds catalog rows, "
+                     f"so write --targets-table {f!r}")
     args.targets_file = [f for f in args.targets_file if f not in legacy]
     args.targets_table = list(args.targets_table) + legacy
 
@@ -97,7 +96,7 @@ def _table(args, out) -> None:
     tables = [batch.read_targets(f, on_invalid=on_invalid, layer=args.layer) for f in args.targets_table]
     for t in tables:
         if t.skipped:
-            print(f"rangemap: {batch.describe_skipped(t)}", file=sys.stderr)
+            options.note(batch.describe_skipped(t))
     named = batch.TargetTable.from_places([cat.target(t) for t in args.target])
     parts = [named, *tables]
     targets = batch.TargetTable(*(np.concatenate([getattr(t, a) for t in parts]) for a in ("names", "lats", "lons")))

@@ -21,7 +21,7 @@ import sys
 
 from ..errors import InputError, RangemapError
 from ..outputs.escape import control_character, describe_character, quote, terminal
-from .options import Parser
+from .options import Parser, finish
 
 __all__ = ["main", "COMMANDS"]
 
@@ -87,11 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     Every error a user can cause prints one line (user text in it escaped, so it cannot add a
     line or a terminal sequence) and returns 2.
     """
+    ok = False
     try:
         argv = list(sys.argv[1:] if argv is None else argv)
         _check_argv(argv)
         args = _parser().parse_args(_join_negative_places(argv))
         _module(args.command).run(args, sys.stdout)
+        ok = True
     except RangemapError as e:
         print(f"rangemap: error: {terminal(str(e))}", file=sys.stderr)
         return 2
@@ -105,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except SystemExit as e:   # --help and --version
         return e.code if isinstance(e.code, int) else 0
+    finally:
+        finish(ok, sys.stderr)
     return 0
 
 

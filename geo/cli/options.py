@@ -13,13 +13,42 @@ from ..core.geodesy import MIN_RANGE_KM
 from ..errors import InputError
 
 __all__ = ["Parser", "positive", "bounded", "range_km", "dpi", "add_catalog_files", "add_units", "add_scenario",
-           "catalog", "scenario", "inputs", "output_path", "output_format", "to_stdout", "FOUNDING", "MAPS_DIR",
-           "DPI_RANGE"]
+           "catalog", "scenario", "inputs", "output_path", "output_format", "to_stdout", "note", "finish", "FOUNDING",
+           "MAPS_DIR", "DPI_RANGE"]
 
 #: The founding scenario: what ``rangemap map`` draws with no arguments.
 FOUNDING = {"site": "Chagang", "missile": "Hwasong-12", "target": "Guam"}
 #: Where maps go when no ``-o`` is given.
 MAPS_DIR = Path("maps")
+
+
+# Notes for stderr and folders made for outputs, of the run under way (see finish()).
+_NOTES: list = []
+_MADE: list = []
+
+
+def note(text: str) -> None:
+    """A line for stderr (``rangemap: <text>``), printed when the run succeeds: a failed run prints
+    its one error line and nothing else."""
+    _NOTES.append(text)
+
+
+def finish(ok: bool, stderr) -> None:
+    """End of a run: print the notes (on success), or remove the folders the run made and left
+    empty (on failure: nothing is left behind)."""
+    from ..outputs.escape import terminal
+
+    if ok:
+        for text in _NOTES:
+            print(f"rangemap: {terminal(text)}", file=stderr)
+    else:
+        for folder in reversed(_MADE):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+    _NOTES.clear()
+    _MADE.clear()
 
 
 class Parser(argparse.ArgumentParser):
@@ -170,7 +199,9 @@ def output_path(args, s: Scenario, fmt: str, suffix: str = "") -> Path:
         return check_output(args.output, inputs=inputs(args))
     site = s.sites[0].aliases[0] if s.sites[0].aliases else s.sites[0].name
     name = "_".join([_slug(site)] + [_slug(m.name) for m in s.missiles[:3]]) + suffix
-    MAPS_DIR.mkdir(exist_ok=True)
+    if not MAPS_DIR.is_dir():
+        MAPS_DIR.mkdir()
+        _MADE.append(MAPS_DIR)
     return MAPS_DIR / f"{name}.{fmt}"
 
 

@@ -265,6 +265,6 @@ def csv_arrow(table):
             if pc.any(hit).as_py():
                 number = pc.fill_null(pc.match_substring_regex(col, _SIGNED_NUMBER_RE2), False)
                 hit = pc.and_(hit, pc.invert(number))
-                col = pc.if_else(hit, pc.binary_join_element_wise(pa.scalar("'", col.type), col, ""), col)
+                col = pc.if_else(hit, pc.binary_join_element_wise(pa.scalar("'", col.type), col, pa.scalar("", col.type)), col)
         columns.append(col)
     return pa.table(columns, names=table.column_names)
