@@ -82,9 +82,13 @@ class TargetTable:
 def _coord_problem(raw, value: float, col: str, limit: int) -> str:
     if abs(value) <= limit:
         return ""
-    if isinstance(raw, (int, float, np.number)) and not isinstance(raw, bool):
+    if isinstance(raw, (int, np.integer)) and not isinstance(raw, bool):
+        raw = str(raw)                                  # exact, however long (a float would overflow)
+    elif isinstance(raw, (float, np.floating)):
         raw = None if math.isnan(raw) else format(raw, ".15g")
     text = "" if raw is None else str(raw).strip()
+    if len(text) > 40:
+        text = text[:40] + "…"
     if not text:
         return f"missing {col}"
     if math.isnan(value) and text.casefold() != "nan":
@@ -120,6 +124,21 @@ def _bool_problems(values: pd.Series, col: str, problems: dict) -> None:
         problems.setdefault(int(i), f"{col} {bool(values.iat[i])!r} is not a number but a boolean")
 
 
+def _numbers(values: pd.Series) -> np.ndarray:
+    """Floats of a column; text that is not a number is NaN, a number too large for a float is inf."""
+    try:
+        return pd.to_numeric(values, errors="coerce").to_numpy(float, na_value=np.nan)
+    except (OverflowError, ValueError, TypeError):          # a 400-digit integer
+        def one(v):
+            try:
+                return float(v)
+            except OverflowError:
+                return math.inf
+            except (TypeError, ValueError):
+                return math.nan
+        return np.array([one(v) for v in values], dtype=float)
+
+
 def _points(names, lat, lon, problems: dict | None = None):
     """Validate targets: ``(ok mask, names, lats, lons, bad positions, reasons)``."""
     names = pd.Series(names, dtype=object).fillna("")
@@ -132,7 +151,7 @@ def _points(names, lat, lon, problems: dict | None = None):
     _text_problems(names, problems)
     _bool_problems(lat, "lat", problems)
     _bool_problems(lon, "lon", problems)
-    lats, lons = (pd.to_numeric(s, errors="coerce").to_numpy(float, na_value=np.nan) for s in (lat, lon))
+    lats, lons = (_numbers(s) for s in (lat, lon))
     ok = (np.abs(lats) <= 90) & (np.abs(lons) <= 180) & (names != "")
     ok[list(problems or ())] = False
     bad = np.flatnonzero(~ok)
@@ -194,6 +213,8 @@ def _read_csv(path, on_invalid, layer):
                          na_values=[""], encoding="utf-8-sig")
     except pd.errors.EmptyDataError:
         raise CatalogFileError(f"{path}: empty file: the first line must be a header such as name,lat,lon") from None
+    except CatalogFileError:
+        raise
     except (OSError, ValueError, pd.errors.ParserError) as e:     # UnicodeDecodeError is a ValueError
         raise CatalogFileError(f"{path}: cannot read as CSV ({' '.join(str(e).split())}): "
                                "save it as CSV UTF-8 and check the quotes") from None
@@ -391,7 +412,10 @@ def _read_parquet(path, on_invalid, layer):
         df = pd.read_parquet(path, columns=[c for c in spec if c])
     except (pa.ArrowException, OSError, ValueError, TypeError) as e:
         raise _parquet_error(path, e) from None
-    names, lats, lons, problems = _frame_points(df, spec)
+    try:
+        names, lats, lons, problems = _frame_points(df, spec)
+    except CatalogFileError as e:
+        raise CatalogFileError(f"{path}: {e}") from None
     return _table(path, "row", lambda bad: bad, names, lats, lons, on_invalid, problems)
 
 
@@ -485,7 +509,14 @@ def _frame(columns: dict, sites, missiles, target_names) -> pd.DataFrame:
     """The table of :func:`_check_chunk`'s columns, codes turned into ``str`` columns."""
     labels = {"site": [s.name for s in sites], "missile": [m.name for m in missiles],
               "target": target_names, "verdict": VERDICTS}
-    return pd.DataFrame({c: _text(labels[c]).take(v) if c in labels else v for c, v in columns.items()}, copy=False)
+    try:
+        return pd.DataFrame({c: _text(labels[c]).take(v) if c in labels else v for c, v in columns.items()},
+                            copy=False)
+    except UnicodeEncodeError as e:           # a lone surrogate (read_targets refuses them; Python callers may not)
+        from ..outputs.escape import describe_character, quote
+
+        raise InputError(f"name {quote(e.object, 60)} holds {describe_character(e.object[e.start])}, which "
+                         "UTF-8 cannot encode: remove it") from None
 
 
 def batch_check(sites: Sequence[Place], missiles: Sequence[Missile], targets: TargetTable, *,
@@ -642,8 +673,14 @@ def write_table(df: pd.DataFrame, path, *, fmt: str | None = None, inputs=()) ->
                          f"use {', '.join(_WRITERS)}")
     if is_stdout(path) and suffix == ".parquet":
         raise InputError("a Parquet table is binary and cannot go to standard output: give a file name")
-    with atomic_path(path, inputs=inputs) as tmp:
-        writer(df, tmp)
+    try:
+        with atomic_path(path, inputs=inputs) as tmp:
+            writer(df, tmp)
+    except UnicodeEncodeError as e:
+        from ..outputs.escape import describe_character
+
+        raise InputError(f"cannot write {path}: a text cell holds {describe_character(e.object[e.start])}, "
+                         "which UTF-8 cannot encode: remove it") from None
     return Path(path)
 
 

@@ -88,11 +88,15 @@ def _table(args, out) -> None:
     from ..analysis import batch
 
     on_invalid = "skip" if args.skip_invalid else "fail"
+    if args.dask:                                 # outputs checked before anything is read
+        scheduler = _dask_output(args)
+    else:
+        path, fmt = _table_output(args)
     cat = options.catalog(args)
     sites = [cat.site(s) for s in args.site]
     missiles = [as_missile(m, cat) for m in args.missile] + [as_missile(km) for km in args.range_km]
     if args.dask:
-        return _dask(args, sites, missiles, on_invalid, out)
+        return _dask(args, sites, missiles, on_invalid, scheduler, out)
     tables = [batch.read_targets(f, on_invalid=on_invalid, layer=args.layer) for f in args.targets_table]
     for t in tables:
         if t.skipped:
@@ -100,7 +104,6 @@ def _table(args, out) -> None:
     named = batch.TargetTable.from_places([cat.target(t) for t in args.target])
     parts = [named, *tables]
     targets = batch.TargetTable(*(np.concatenate([getattr(t, a) for t in parts]) for a in ("names", "lats", "lons")))
-    path, fmt = _table_output(args)
     table = batch.batch_check(sites, missiles, targets, progress=True, model=args.model)
     if args.units != "km":
         from ..outputs.formatting import to_units
@@ -143,8 +146,10 @@ def _table_output(args):
     return path, ext
 
 
-def _dask(args, sites, missiles, on_invalid, out) -> None:
+def _dask_output(args):
+    """Check the Dask run's options and output folder; return the scheduler."""
     from ..analysis import batch
+    from ..outputs.files import check_output
 
     if args.units != "km":
         raise InputError("--dask writes kilometre columns only: leave out --units, or run without --dask")
@@ -154,7 +159,13 @@ def _dask(args, sites, missiles, on_invalid, out) -> None:
         raise InputError("--dask writes a Parquet folder: give -o PATH.parquet")
     if args.format not in (None, "parquet"):
         raise InputError(f"--dask writes a Parquet folder, not --format {args.format}")
-    scheduler = batch.check_scheduler(args.dask)
+    check_output(args.output, inputs=options.inputs(args), folder=True)
+    return batch.check_scheduler(args.dask)
+
+
+def _dask(args, sites, missiles, on_invalid, scheduler, out) -> None:
+    from ..analysis import batch
+
     summary = batch.dask_check(args.targets_table[0], sites, missiles, args.output, scheduler=scheduler,
                                on_invalid=on_invalid, model=args.model, inputs=options.inputs(args))
     out.write(f"{summary.path}: {summary.rows:,} rows\n")

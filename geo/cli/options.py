@@ -146,7 +146,11 @@ def add_scenario(p: argparse.ArgumentParser, *, title: bool = True, units: bool 
 
 
 def catalog(args) -> Catalog:
-    """The builtin catalogs with the user's rows."""
+    """The builtin catalogs with the user's rows (after -o PATH is checked: an output is never an input)."""
+    if getattr(args, "output", None) and getattr(args, "command", None) != "check":
+        from ..outputs.files import check_output
+
+        check_output(args.output, inputs=inputs(args))
     return Catalog.load(sites_files=args.sites_file, missiles_files=args.missiles_file,
                         targets_files=args.targets_file)
 

@@ -96,8 +96,9 @@ def check_text(value, what: str, *, allow_breaks: bool = False):
 FREE_TEXT = ("notes", "source")
 
 
-def check_record(record, what: str = "catalog row"):
-    r"""`record` (a Place or Missile) unchanged if none of its text holds control characters.
+def check_record(record, what: str = "catalog row", *, controls: bool = False):
+    r"""`record` (a Place or Missile) unchanged if none of its text holds control characters (with
+    `controls`, they pass, for media that escape them, such as JSON) or lone surrogates.
 
     >>> from geo.catalog import Place
     >>> check_record(Place("Gu\x00am", 13.5, 144.8), "target")
@@ -110,6 +111,12 @@ def check_record(record, what: str = "catalog row"):
         for text in (value if isinstance(value, (tuple, list)) else (value,)):
             if text is not None and not isinstance(text, str):
                 raise InputError(f"{what} {field} {text!r} is not text")
+            if controls and isinstance(text, str):
+                bad = _SURROGATE.search(text)
+                if bad:
+                    raise InputError(f"{what} {field} {quote(text)} contains {describe_character(bad[0])}: "
+                                     "remove it")
+                continue
             check_text(text, f"{what} {field}", allow_breaks=field in FREE_TEXT)
     return record
 

@@ -159,12 +159,16 @@ def check_output(path, *, inputs=(), folder: bool = False) -> Path:
     parent = path.parent if str(path.parent) else Path(".")
     if path.name in ("", ".", ".."):
         raise OutputError(f"cannot write {path}: give a file name with -o PATH")
+    size, limit = len(os.fsencode(path.name)), _name_max(parent if parent.is_dir() else Path("."))
+    if size > limit:
+        raise OutputError(f"cannot write {path}: the file name is {size} bytes, longer than the file system "
+                          f"allows ({limit}); choose a shorter -o PATH")
     try:
         st = os.stat(path)
     except FileNotFoundError:
         st = None
     except OSError as e:
-        raise OutputError(f"cannot write {path}: {e.strerror or e}; {_FIX}") from None
+        raise OutputError(f"cannot write {path}: {_describe(e)}") from None
     if st is not None:
         kind = _kind(st.st_mode)
         if kind == "a folder":
@@ -179,10 +183,6 @@ def check_output(path, *, inputs=(), folder: bool = False) -> Path:
         raise OutputError(f"cannot write {path}: folder {parent} does not exist; create it or {_FIX}")
     if not os.access(parent, os.W_OK):
         raise OutputError(f"cannot write {path}: folder {parent} is not writable; {_FIX}")
-    size, limit = len(os.fsencode(path.name)), _name_max(parent)
-    if size > limit:
-        raise OutputError(f"cannot write {path}: the file name is {size} bytes, longer than the file system "
-                          f"allows ({limit}); choose a shorter -o PATH")
     for inp, option in as_inputs(inputs).items():
         how = _overlaps(path, inp)
         if how:
