@@ -103,9 +103,10 @@ def check_lon(lon, what: str = "longitude"):
     return _scalar_or_array(arr)
 
 
-def check_range_km(range_km, what: str = "range"):
+def check_range_km(range_km, what: str = "range", *, minimum: float = MIN_RANGE_KM):
     """Return `range_km` as floats, or raise :class:`InputError` unless every value is finite and
-    at least :data:`MIN_RANGE_KM` (1 m).
+    at least `minimum` (by default :data:`MIN_RANGE_KM`, 1 m: the smallest ring GEOS can hold;
+    the exact in-range engine takes any positive range with ``minimum=0``).
 
     >>> check_range_km(0)
     Traceback (most recent call last):
@@ -124,10 +125,10 @@ def check_range_km(range_km, what: str = "range"):
     bad = ~(np.isfinite(arr) & (arr > 0))
     if bad.any():
         raise InputError(f"{what} {_bad(arr[bad])} km must be a positive number of kilometres")
-    small = arr < MIN_RANGE_KM
+    small = arr < minimum
     if small.any():
         raise InputError(f"{what} {_bad(arr[small])} km is below the smallest range rangemap handles, "
-                         f"{MIN_RANGE_KM:g} km (1 m)")
+                         f"{minimum:g} km ({minimum * 1000:g} m)")
     return _scalar_or_array(arr)
 
 
