@@ -544,6 +544,15 @@ def test_dask_replaces_its_own_folder_and_refuses_its_input(targets_parquet, tmp
     assert not list(tmp_path.glob(f"{files.TEMP_PREFIX}*"))
 
 
+def test_dask_replaces_a_table_file_of_the_same_name(targets_parquet, tmp_path, capsys):
+    out = tmp_path / "out.parquet"
+    assert cli(capsys, "check", *CHAGANG, "--targets-table", targets_parquet, "-o", out)[0] == 0
+    assert out.is_file()
+    status, _, err = cli(capsys, "check", *CHAGANG, "--targets-table", targets_parquet, "--dask", "local", "-o", out)
+    assert status == 0 and out.is_dir() and len(pd.read_parquet(out)) == 2, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet", "out.parquet"]
+
+
 STDOUT_OK = {
     "map-html": (["map"], "<!DOCTYPE html>"),
     "map-svg": (["map", "--format", "svg"], "<svg"),
@@ -614,10 +623,21 @@ def _gdal_full(*args, **kwargs):
     raise pyogrio.errors.FeatureError("failed to execute insert : database or disk is full")
 
 
+def _enospc_after_figure():
+    """write_bytes that fails for the report itself, not for the figure it writes to a temporary file."""
+    real = Path.write_bytes
+
+    def write(self, data):
+        if self.name.endswith(".html"):
+            _enospc()
+        return real(self, data)
+    return write
+
+
 FULL_DISK = {
-    "map-html": (["map"], ".html", lambda mp: mp.setattr(Path, "write_text", _enospc)),
+    "map-html": (["map"], ".html", lambda mp: mp.setattr(Path, "write_bytes", _enospc)),
     "figure-png": (["map"], ".png", lambda mp: mp.setattr(Path, "write_bytes", _enospc)),
-    "report": (["report"], ".html", lambda mp: mp.setattr(Path, "write_text", _enospc)),
+    "report": (["report"], ".html", lambda mp: mp.setattr(Path, "write_bytes", _enospc_after_figure())),
     "export-geojson": (["export"], ".geojson", lambda mp: mp.setattr(Path, "write_text", _enospc)),
     "export-kml": (["export"], ".kml", lambda mp: mp.setattr(Path, "write_text", _enospc)),
     "export-gpkg": (["export"], ".gpkg", lambda mp: mp.setattr("geopandas.GeoDataFrame.to_file", _enospc)),
@@ -734,6 +754,8 @@ API = {
                              InputError),
     "reach_region-not-callable": (lambda: reach_region(0, 0, 5), InputTypeError),
     "write_atomic-folder": (lambda: files.write_atomic("/tmp", "x"), OutputError),
+    "write_atomic-surrogate": (lambda: files.write_atomic("/tmp/never.html", "a\ud800"), OutputError),
+    "check_output-nul": (lambda: files.check_output("/tmp/a\x00.html"), InputError),
 }
 
 

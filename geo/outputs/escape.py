@@ -237,16 +237,21 @@ def csv_frame(df):
     >>> csv_frame(pd.DataFrame({"name": ["=1+1", "Guam"], "margin_km": [-3.0, 2.0]})).values.tolist()
     [["'=1+1", -3.0], ['Guam', 2.0]]
     """
+    import numpy as np
     import pandas as pd
 
     out = {}
     for column in df.columns:
         values = df[column]
         if pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype):
-            text = values.astype(object)
-            hit = text.map(lambda v: isinstance(v, str) and v[:1] in "=+-@\t\r" and _is_formula(v))
+            first = values.str[:1] if pd.api.types.is_string_dtype(values.dtype) else \
+                values.map(lambda v: v[:1] if isinstance(v, str) else None)
+            hit = first.isin(list("=+-@\t\r")).to_numpy(dtype=bool)     # vectorised for string columns
             if hit.any():
-                values = values.astype(object).where(~hit.to_numpy(bool), "'" + text[hit].astype(str))
+                rows = np.flatnonzero(hit)
+                fixed = [csv_cell(v) for v in values.iloc[rows]]
+                values = values.astype(object).copy()
+                values.iloc[rows] = fixed
         out[column] = values
     return pd.DataFrame(out, index=df.index, copy=False)
 

@@ -282,22 +282,25 @@ def _to_stdout(tmp: Path) -> None:
 
 
 def _replace(tmp: Path, path: Path, work: Path) -> None:
-    """Rename `tmp` onto `path`; a folder (ours: checked) is first moved into `work`, and back on failure."""
-    if tmp.is_dir() and not tmp.is_symlink():
-        (tmp / MARKER).write_text(json.dumps({"written_by": "rangemap"}) + "\n", encoding="utf-8")
-        if path.is_dir() and not path.is_symlink():
-            if not is_our_folder(path):     # it appeared while we were working
-                raise OutputError(f"cannot write {path}: a folder rangemap did not write appeared there; "
-                                  f"give a new name with -o PATH")
-            old = work / "old"
-            os.replace(path, old)
-            try:
-                os.replace(tmp, path)
-            except BaseException:
-                os.replace(old, path)
-                raise
-            return
-    os.replace(tmp, path)
+    """Rename `tmp` onto `path`. A folder (a Dask data set) first gets :data:`MARKER`; what it
+    replaces (our own earlier folder, or a file) is moved into `work` first, and back on failure."""
+    if not (tmp.is_dir() and not tmp.is_symlink()):
+        os.replace(tmp, path)
+        return
+    (tmp / MARKER).write_text(json.dumps({"written_by": "rangemap"}) + "\n", encoding="utf-8")
+    if path.is_dir() and not path.is_symlink() and not is_our_folder(path):     # it appeared meanwhile
+        raise OutputError(f"cannot write {path}: a folder rangemap did not write appeared there; "
+                          "give a new name with -o PATH")
+    old = None
+    if path.exists() or path.is_symlink():
+        old = work / "old"
+        os.replace(path, old)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        if old is not None:
+            os.replace(old, path)
+        raise
 
 
 @contextmanager
@@ -351,9 +354,12 @@ def atomic_path(path, *, inputs=(), folder: bool = False) -> Iterator[Path]:
 
 def write_atomic(path, data: str | bytes, *, inputs=()) -> Path:
     """Write `data` to `path` through :func:`atomic_path` (``-``: standard output)."""
+    if isinstance(data, str):
+        try:
+            data = data.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise OutputError(f"cannot write {path}: the text holds a lone surrogate U+{ord(e.object[e.start]):04X}, "
+                              "which UTF-8 cannot encode: remove it") from None
     with atomic_path(path, inputs=inputs) as tmp:
-        if isinstance(data, bytes):
-            tmp.write_bytes(data)
-        else:
-            tmp.write_text(data, encoding="utf-8")
+        tmp.write_bytes(data)
     return Path(path)
