@@ -553,6 +553,7 @@ def test_dask_replaces_a_table_file_of_the_same_name(targets_parquet, tmp_path, 
 
 STDOUT_OK = {
     "map-html": (["map"], "<!DOCTYPE html>"),
+    "map-live": (["map", "--live"], "<!DOCTYPE html>"),
     "map-svg": (["map", "--format", "svg"], "<svg"),
     "report": (["report"], "<!DOCTYPE html>"),
     "export-geojson": (["export", "--format", "geojson"], '"FeatureCollection"'),
@@ -871,7 +872,9 @@ OPTIONS = {
     "coverage": [("--site", PLACES), ("--range", NUMBERS), ("--missile", ["HS-12", "?"]), ("--json", None),
                  ("--csv", ["countries", "cities"]), ("--top", ["3", "-1", "x"]), ("--min-population", ["10", "500"])],
     "list": [("sites", None), ("missiles", None), ("rivers", None), ("--json", None),
-             ("--sites-file", ["t.csv", "bad.csv", "none.csv"])],
+             ("--sites-file", ["t.csv", "bad.csv", "none.csv"]), ("--country", ["KP", "China", "XX", "", "\x1b"])],
+    "find": [("Guam", None), ("London, Canada", None), ("41,126", None), ("", None), ("\x1b[2J", None),
+             ("--limit", ["1", "0", "-3", "x"]), ("--json", None), ("--targets-file", ["t.csv", "bad.csv"])],
     "loft": [("--apogee", NUMBERS), ("--range", NUMBERS), ("--time", NUMBERS), ("--burn-time", NUMBERS),
              ("--burnout-alt", NUMBERS), ("--model", ["simple", "gravity-loss", "x"]), ("--json", None)],
 }
