@@ -673,10 +673,11 @@ def test_full_disk_on_the_dask_path(targets_parquet, tmp_path, capsys, monkeypat
 
 
 BOUNDS = {
-    "dpi-half": (["map", "--format", "png", "--dpi", "0.5"], "between 10 and 1,200"),
-    "dpi-huge": (["map", "--format", "png", "--dpi", "100000"], "between 10 and 1,200"),
-    "dpi-1e300": (["map", "--format", "png", "--dpi", "1e300"], "between 10 and 1,200"),
-    "dpi-nan": (["map", "--format", "png", "--dpi", "nan"], "between 10 and 1,200"),
+    "dpi-half": (["map", "--format", "png", "--dpi", "0.5"], "less than 10"),
+    "dpi-one": (["map", "--format", "png", "--dpi", "1"], "use 10 to 1200"),
+    "dpi-huge": (["map", "--format", "png", "--dpi", "100000"], "more than 1200"),
+    "dpi-1e300": (["map", "--format", "png", "--dpi", "1e300"], "more than 1200"),
+    "dpi-nan": (["map", "--format", "png", "--dpi", "nan"], "positive number"),
     "dpi-text": (["map", "--format", "png", "--dpi", "high"], "not a number"),
     "range-1e-8-map": (["map", "--range", "1e-8"], "0.001 km (1 m)"),
     "range-1e-9-export": (["export", "--format", "kml", "--range", "1e-9"], "0.001 km (1 m)"),

@@ -24,8 +24,8 @@ def add_parser(sub) -> None:
     m.add_argument("--offline", action="store_true",
                    help="self-contained HTML: Leaflet inlined, country outlines, no tiles, no network request")
     fig = m.add_argument_group("print figure (PNG, SVG, PDF)")
-    fig.add_argument("--dpi", type=options.dpi, help="resolution of a PNG figure, "
-                     f"{options.DPI_RANGE[0]} to {options.DPI_RANGE[1]:,} (default 200)")
+    fig.add_argument("--dpi", type=options.positive("dpi", "dots per inch"),
+                     help="resolution of a PNG figure (default 200; from 10 to 1200)")
     fig.add_argument("--size", metavar="SIZE",
                      help="figure size: 16:9, 4:3, square, a4 or letter, optionally -landscape or -portrait "
                           "(e.g. a4-landscape; slides default to landscape, pages to portrait); default: 7.5 in "

@@ -12,9 +12,8 @@ from ..catalog.tables import Catalog
 from ..core.geodesy import MIN_RANGE_KM
 from ..errors import InputError
 
-__all__ = ["Parser", "positive", "bounded", "range_km", "dpi", "add_catalog_files", "add_units", "add_scenario",
-           "catalog", "scenario", "inputs", "output_path", "output_format", "to_stdout", "note", "finish", "FOUNDING",
-           "MAPS_DIR", "DPI_RANGE"]
+__all__ = ["Parser", "positive", "range_km", "add_catalog_files", "add_units", "add_scenario", "catalog",
+           "scenario", "inputs", "output_path", "output_format", "to_stdout", "note", "finish", "FOUNDING", "MAPS_DIR"]
 
 #: The founding scenario: what ``rangemap map`` draws with no arguments.
 FOUNDING = {"site": "Chagang", "missile": "Hwasong-12", "target": "Guam"}
@@ -72,26 +71,6 @@ def positive(what: str, unit: str):
     return parse
 
 
-def bounded(what: str, unit: str, low: float, high: float):
-    """An argparse type: a number in [`low`, `high`], the range named in the error.
-
-    >>> bounded("dpi", "dots per inch", 10, 1200)("100000")
-    Traceback (most recent call last):
-    ...
-    argparse.ArgumentTypeError: dpi '100000' must be between 10 and 1,200 dots per inch
-    """
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{what} {text!r} is not a number of {unit}") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{what} {text!r} must be between {low:,g} and {high:,g} {unit}")
-        return value
-
-    return parse
-
-
 def _range(text: str) -> float:
     value = positive("range", "kilometres")(text)
     if value < MIN_RANGE_KM:
@@ -102,10 +81,6 @@ def _range(text: str) -> float:
 
 #: An argparse type: a range in km, at least :data:`geo.core.geodesy.MIN_RANGE_KM`.
 range_km = _range
-#: Resolutions a PNG figure may have, dots per inch.
-DPI_RANGE = (10, 1200)
-#: An argparse type: a PNG resolution within :data:`DPI_RANGE`.
-dpi = bounded("dpi", "dots per inch", *DPI_RANGE)
 
 
 def add_catalog_files(p: argparse.ArgumentParser) -> None:
