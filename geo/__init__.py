@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import importlib
 
-from .errors import CatalogFileError, InputError, NotFoundError, RangemapError
+from .errors import CatalogFileError, InputError, InputTypeError, NotFoundError, OutputError, RangemapError
 
 __version__ = "0.1.0"
 
@@ -37,7 +37,7 @@ __all__ = [
     # maps, figures, exports, reports
     "build_map", "write_map", "embed_html", "build_live_map", "write_live_map", "figure", "save_figure", "export", "build_report", "write_report",
     # errors
-    "RangemapError", "InputError", "NotFoundError", "CatalogFileError",
+    "RangemapError", "InputError", "InputTypeError", "NotFoundError", "CatalogFileError", "OutputError",
 ]
 
 #: Where each public name lives; loaded on first use, so that importing geo (and starting the

@@ -6,11 +6,13 @@ line and exits with status 2.
 
 >>> issubclass(InputError, ValueError) and issubclass(NotFoundError, LookupError)
 True
+>>> issubclass(InputTypeError, TypeError) and issubclass(InputTypeError, InputError)
+True
 """
 
 from __future__ import annotations
 
-__all__ = ["RangemapError", "InputError", "NotFoundError", "CatalogFileError"]
+__all__ = ["RangemapError", "InputError", "InputTypeError", "NotFoundError", "CatalogFileError", "OutputError"]
 
 
 class RangemapError(Exception):
@@ -29,4 +31,19 @@ class CatalogFileError(InputError):
     """A catalog file cannot be read, or one of its rows is malformed.
 
     The message names the file and, for a bad row, its line number.
+    """
+
+
+class InputTypeError(InputError, TypeError):
+    """A value the user gave has the wrong type: ``True`` for a latitude, a list for a range.
+
+    It is a :class:`TypeError` as Python expects, and an :class:`InputError` so that code that
+    catches every bad input catches it too.
+    """
+
+
+class OutputError(InputError):
+    """An output cannot be written: the path is an input, a foreign folder, a device, or the disk is full.
+
+    Nothing is left behind and no existing file is changed.
     """

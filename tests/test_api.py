@@ -12,7 +12,7 @@ import geo
 KINDS = {
     "Catalog": "class", "Place": "class", "Missile": "class", "Scenario": "class", "Assessment": "class",
     "Check": "class", "RangemapError": "class", "InputError": "class", "NotFoundError": "class",
-    "CatalogFileError": "class", "VERDICTS": tuple, "MODELS": tuple,
+    "CatalogFileError": "class", "InputTypeError": "class", "OutputError": "class", "VERDICTS": tuple, "MODELS": tuple,
 }
 
 

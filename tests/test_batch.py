@@ -20,6 +20,7 @@ from geo.analysis.batch import (COLUMNS, TargetTable, batch_check, batch_in_rang
                        read_targets, write_table)
 from geo.catalog.tables import Missile, Place
 from geo.errors import CatalogFileError, InputError
+from geo.outputs.files import MARKER
 from geo.analysis.assessment import VERDICTS
 from geo.analysis.reach import check_table
 
@@ -327,7 +328,7 @@ def test_write_failure_leaves_the_old_file_and_no_temporary(tmp_path, table, mon
         raise OSError(28, "No space left on device")
 
     monkeypatch.setitem(batch._WRITERS, ".csv", half)
-    with pytest.raises(InputError, match="cannot write .*No space left on device"):
+    with pytest.raises(InputError, match="cannot write .*the disk is full"):
         write_table(table, out)
     assert out.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["t.csv"]
 
@@ -365,7 +366,8 @@ def test_dask_check_local_threads_equals_batch_check(big, tmp_path):
     path, reference = big
     out = tmp_path / "out.parquet"
     out.mkdir()
-    (out / "stale.parquet").write_text("old run")        # replaced whole
+    (out / MARKER).write_text("{}")                      # an earlier run's folder...
+    (out / "stale.parquet").write_text("old run")        # ...replaced whole
     summary = dask_check(path, SITES[:1], MISSILES, out, blocksize=1_000_000)
     check_output(summary, out, reference)
 
@@ -406,5 +408,5 @@ def test_dask_check_invalid_rows_fail_or_skip(tmp_path):
 
 
 def test_dask_check_refuses_a_missing_folder(tmp_path):
-    with pytest.raises(InputError, match="missing or not writable"):
+    with pytest.raises(InputError, match="does not exist"):
         dask_check(tmp_path / "t.parquet", SITES, MISSILES, tmp_path / "no" / "out.parquet")

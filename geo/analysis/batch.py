@@ -23,10 +23,8 @@ import contextlib
 import csv
 import json
 import math
-import os
-import shutil
+import re
 import sys
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, Sequence
@@ -35,12 +33,13 @@ import numpy as np
 import pandas as pd
 
 from ..catalog.tables import Missile, Place
-from ..errors import CatalogFileError, InputError
+from ..errors import CatalogFileError, InputError, RangemapError
 from ..core.geodesy import inverse
 from .assessment import VERDICTS, measure
 
 __all__ = ["COLUMNS", "TargetTable", "DaskSummary", "read_targets", "describe_skipped",
-           "batch_check", "batch_in_range", "write_table", "dask_check"]
+           "batch_check", "batch_in_range", "write_table", "dask_check", "check_scheduler",
+           "DASK_CONNECT_TIMEOUT_S"]
 
 #: Columns of :func:`batch_check`, exactly those of :func:`geo.reach.check_table`.
 COLUMNS = ("site", "site_lat", "site_lon", "missile", "target", "target_lat", "target_lon",
@@ -83,9 +82,13 @@ class TargetTable:
 def _coord_problem(raw, value: float, col: str, limit: int) -> str:
     if abs(value) <= limit:
         return ""
-    if isinstance(raw, (int, float, np.number)) and not isinstance(raw, bool):
+    if isinstance(raw, (int, np.integer)) and not isinstance(raw, bool):
+        raw = str(raw)                                  # exact, however long (a float would overflow)
+    elif isinstance(raw, (float, np.floating)):
         raw = None if math.isnan(raw) else format(raw, ".15g")
     text = "" if raw is None else str(raw).strip()
+    if len(text) > 40:
+        text = text[:40] + "…"
     if not text:
         return f"missing {col}"
     if math.isnan(value) and text.casefold() != "nan":
@@ -95,11 +98,60 @@ def _coord_problem(raw, value: float, col: str, limit: int) -> str:
     return f"{col} {text} is outside [-{limit}, {limit}]"
 
 
+def _text_problems(names: np.ndarray, problems: dict) -> None:
+    """Mark names holding a control character (tab and line breaks are allowed: a quoted CSV cell
+    may hold them) or a lone surrogate; one fast search over all names when none does."""
+    # The text rules live with the escaping of every medium (an upward import, kept lazy).
+    from ..outputs.escape import control_character, describe_character, quote
+
+    if not len(names) or control_character("".join(names), allow_breaks=True) is None:
+        return
+    for i, name in enumerate(names):
+        bad = control_character(name, allow_breaks=True)
+        if bad is not None and i not in problems:
+            problems[i] = f"name {quote(name, 60)} contains {describe_character(bad)}"
+
+
+def _bool_problems(values: pd.Series, col: str, problems: dict) -> None:
+    """Mark booleans given as coordinates: True is not latitude 1."""
+    if values.dtype == bool:
+        hit = np.ones(len(values), dtype=bool)
+    elif values.dtype == object:
+        hit = values.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
+    else:
+        return
+    for i in np.flatnonzero(hit):
+        problems.setdefault(int(i), f"{col} {bool(values.iat[i])!r} is not a number but a boolean")
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    """Floats of a column; text that is not a number is NaN, a number too large for a float is inf."""
+    try:
+        return pd.to_numeric(values, errors="coerce").to_numpy(float, na_value=np.nan)
+    except (OverflowError, ValueError, TypeError):          # a 400-digit integer
+        def one(v):
+            try:
+                return float(v)
+            except OverflowError:
+                return math.inf
+            except (TypeError, ValueError):
+                return math.nan
+        return np.array([one(v) for v in values], dtype=float)
+
+
 def _points(names, lat, lon, problems: dict | None = None):
     """Validate targets: ``(ok mask, names, lats, lons, bad positions, reasons)``."""
-    names = pd.Series(names, dtype=object).fillna("").astype("str").str.strip().to_numpy(dtype=object)
+    names = pd.Series(names, dtype=object).fillna("")
+    try:
+        names = names.astype("str").str.strip().to_numpy(dtype=object)
+    except UnicodeEncodeError:             # a lone surrogate (GeoJSON "\ud800"): marked below
+        names = np.array([str(v).strip() for v in names], dtype=object)
     lat, lon = pd.Series(lat), pd.Series(lon)
-    lats, lons = (pd.to_numeric(s, errors="coerce").to_numpy(float, na_value=np.nan) for s in (lat, lon))
+    problems = dict(problems or {})
+    _text_problems(names, problems)
+    _bool_problems(lat, "lat", problems)
+    _bool_problems(lon, "lon", problems)
+    lats, lons = (_numbers(s) for s in (lat, lon))
     ok = (np.abs(lats) <= 90) & (np.abs(lons) <= 180) & (names != "")
     ok[list(problems or ())] = False
     bad = np.flatnonzero(~ok)
@@ -161,22 +213,40 @@ def _read_csv(path, on_invalid, layer):
                          na_values=[""], encoding="utf-8-sig")
     except pd.errors.EmptyDataError:
         raise CatalogFileError(f"{path}: empty file: the first line must be a header such as name,lat,lon") from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as e:
+    except CatalogFileError:
+        raise
+    except (OSError, ValueError, pd.errors.ParserError) as e:     # UnicodeDecodeError is a ValueError
         raise CatalogFileError(f"{path}: cannot read as CSV ({' '.join(str(e).split())}): "
                                "save it as CSV UTF-8 and check the quotes") from None
 
     def lines(bad):          # csv and pandas should agree on the records; if not, count records + 1
-        starts = _record_lines(path)
+        try:
+            starts = _record_lines(path)
+        except (csv.Error, OSError, ValueError):
+            return bad + 2
         return starts[bad] if len(starts) == len(df) else bad + 2
 
     return _table(path, "line", lines, df[name], df[lat], df[lon], on_invalid)
 
 
+def _coordinate(v):
+    """A GeoJSON coordinate as a float, or None if it is not a finite number (True is not 1)."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    try:
+        v = float(v)                       # a 400-digit integer overflows
+    except OverflowError:
+        return None
+    return v if math.isfinite(v) else None
+
+
 def _read_geojson(path, on_invalid, layer):
     try:
         data = json.loads(Path(path).read_bytes())
+    except RecursionError:
+        raise CatalogFileError(f"{path}: cannot read as JSON (nested too deeply): check the file") from None
     except (OSError, ValueError) as e:
-        raise CatalogFileError(f"{path}: cannot read as JSON ({e}): check the file") from None
+        raise CatalogFileError(f"{path}: cannot read as JSON ({' '.join(str(e).split())}): check the file") from None
     feats = data.get("features") if isinstance(data, dict) and data.get("type") == "FeatureCollection" else None
     if not isinstance(feats, list):
         raise CatalogFileError(f"{path}: not a GeoJSON FeatureCollection: give one of Point features")
@@ -184,16 +254,18 @@ def _read_geojson(path, on_invalid, layer):
     for i, f in enumerate(feats):
         props = (f.get("properties") if isinstance(f, dict) else None) or {}
         geom = (f.get("geometry") if isinstance(f, dict) else None) or {}
-        names.append(props.get("name") if isinstance(props, dict) else None)
+        name = props.get("name") if isinstance(props, dict) else None
+        names.append(name if name is None or isinstance(name, str) else json.dumps(name)[:200])
         xy = geom.get("coordinates") if isinstance(geom, dict) else None
-        if isinstance(geom, dict) and geom.get("type") == "Point" and isinstance(xy, list) and len(xy) in (2, 3) \
-                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in xy):
-            lons.append(xy[0]), lats.append(xy[1])
-            continue
+        if isinstance(geom, dict) and geom.get("type") == "Point" and isinstance(xy, list) and len(xy) in (2, 3):
+            values = [_coordinate(v) for v in xy]
+            if None not in values:
+                lons.append(values[0]), lats.append(values[1])
+                continue
         lons.append(None), lats.append(None)
         kind = geom.get("type") if isinstance(geom, dict) else None
-        problems[i] = ("no geometry" if not kind else f"geometry is {kind}, not Point" if kind != "Point"
-                       else "Point coordinates must be numbers [lon, lat]")
+        problems[i] = ("no geometry" if not kind else f"geometry is {kind if isinstance(kind, str) and kind.isalnum() and len(kind) < 40 else repr(str(kind)[:40])}, not Point" if kind != "Point"
+                       else "Point coordinates must be finite numbers [lon, lat]")
     return _table(path, "feature", lambda bad: bad, names, lats, lons, on_invalid, problems)
 
 
@@ -211,9 +283,46 @@ def _geom_points(geoms):
     return lats, lons, problems
 
 
+#: Points of a projected file may lie this far (degrees) outside their CRS's area of use.
+AREA_MARGIN_DEG = 1.0
+
+
+def _area_problems(gdf, crs, problems: dict) -> None:
+    """Mark points that do not survive the trip to lon/lat and back, or lie outside the area of use
+    of their CRS (EPSG:3857 at 1e30 m would become (90, -180))."""
+    import shapely
+    from pyproj import Transformer
+
+    geoms = gdf.geometry.to_numpy()
+    points = np.flatnonzero((shapely.get_type_id(geoms) == 0) & ~shapely.is_empty(geoms))
+    if not len(points):
+        return
+    x, y = shapely.get_x(geoms[points]), shapely.get_y(geoms[points])
+    forward = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    with np.errstate(all="ignore"):
+        lon, lat = forward.transform(x, y, errcheck=False)
+        bx, by = forward.transform(lon, lat, direction="INVERSE", errcheck=False)
+        scale = np.maximum(1.0, np.maximum(np.abs(x), np.abs(y)))
+        bad = ~(np.isfinite(lon) & np.isfinite(lat) & (np.hypot(bx - x, by - y) <= 1e-6 * scale))
+    area = crs.area_of_use
+    where = ""
+    if area is not None:
+        w, s_, e, n = area.bounds
+        m = AREA_MARGIN_DEG
+        inside_lon = (lon >= w - m) & (lon <= e + m) if w <= e else (lon >= w - m) | (lon <= e + m)
+        bad |= ~(inside_lon & (lat >= s_ - m) & (lat <= n + m))
+        where = f" (lon {w:g} to {e:g}, lat {s_:g} to {n:g})"
+    name = crs.to_string() if crs.to_epsg() is None else f"EPSG:{crs.to_epsg()}"
+    for k in np.flatnonzero(bad):
+        problems.setdefault(int(points[k]), f"point ({x[k]:.6g}, {y[k]:.6g}) is outside the area of use of "
+                                            f"{name}{where}")
+
+
 def _read_gpkg(path, on_invalid, layer):
     import pyogrio
+    from pyproj.exceptions import CRSError
 
+    problems: dict = {}
     try:
         if layer is None:
             layers = pyogrio.list_layers(path)
@@ -223,12 +332,17 @@ def _read_gpkg(path, on_invalid, layer):
                 raise CatalogFileError(f"{path}: layers {listed}: pass --layer NAME of a layer of Points")
             layer = points[0] if points else layers[0][0]
         gdf = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
-    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as e:
-        raise CatalogFileError(f"{path}: cannot read as GeoPackage ({e}): check the file and --layer") from None
-    if gdf.crs is not None and not gdf.crs.equals("EPSG:4326", ignore_axis_order=True):
-        gdf = gdf.to_crs("EPSG:4326")
+        if gdf.crs is not None and not gdf.crs.equals("EPSG:4326", ignore_axis_order=True):
+            _area_problems(gdf, gdf.crs, problems)
+            gdf = gdf.to_crs("EPSG:4326")
+    except (OSError, RuntimeError, ValueError, TypeError, CRSError) as e:   # pyogrio's errors are RuntimeErrors
+        raise CatalogFileError(f"{path}: cannot read as GeoPackage ({' '.join(str(e).split())}): "
+                               "check the file and --layer") from None
+    if getattr(gdf, "geometry", None) is None or "geometry" not in gdf:
+        raise CatalogFileError(f"{path}: layer {layer!r} has no geometry: give a layer of Points")
     name = _pick([c for c in gdf.columns if c != gdf.geometry.name] + [gdf.geometry.name], path)[0]
-    lats, lons, problems = _geom_points(gdf.geometry.to_numpy())
+    lats, lons, geom_problems = _geom_points(gdf.geometry.to_numpy())
+    problems = {**geom_problems, **problems}
     fids = gdf.index.to_numpy()
     return _table(path, "fid", lambda bad: fids[bad], gdf[name], lats, lons, on_invalid, problems)
 
@@ -237,17 +351,37 @@ def _parquet_spec(path) -> tuple:
     """Columns to read from a Parquet file or folder; only lon/lat geometry is accepted."""
     import pyarrow.dataset as ds
     from pyproj import CRS
+    from pyproj.exceptions import CRSError
 
     try:
         schema = ds.dataset(str(path), format="parquet").schema
-    except (OSError, ValueError) as e:        # pyarrow.ArrowInvalid is a ValueError
-        raise CatalogFileError(f"{path}: cannot read as Parquet ({e}): check the file") from None
-    geo = json.loads((schema.metadata or {}).get(b"geo", b"{}"))
-    spec = _pick(schema.names, path, geometry=geo.get("primary_column"))
-    crs = geo.get("columns", {}).get(spec[3], {}).get("crs") if spec[3] else None
-    if crs is not None and not CRS.from_user_input(crs).equals("EPSG:4326", ignore_axis_order=True):
-        raise CatalogFileError(f"{path}: geometry is in {CRS.from_user_input(crs).name}: "
-                               "reproject to EPSG:4326 first, e.g. gdf.to_crs(4326).to_parquet(...)")
+    except (OSError, ValueError, TypeError) as e:        # pyarrow.ArrowInvalid is a ValueError
+        raise CatalogFileError(f"{path}: cannot read as Parquet ({' '.join(str(e).split())}): check the file") from None
+    bad = f"{path}: the GeoParquet 'geo' metadata"
+    raw = (schema.metadata or {}).get(b"geo")
+    try:
+        geo = json.loads(raw) if raw else {}
+    except (ValueError, RecursionError) as e:
+        raise CatalogFileError(f"{bad} is not JSON ({e}): write the file again, e.g. with geopandas") from None
+    columns = geo.get("columns", {}) if isinstance(geo, dict) else None
+    primary = geo.get("primary_column") if isinstance(geo, dict) else None
+    if not isinstance(columns, dict) or not isinstance(primary, (str, type(None))):
+        raise CatalogFileError(f"{bad} has the wrong shape (an object with 'primary_column' and 'columns' "
+                               "expected): write the file again, e.g. with geopandas")
+    spec = _pick(schema.names, path, geometry=primary)
+    meta = columns.get(spec[3], {}) if spec[3] else {}
+    if not isinstance(meta, dict):
+        raise CatalogFileError(f"{bad} for column {spec[3]!r} is not an object: write the file again")
+    crs = meta.get("crs")
+    if crs is not None:
+        try:
+            crs = CRS.from_user_input(crs)
+        except (CRSError, TypeError, ValueError) as e:
+            raise CatalogFileError(f"{bad} names an unknown CRS ({' '.join(str(e).split())[:200]}): "
+                                   "write the geometry in EPSG:4326") from None
+        if not crs.equals("EPSG:4326", ignore_axis_order=True):
+            raise CatalogFileError(f"{path}: geometry is in {crs.name}: "
+                                   "reproject to EPSG:4326 first, e.g. gdf.to_crs(4326).to_parquet(...)")
     return spec
 
 
@@ -265,10 +399,23 @@ def _frame_points(df, spec):
     return (df[name],) + _geom_points(geoms)
 
 
+def _parquet_error(path, e) -> CatalogFileError:
+    return CatalogFileError(f"{path}: cannot read as Parquet ({' '.join(str(e).split())[:300]}): check that every "
+                            "part of the data set has the same columns and types")
+
+
 def _read_parquet(path, on_invalid, layer):
+    import pyarrow as pa
+
     spec = _parquet_spec(path)
-    df = pd.read_parquet(path, columns=[c for c in spec if c])
-    names, lats, lons, problems = _frame_points(df, spec)
+    try:
+        df = pd.read_parquet(path, columns=[c for c in spec if c])
+    except (pa.ArrowException, OSError, ValueError, TypeError) as e:
+        raise _parquet_error(path, e) from None
+    try:
+        names, lats, lons, problems = _frame_points(df, spec)
+    except CatalogFileError as e:
+        raise CatalogFileError(f"{path}: {e}") from None
     return _table(path, "row", lambda bad: bad, names, lats, lons, on_invalid, problems)
 
 
@@ -362,7 +509,14 @@ def _frame(columns: dict, sites, missiles, target_names) -> pd.DataFrame:
     """The table of :func:`_check_chunk`'s columns, codes turned into ``str`` columns."""
     labels = {"site": [s.name for s in sites], "missile": [m.name for m in missiles],
               "target": target_names, "verdict": VERDICTS}
-    return pd.DataFrame({c: _text(labels[c]).take(v) if c in labels else v for c, v in columns.items()}, copy=False)
+    try:
+        return pd.DataFrame({c: _text(labels[c]).take(v) if c in labels else v for c, v in columns.items()},
+                            copy=False)
+    except UnicodeEncodeError as e:           # a lone surrogate (read_targets refuses them; Python callers may not)
+        from ..outputs.escape import describe_character, quote
+
+        raise InputError(f"name {quote(e.object, 60)} holds {describe_character(e.object[e.start])}, which "
+                         "UTF-8 cannot encode: remove it") from None
 
 
 def batch_check(sites: Sequence[Place], missiles: Sequence[Missile], targets: TargetTable, *,
@@ -464,10 +618,14 @@ def _write_json(df: pd.DataFrame, tmp, geojson: bool = False, step: int = 50_000
 
 
 def _write_csv(df: pd.DataFrame, tmp) -> None:
+    """CSV through pyarrow (fast, floats exact); text cells a spreadsheet would run as formulas
+    get a leading ``'`` (:func:`geo.outputs.escape.csv_arrow`)."""
     import pyarrow as pa
     import pyarrow.csv
 
-    pyarrow.csv.write_csv(pa.Table.from_pandas(df, preserve_index=False), tmp)     # fast, floats exact
+    from ..outputs.escape import csv_arrow
+
+    pyarrow.csv.write_csv(csv_arrow(pa.Table.from_pandas(df, preserve_index=False)), tmp)
 
 
 def _write_parquet(df: pd.DataFrame, tmp) -> None:
@@ -478,7 +636,7 @@ _WRITERS = {".csv": _write_csv, ".json": _write_json,
             ".geojson": lambda df, tmp: _write_json(df, tmp, geojson=True), ".parquet": _write_parquet}
 
 
-def write_table(df: pd.DataFrame, path) -> Path:
+def write_table(df: pd.DataFrame, path, *, fmt: str | None = None, inputs=()) -> Path:
     """Write a table atomically as ``.csv``, ``.json``, ``.geojson`` or ``.parquet``.
 
     JSON is one array of records; GeoJSON (RFC 7946) a FeatureCollection of Points at
@@ -486,23 +644,44 @@ def write_table(df: pd.DataFrame, path) -> Path:
     four. CSV and Parquet go through pyarrow (about a million rows a second); JSON and
     GeoJSON through Python's encoder (tens of thousands a second): use them for
     modest tables. The file appears whole or not at all: a temporary file in the
-    same folder is renamed into place.
+    same folder is renamed into place. Text cells of a CSV that a spreadsheet would run as
+    formulas (``=``, ``+``, ``-``, ``@``...) get a leading ``'``; numbers keep their sign.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    path : str or Path
+        The output file, or ``"-"`` for standard output (not Parquet).
+    fmt : {"csv", "json", "geojson", "parquet"}, optional
+        By default from the extension of `path`.
+    inputs : mapping of path to option name, or iterable of paths
+        Files the table was read from: `path` may not be one of them (see
+        :func:`geo.outputs.files.check_output`).
 
     Raises
     ------
     InputError
-        Unknown extension, unwritable folder, or a write error such as a full disk.
+        Unknown extension, unwritable folder; :class:`~geo.errors.OutputError` for an input,
+        a folder or a device as `path`, or a write error such as a full disk.
     """
-    from ..outputs.files import atomic_path
+    from ..outputs.files import atomic_path, is_stdout
 
-    path = Path(path)
-    writer = _WRITERS.get(path.suffix.lower())
+    suffix = f".{str(fmt).lower()}" if fmt is not None else ("" if is_stdout(path) else Path(path).suffix.lower())
+    writer = _WRITERS.get(suffix)
     if writer is None:
-        raise InputError(f"cannot write {path}: unknown table format {path.suffix or '(none)'!r}: "
+        raise InputError(f"cannot write {path}: unknown table format {suffix or '(none)'!r}: "
                          f"use {', '.join(_WRITERS)}")
-    with atomic_path(path) as tmp:
-        writer(df, tmp)
-    return path
+    if is_stdout(path) and suffix == ".parquet":
+        raise InputError("a Parquet table is binary and cannot go to standard output: give a file name")
+    try:
+        with atomic_path(path, inputs=inputs) as tmp:
+            writer(df, tmp)
+    except UnicodeEncodeError as e:
+        from ..outputs.escape import describe_character
+
+        raise InputError(f"cannot write {path}: a text cell holds {describe_character(e.object[e.start])}, "
+                         "which UTF-8 cannot encode: remove it") from None
+    return Path(path)
 
 
 class DaskSummary(NamedTuple):
@@ -532,31 +711,60 @@ def _skipped_partition(df, spec, partition_info=None) -> pd.DataFrame:
     return pd.DataFrame({"where": pd.Series(where, dtype="str"), "reason": pd.Series(reasons, dtype="str")})
 
 
-def _replace(new: Path, out: Path) -> None:
-    """Rename folder `new` to `out`, replacing any older `out` (which is restored if the rename fails)."""
-    old = out.with_name(f".{out.name}.{uuid.uuid4().hex}.old")
-    if out.exists() or out.is_symlink():
-        os.replace(out, old)
-    try:
-        os.replace(new, out)
-    except BaseException:
-        if old.exists():
-            os.replace(old, out)
-        raise
-    if old.is_dir():
-        shutil.rmtree(old)
-    else:
-        old.unlink(missing_ok=True)
+#: Seconds to wait for a Dask scheduler to answer before giving up.
+DASK_CONNECT_TIMEOUT_S = 5.0
+#: Dask scheduler names :func:`dask_check` accepts besides an address ("local" is "threads").
+_SCHEDULER_NAMES = ("threads", "synchronous", "processes")
+_ADDRESS = re.compile(r"(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?):(\d{1,5})")
+
+
+def check_scheduler(scheduler):
+    """The Dask scheduler `scheduler` names, or :class:`~geo.errors.InputError` saying what works.
+
+    ``None`` and ``"local"`` mean local threads (returned as None); ``"threads"``,
+    ``"synchronous"``, ``"processes"`` and a ``distributed.Client`` pass as they are; an address
+    must be ``tcp://HOST:PORT`` or ``tls://HOST:PORT`` with a port from 1 to 65535.
+
+    >>> check_scheduler("local") is None, check_scheduler("tcp://10.0.0.5:8786")
+    (True, 'tcp://10.0.0.5:8786')
+    >>> check_scheduler("http://example.org")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: --dask 'http://example.org' is not a Dask scheduler: give 'local', or an address tcp://HOST:PORT or tls://HOST:PORT (e.g. tcp://10.0.0.5:8786)
+    """
+    from ..outputs.escape import quote
+
+    if scheduler is None or scheduler == "local":
+        return None
+    if type(scheduler).__name__ == "Client" and type(scheduler).__module__.startswith("distributed"):
+        return scheduler
+    if isinstance(scheduler, str):
+        if scheduler in _SCHEDULER_NAMES:
+            return scheduler
+        m = _ADDRESS.fullmatch(scheduler)
+        if m and 1 <= int(m[3]) <= 65535:
+            return scheduler
+        if m:
+            raise InputError(f"--dask {quote(scheduler)}: port {m[3]} is not between 1 and 65535")
+    raise InputError(f"--dask {quote(scheduler)} is not a Dask scheduler: give 'local', or an address "
+                     "tcp://HOST:PORT or tls://HOST:PORT (e.g. tcp://10.0.0.5:8786)")
 
 
 @contextlib.contextmanager
 def _scheduler(scheduler):
+    scheduler = check_scheduler(scheduler)
     if scheduler is None:
         yield "threads"
     elif isinstance(scheduler, str) and "://" in scheduler:
         from distributed import Client
 
-        with Client(scheduler) as client:
+        try:
+            client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT_S, set_as_default=False)
+        except (OSError, TimeoutError, ValueError, TypeError) as e:
+            raise InputError(f"cannot reach the Dask scheduler at {scheduler} within {DASK_CONNECT_TIMEOUT_S:g} s "
+                             f"({' '.join(str(e).split())[:200]}): start it ('dask scheduler') or check "
+                             "the address") from None
+        with client:
             yield client
     else:
         yield scheduler
@@ -564,14 +772,15 @@ def _scheduler(scheduler):
 
 def dask_check(targets_parquet, sites: Sequence[Place], missiles: Sequence[Missile], out_parquet, *,
                scheduler=None, blocksize="default", partition_rows: int = 2_000_000,
-               on_invalid: str = "fail", model: str = "geodesic") -> DaskSummary:
+               on_invalid: str = "fail", model: str = "geodesic", inputs=()) -> DaskSummary:
     """:func:`batch_check` for a Parquet data set larger than memory, with Dask.
 
     Each partition goes through the same validation and per-chunk computation as
     :func:`read_targets` and :func:`batch_check`; the result is written as a folder
     of Parquet files to a temporary folder beside `out_parquet`, then renamed into
-    place (replacing an older `out_parquet`). Row order within a partition is site,
-    missile, target.
+    place. An older `out_parquet` is replaced only if rangemap wrote it (it holds the
+    :data:`geo.outputs.files.MARKER` file); any other existing folder, the input itself
+    or a folder holding it is refused. Row order within a partition is site, missile, target.
 
     Parameters
     ----------
@@ -580,8 +789,9 @@ def dask_check(targets_parquet, sites: Sequence[Place], missiles: Sequence[Missi
     out_parquet : path
         Folder to create; on a cluster, both paths must be on storage every worker sees.
     scheduler : None, distributed.Client, str
-        None for local threads; a Client; an address such as ``"tcp://host:8786"``
-        (a Client is connected for the run); or a Dask scheduler name (``"processes"``).
+        None (or ``"local"``) for local threads; a Client; an address such as
+        ``"tcp://host:8786"`` (a Client is connected for the run, waiting at most
+        :data:`DASK_CONNECT_TIMEOUT_S`); or a Dask scheduler name (``"processes"``).
     blocksize : int or str
         Passed to :func:`dask.dataframe.read_parquet` (a read holds at least a row group).
     partition_rows : int
@@ -591,38 +801,48 @@ def dask_check(targets_parquet, sites: Sequence[Place], missiles: Sequence[Missi
         As in :func:`read_targets`; rows are numbered within their partition.
     model : {"geodesic", "rotating"}
         Reach model of the verdicts (see :mod:`geo.analysis.assessment`).
+    inputs : mapping of path to option name, or iterable of paths
+        Other files the run read (catalog files): `out_parquet` may not be one of them.
     """
     import dask
     import dask.dataframe as dd
+    import pyarrow as pa
     import pyarrow.dataset as ds
+
+    from ..outputs.files import as_inputs, atomic_path, check_output
 
     if on_invalid not in ("fail", "skip"):
         raise InputError(f"on_invalid {on_invalid!r} must be 'fail' or 'skip'")
-    out = Path(out_parquet)
-    if not out.parent.is_dir() or not os.access(out.parent, os.W_OK):
-        raise InputError(f"cannot write {out}: folder {out.parent} is missing or not writable")
+    scheduler = check_scheduler(scheduler)
+    inputs = {Path(targets_parquet): "the targets table", **as_inputs(inputs)}
+    out = check_output(out_parquet, inputs=inputs, folder=True)
+    if not Path(targets_parquet).exists():
+        raise CatalogFileError(f"{targets_parquet}: no such file or folder: check the path")
     spec = _parquet_spec(targets_parquet)
-    ddf = dd.read_parquet(str(targets_parquet), columns=[c for c in spec if c], blocksize=blocksize)
+    try:
+        ddf = dd.read_parquet(str(targets_parquet), columns=[c for c in spec if c], blocksize=blocksize)
+        n_targets = ds.dataset(str(targets_parquet), format="parquet").count_rows()       # from the metadata
+    except (pa.ArrowException, OSError, ValueError, TypeError) as e:
+        raise _parquet_error(targets_parquet, e) from None
     sites, missiles = tuple(sites), tuple(missiles)
-    n_targets = ds.dataset(str(targets_parquet), format="parquet").count_rows()       # from the metadata
     parts = -(-n_targets * len(sites) * len(missiles) // max(1, partition_rows))
     if parts > ddf.npartitions:
         ddf = ddf.repartition(npartitions=parts)
     meta = _frame(_check_chunk(sites, missiles, np.array([]), np.array([])), sites, missiles, [])
     table = ddf.map_partitions(_check_partition, sites, missiles, spec, on_invalid, str(targets_parquet),
                                model, meta=meta)
-    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex}.tmp")
-    todo = [table.to_parquet(str(tmp), write_index=False, compute=False),
-            table["verdict"].map_partitions(pd.Series.value_counts)]          # no shuffle
-    if on_invalid == "skip":
-        meta = pd.DataFrame({"where": pd.Series(dtype="str"), "reason": pd.Series(dtype="str")})
-        todo.append(ddf.map_partitions(_skipped_partition, spec, meta=meta))
-    try:
-        with _scheduler(scheduler) as sched:
+    with _scheduler(scheduler) as sched, atomic_path(out, inputs=inputs, folder=True) as tmp:
+        todo = [table.to_parquet(str(tmp), write_index=False, compute=False),
+                table["verdict"].map_partitions(pd.Series.value_counts)]          # no shuffle
+        if on_invalid == "skip":
+            meta = pd.DataFrame({"where": pd.Series(dtype="str"), "reason": pd.Series(dtype="str")})
+            todo.append(ddf.map_partitions(_skipped_partition, spec, meta=meta))
+        try:
             _, counts, *skipped = dask.compute(*todo, scheduler=sched)
-        _replace(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        except (pa.ArrowException, ValueError, TypeError) as e:
+            if isinstance(e, (OSError, RangemapError)):      # the output's (a full disk), or said already
+                raise
+            raise _parquet_error(targets_parquet, e) from None
     counts = counts.groupby(level=0).sum()
     counts = {v: int(counts.get(v, 0)) for v in VERDICTS}
     bad = list(skipped[0].itertuples(index=False, name=None)) if skipped else []

@@ -201,6 +201,21 @@ def _missile(row: dict) -> Missile:
                    type=row.get("type", ""), country=row.get("country", ""), **common)
 
 
+def _check_cells(cells: list, header: list | None, where: str) -> None:
+    """Control characters and lone surrogates are refused, with the line and the column; line
+    breaks and tabs only in free text (source, notes)."""
+    # The text rules live with the escaping of every medium (an upward import, kept lazy).
+    from ..outputs.escape import FREE_TEXT, control_character, describe_character, quote
+
+    for i, cell in enumerate(cells):
+        column = header[i] if header is not None and i < len(header) else None
+        bad = control_character(cell, allow_breaks=column in FREE_TEXT)
+        if bad is not None:
+            what = f"column {column!r}" if column else "the header" if header is None else f"value {i + 1}"
+            raise CatalogFileError(f"{where}: {what} {quote(cell, 60)} contains {describe_character(bad)}: "
+                                   "remove it")
+
+
 def _read(path, columns: tuple[str, ...], required: tuple[str, ...], make) -> list:
     """Read one catalog file into rows, or raise CatalogFileError naming file, line and fix."""
     path = Path(path)
@@ -224,6 +239,7 @@ def _read(path, columns: tuple[str, ...], required: tuple[str, ...], make) -> li
             if not any(cells):
                 continue
             where = f"{path}, line {start}"
+            _check_cells(cells, header, where)
             if header is None:
                 header = [c.casefold() for c in cells]
                 unknown = [c for c in header if c and c not in columns]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from ..analysis.assessment import assess
 from ..analysis.scenario import Scenario, as_missile
 from ..catalog.tables import Catalog
 from ..errors import InputError
+from ..outputs.escape import csv_frame, terminal
 from . import options
 
 __all__ = ["add_parser", "run", "TABLE_SUFFIXES"]
@@ -26,7 +26,10 @@ def add_parser(sub) -> None:
     c.add_argument("--targets-table", action="append", default=[], metavar="FILE",
                    help="a table of targets to check (CSV name,lat,lon; GeoJSON; GeoPackage; Parquet)")
     c.add_argument("--json", action="store_true", help="print JSON")
-    c.add_argument("-o", "--output", metavar="PATH", help="write the table to PATH (.csv, .json, .geojson, .parquet)")
+    c.add_argument("-o", "--output", metavar="PATH", help="write the table to PATH (.csv, .json, .geojson, "
+                   ".parquet); '-' for standard output")
+    c.add_argument("--format", choices=[s.lstrip(".") for s in TABLE_SUFFIXES],
+                   help="table format (default: from the output's extension; CSV on standard output)")
     c.add_argument("--skip-invalid", action="store_true",
                    help="skip target rows with missing or invalid coordinates (reported with a count)")
     c.add_argument("--layer", help="GeoPackage layer of the targets table")
@@ -39,8 +42,8 @@ def _split_target_files(args) -> None:
     """Older spelling: ``--targets-file`` with a table of targets. Read it as ``--targets-table``, and say so."""
     legacy = [f for f in args.targets_file if Path(f).suffix.lower() != ".csv" or not args.target]
     for f in legacy:
-        print(f"rangemap: note: reading {f!r} as a table of targets; --targets-file now adds catalog rows, "
-              f"so write --targets-table {f!r}", file=sys.stderr)
+        options.note(f"note: reading {f!r} as a table of targets; --targets-file now adds catalog rows, "
+                     f"so write --targets-table {f!r}")
     args.targets_file = [f for f in args.targets_file if f not in legacy]
     args.targets_table = list(args.targets_table) + legacy
 
@@ -54,7 +57,7 @@ def run(args, out) -> None:
     if not (args.target or args.targets_table):
         raise InputError("give a target with --target NAME or --target LAT,LON, or a --targets-table FILE")
     many = (len(args.site) > 1 or len(args.missile) + len(args.range_km) > 1 or len(args.target) > 1
-            or args.targets_table or args.output or args.dask)
+            or args.targets_table or args.output or args.dask or args.format)
     if many:
         _table(args, out)
     else:
@@ -78,7 +81,8 @@ def _one(args, out) -> None:
                              for o in track]
         out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
-        out.write("\n".join(check_lines(c, track_text(track, args.units), units=args.units)) + "\n")
+        out.write("\n".join(terminal(line) for line in check_lines(c, track_text(track, args.units), units=args.units))
+                  + "\n")
 
 
 def _country(args, a, whole, out) -> None:
@@ -109,25 +113,22 @@ def _table(args, out) -> None:
     from ..analysis import batch
 
     on_invalid = "skip" if args.skip_invalid else "fail"
+    if args.dask:                                 # outputs checked before anything is read
+        scheduler = _dask_output(args)
+    else:
+        path, fmt = _table_output(args)
     cat = options.catalog(args)
     sites = [cat.site(s) for s in args.site]
     missiles = [as_missile(m, cat) for m in args.missile] + [as_missile(km) for km in args.range_km]
     if args.dask:
-        return _dask(args, sites, missiles, on_invalid, out)
+        return _dask(args, sites, missiles, on_invalid, scheduler, out)
     tables = [batch.read_targets(f, on_invalid=on_invalid, layer=args.layer) for f in args.targets_table]
     for t in tables:
         if t.skipped:
-            print(f"rangemap: {batch.describe_skipped(t)}", file=sys.stderr)
+            options.note(batch.describe_skipped(t))
     named = batch.TargetTable.from_places([cat.target(t) for t in args.target])
     parts = [named, *tables]
     targets = batch.TargetTable(*(np.concatenate([getattr(t, a) for t in parts]) for a in ("names", "lats", "lons")))
-    path = None
-    if args.output:
-        from ..outputs.files import check_writable
-
-        path = check_writable(args.output)
-        if path.suffix.lower() not in TABLE_SUFFIXES:
-            raise InputError(f"output {path} must end in {', '.join(TABLE_SUFFIXES)}")
     table = batch.batch_check(sites, missiles, targets, progress=True, model=args.model)
     if args.units != "km":
         from ..outputs.formatting import to_units
@@ -137,26 +138,59 @@ def _table(args, out) -> None:
             table.insert(table.columns.get_loc(column) + 1, f"{column[:-3]}_{args.units}",
                          to_units(table[column], args.units))
     if path is not None:
-        batch.write_table(table, path)
+        batch.write_table(table, path, fmt=fmt)
         counts = table["verdict"].value_counts()
         summary = ", ".join(f"{counts[v]:,} {v}" for v in counts.index)
         out.write(f"{path}: {len(table):,} rows ({summary or 'no targets'})\n")
-    elif args.json:
+    elif fmt == "json":
         out.write(table.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+    elif fmt == "geojson":
+        batch.write_table(table, "-", fmt="geojson")
     else:
-        table.to_csv(out, index=False)
+        csv_frame(table).to_csv(out, index=False)
 
 
-def _dask(args, sites, missiles, on_invalid, out) -> None:
+def _table_output(args):
+    """``(path or None for standard output, format)`` of the table, checked before any work."""
+    from ..outputs.files import check_output
+
+    formats = [s.lstrip(".") for s in TABLE_SUFFIXES]
+    if args.json and args.format not in (None, "json"):
+        raise InputError(f"--json conflicts with --format {args.format}: give one of them")
+    if not args.output or options.to_stdout(args):
+        fmt = args.format or ("json" if args.json else "csv")
+        if fmt == "parquet":
+            raise InputError("a Parquet table is binary and cannot go to standard output: give -o FILE.parquet")
+        return None, fmt
+    path = check_output(args.output, inputs=options.inputs(args))
+    ext = path.suffix.lower().lstrip(".")
+    if ext not in formats:
+        raise InputError(f"output {path} must end in {', '.join(TABLE_SUFFIXES)}")
+    if args.format and args.format != ext:
+        raise InputError(f"--format {args.format} conflicts with the output's extension .{ext}: make them agree")
+    return path, ext
+
+
+def _dask_output(args):
+    """Check the Dask run's options and output folder; return the scheduler."""
     from ..analysis import batch
+    from ..outputs.files import check_output
 
     if args.units != "km":
         raise InputError("--dask writes kilometre columns only: leave out --units, or run without --dask")
     if len(args.targets_table) != 1 or args.target or Path(args.targets_table[0]).suffix.lower() != ".parquet":
         raise InputError("--dask takes exactly one Parquet --targets-table and no --target")
-    if not args.output or Path(args.output).suffix.lower() != ".parquet":
+    if not args.output or options.to_stdout(args) or Path(args.output).suffix.lower() != ".parquet":
         raise InputError("--dask writes a Parquet folder: give -o PATH.parquet")
-    scheduler = None if args.dask == "local" else args.dask
+    if args.format not in (None, "parquet"):
+        raise InputError(f"--dask writes a Parquet folder, not --format {args.format}")
+    check_output(args.output, inputs=options.inputs(args), folder=True)
+    return batch.check_scheduler(args.dask)
+
+
+def _dask(args, sites, missiles, on_invalid, scheduler, out) -> None:
+    from ..analysis import batch
+
     summary = batch.dask_check(args.targets_table[0], sites, missiles, args.output, scheduler=scheduler,
-                               on_invalid=on_invalid, model=args.model)
+                               on_invalid=on_invalid, model=args.model, inputs=options.inputs(args))
     out.write(f"{summary.path}: {summary.rows:,} rows\n")

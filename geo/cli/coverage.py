@@ -6,6 +6,7 @@ import json
 
 from ..analysis.scenario import MODELS
 from ..errors import InputError
+from ..outputs.escape import csv_cell, terminal
 from . import options
 
 __all__ = ["add_parser", "run"]
@@ -35,6 +36,8 @@ def run(args, out) -> None:
         raise InputError("give either --missile NAME or --range KM")
     if not 500 <= args.min_population:
         raise InputError(f"--min-population {args.min_population} must be at least 500 (GeoNames lists)")
+    if args.top < 0:
+        raise InputError(f"--top {args.top} must be 0 or more")
     from ..analysis.coverage import AREA_LABEL, CITIES_LABEL, coverage
     from ..outputs.text import place_json
 
@@ -65,6 +68,6 @@ def run(args, out) -> None:
                                              else ["name", "country", "lat", "lon", "population", "distance_km"])
         writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     else:
-        out.write("\n".join(cov.summary(top=args.top, units=args.units)) + "\n")
+        out.write("\n".join(terminal(line) for line in cov.summary(top=args.top, units=args.units)) + "\n")

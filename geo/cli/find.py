@@ -12,6 +12,7 @@ import json
 from ..catalog import places
 from ..catalog.tables import parse_latlon
 from ..errors import InputError, NotFoundError
+from ..outputs.escape import terminal
 from . import options
 
 __all__ = ["add_parser", "run"]
@@ -56,8 +57,9 @@ def run(args, out) -> None:
         out.write(json.dumps(shown, ensure_ascii=False, indent=2) + "\n")
         return
     more = f", showing the first {len(shown)}" if len(rows) > len(shown) else ""
-    out.write(f"{args.name.strip()}: {len(rows)} place{'s' * (len(rows) > 1)}{more} "
-              "(a site or target takes the first)\n")
+    out.write(terminal(f"{args.name.strip()}: {len(rows)} place{'s' * (len(rows) > 1)}{more} "
+                       "(a site or target takes the first)") + "\n")
     for r in shown:
         pop = f"pop. {r['population']:,}" if r["population"] else ""
-        out.write(f"  {r['name']:<44} {r['kind']:<9} {r['lat']:9.4f} {r['lon']:10.4f}  {pop:<16} {r['source']}\n")
+        out.write(terminal(f"  {r['name']:<44} {r['kind']:<9} {r['lat']:9.4f} {r['lon']:10.4f}  {pop:<16} "
+                           f"{r['source']}") + "\n")

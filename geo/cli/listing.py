@@ -6,6 +6,7 @@ import json
 
 from ..catalog.tables import Missile
 from ..errors import InputError
+from ..outputs.escape import terminal
 from . import options
 
 __all__ = ["add_parser", "run"]
@@ -37,4 +38,5 @@ def run(args, out) -> None:
         else:
             figure = f"{r.lat:9.4f} {r.lon:10.4f}"
         aliases = f" [{', '.join(r.aliases)}]" if r.aliases else ""
-        out.write(f"{r.name}{aliases}\n    {figure}  source: {r.source} ({r.confidence or '?'})\n")
+        out.write(terminal(f"{r.name}{aliases}") + "\n" +
+                  terminal(f"    {figure}  source: {r.source} ({r.confidence or '?'})") + "\n")

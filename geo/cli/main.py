@@ -19,8 +19,9 @@ import importlib
 import re
 import sys
 
-from ..errors import RangemapError
-from .options import Parser
+from ..errors import InputError, RangemapError
+from ..outputs.escape import control_character, describe_character, quote, terminal
+from .options import Parser, finish
 
 __all__ = ["main", "COMMANDS"]
 
@@ -61,13 +62,43 @@ def _join_negative_places(argv: list[str]) -> list[str]:
     return out
 
 
+#: Options whose text may hold line breaks and tabs (no other control character).
+_FREE_TEXT_OPTIONS = ("--title",)
+
+
+def _check_argv(argv: list[str]) -> None:
+    """Text hygiene at the door: no argument may hold a control character or undecodable bytes."""
+    for i, arg in enumerate(argv):
+        if not isinstance(arg, str):
+            raise InputError(f"argument {i + 1} {arg!r} is not text")
+        option = arg.split("=", 1)[0] if arg.startswith("--") and "=" in arg else \
+            argv[i - 1] if i and argv[i - 1].startswith("-") and argv[i - 1] != "-" else None
+        bad = control_character(arg, allow_breaks=option in _FREE_TEXT_OPTIONS)
+        if bad is None:
+            continue
+        what = f"the value of {option}" if option else f"argument {i + 1}"
+        hint = " (bytes that are not UTF-8)" if 0xD800 <= ord(bad) <= 0xDFFF else ""
+        raise InputError(f"{what} {quote(arg)} contains {describe_character(bad)}{hint}: remove it")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run ``rangemap`` with `argv` (default: ``sys.argv[1:]``) and return the exit status."""
+    """Run ``rangemap`` with `argv` (default: ``sys.argv[1:]``) and return the exit status.
+
+    Every error a user can cause prints one line (user text in it escaped, so it cannot add a
+    line or a terminal sequence) and returns 2.
+    """
+    ok = False
     try:
-        args = _parser().parse_args(_join_negative_places(list(sys.argv[1:] if argv is None else argv)))
+        argv = list(sys.argv[1:] if argv is None else argv)
+        _check_argv(argv)
+        args = _parser().parse_args(_join_negative_places(argv))
         _module(args.command).run(args, sys.stdout)
+        ok = True
     except RangemapError as e:
-        print(f"rangemap: error: {e}", file=sys.stderr)
+        print(f"rangemap: error: {terminal(str(e))}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("rangemap: error: not enough memory for this run: use fewer or smaller inputs", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("rangemap: interrupted", file=sys.stderr)
@@ -76,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except SystemExit as e:   # --help and --version
         return e.code if isinstance(e.code, int) else 0
+    finally:
+        finish(ok, sys.stderr)
     return 0
 
 

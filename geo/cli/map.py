@@ -17,14 +17,15 @@ def add_parser(sub) -> None:
                        description="Write a map of range rings. With no arguments: the Hwasong-12 from the "
                        "Chagang base, with Guam, as interactive HTML in maps/.")
     options.add_scenario(m)
-    m.add_argument("-o", "--output", metavar="PATH", help="output file (default: maps/<scenario>.<format>)")
+    m.add_argument("-o", "--output", metavar="PATH", help="output file (default: maps/<scenario>.<format>); "
+                   "'-' for standard output (HTML or SVG)")
     m.add_argument("--format", choices=FORMATS, help="html (interactive, default), or png/svg/pdf "
                    "(print figure); default from the output's extension")
     m.add_argument("--offline", action="store_true",
                    help="self-contained HTML: Leaflet inlined, country outlines, no tiles, no network request")
     fig = m.add_argument_group("print figure (PNG, SVG, PDF)")
     fig.add_argument("--dpi", type=options.positive("dpi", "dots per inch"),
-                     help="resolution of a PNG figure (default 200, at most 1200)")
+                     help="resolution of a PNG figure (default 200; from 10 to 1200)")
     fig.add_argument("--size", metavar="SIZE",
                      help="figure size: 16:9, 4:3, square, a4 or letter, optionally -landscape or -portrait "
                           "(e.g. a4-landscape; slides default to landscape, pages to portrait); default: 7.5 in "
@@ -62,6 +63,9 @@ def run(args, out) -> None:
             check_dpi(args.dpi)
     if fmt != "html" and args.shade_coverage:
         raise InputError("--shade-coverage applies to HTML maps: use --format html")
+    if options.to_stdout(args) and fmt in ("png", "pdf"):
+        raise InputError(f"a {fmt.upper()} figure is binary and cannot go to standard output: give -o FILE.{fmt}, "
+                         "or --format svg")
     scenario = options.scenario(args)
     path = options.output_path(args, scenario, fmt)
     a = assess(scenario)
@@ -77,7 +81,8 @@ def run(args, out) -> None:
         fig = figure(a, title=args.title, units=args.units, size=args.size or "auto", labels=args.labels or "all",
                      view=args.view or "auto")
         save_figure(fig, path, fmt=fmt, **({"dpi": args.dpi} if args.dpi else {}))
-    out.write(f"{path}\n")
+    if not options.to_stdout(args):
+        out.write(f"{path}\n")
 
 
 def _run_live(args, fmt: str, out) -> None:
@@ -95,4 +100,5 @@ def _run_live(args, fmt: str, out) -> None:
     scenario = options.scenario(args, cat)
     path = options.output_path(args, scenario, "html", suffix="_live")
     write_live_map(build_live_map(scenario, title=args.title, catalog=cat), path)
-    out.write(f"{path}\n")
+    if not options.to_stdout(args):
+        out.write(f"{path}\n")

@@ -10,15 +10,45 @@ from pathlib import Path
 
 from ..analysis.scenario import MODELS, Scenario, as_missile
 from ..catalog.tables import Catalog
+from ..core.geodesy import MIN_RANGE_KM
 from ..errors import InputError
 
-__all__ = ["Parser", "positive", "range_km", "add_catalog_files", "add_units", "add_scenario", "catalog", "scenario",
-           "output_path", "output_format", "FOUNDING", "MAPS_DIR"]
+__all__ = ["Parser", "positive", "range_km", "add_catalog_files", "add_units", "add_scenario", "catalog",
+           "scenario", "inputs", "output_path", "output_format", "to_stdout", "note", "finish", "FOUNDING", "MAPS_DIR"]
 
 #: The founding scenario: what ``rangemap map`` draws with no arguments.
 FOUNDING = {"site": "Chagang", "missile": "Hwasong-12", "target": "Guam"}
 #: Where maps go when no ``-o`` is given.
 MAPS_DIR = Path("maps")
+
+
+# Notes for stderr and folders made for outputs, of the run under way (see finish()).
+_NOTES: list = []
+_MADE: list = []
+
+
+def note(text: str) -> None:
+    """A line for stderr (``rangemap: <text>``), printed when the run succeeds: a failed run prints
+    its one error line and nothing else."""
+    _NOTES.append(text)
+
+
+def finish(ok: bool, stderr) -> None:
+    """End of a run: print the notes (on success), or remove the folders the run made and left
+    empty (on failure: nothing is left behind)."""
+    from ..outputs.escape import terminal
+
+    if ok:
+        for text in _NOTES:
+            print(f"rangemap: {terminal(text)}", file=stderr)
+    else:
+        for folder in reversed(_MADE):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+    _NOTES.clear()
+    _MADE.clear()
 
 
 class Parser(argparse.ArgumentParser):
@@ -42,7 +72,16 @@ def positive(what: str, unit: str):
     return parse
 
 
-range_km = positive("range", "kilometres")
+def _range(text: str) -> float:
+    value = positive("range", "kilometres")(text)
+    if value < MIN_RANGE_KM:
+        raise argparse.ArgumentTypeError(f"range {text!r} is below the smallest range rangemap draws, "
+                                         f"{MIN_RANGE_KM:g} km (1 m)")
+    return value
+
+
+#: An argparse type: a range in km, at least :data:`geo.core.geodesy.MIN_RANGE_KM`.
+range_km = _range
 
 
 def add_catalog_files(p: argparse.ArgumentParser) -> None:
@@ -83,7 +122,11 @@ def add_scenario(p: argparse.ArgumentParser, *, title: bool = True, units: bool 
 
 
 def catalog(args) -> Catalog:
-    """The builtin catalogs with the user's rows."""
+    """The builtin catalogs with the user's rows (after -o PATH is checked: an output is never an input)."""
+    if getattr(args, "output", None) and getattr(args, "command", None) != "check":
+        from ..outputs.files import check_output
+
+        check_output(args.output, inputs=inputs(args))
     return Catalog.load(sites_files=args.sites_file, missiles_files=args.missiles_file,
                         targets_files=args.targets_file)
 
@@ -116,25 +159,44 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40].strip("-")
 
 
+def inputs(args) -> dict:
+    """The files a command reads, path → option: an output may not be one of them."""
+    found = {}
+    for option in ("sites_file", "missiles_file", "targets_file", "targets_table"):
+        for path in getattr(args, option, None) or ():
+            found.setdefault(path, "--" + option.replace("_", "-"))
+    return found
+
+
+def to_stdout(args) -> bool:
+    """True when the output is ``-o -``: standard output."""
+    return getattr(args, "output", None) == "-"
+
+
 def output_path(args, s: Scenario, fmt: str, suffix: str = "") -> Path:
-    """The output path: -o PATH (checked), or maps/<site>_<missiles><suffix>.<fmt>."""
-    from ..outputs.files import check_writable
+    """The output path: -o PATH (checked: not an input, a folder or a device), ``-`` for
+    standard output, or maps/<site>_<missiles><suffix>.<fmt>."""
+    from ..outputs.files import check_output
 
     if args.output:
-        return check_writable(args.output)
+        return check_output(args.output, inputs=inputs(args))
     site = s.sites[0].aliases[0] if s.sites[0].aliases else s.sites[0].name
     name = "_".join([_slug(site)] + [_slug(m.name) for m in s.missiles[:3]]) + suffix
-    MAPS_DIR.mkdir(exist_ok=True)
+    if not MAPS_DIR.is_dir():
+        MAPS_DIR.mkdir()
+        _MADE.append(MAPS_DIR)
     return MAPS_DIR / f"{name}.{fmt}"
 
 
 def output_format(args, choices, default: str) -> str:
     """--format, else the output's extension, else `default`; the two must agree."""
-    ext = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+    ext = Path(args.output).suffix.lower().lstrip(".") if args.output and not to_stdout(args) else ""
     ext = {"htm": "html", "json": "geojson"}.get(ext, ext)
     if args.format and ext and ext != args.format:
         raise InputError(f"--format {args.format} conflicts with the output's extension .{ext}: make them agree")
     fmt = args.format or ext or default
+    if not fmt and to_stdout(args):
+        raise InputError(f"-o - writes to standard output: say which format with --format {{{','.join(choices)}}}")
     if fmt not in choices:
         raise InputError(f"output {args.output} has an unknown format '.{ext}': use one of "
                          f"{', '.join('.' + c for c in choices)} or --format")

@@ -15,17 +15,17 @@ def add_parser(sub) -> None:
                        "map, the print figure, every site x missile x target with distance, margin, verdict "
                        "and flight time, the assumptions and the source of every figure.")
     options.add_scenario(r)
-    r.add_argument("-o", "--output", metavar="PATH", help="output file (default: maps/<scenario>-report.html)")
+    r.add_argument("-o", "--output", metavar="PATH", help="output file (default: maps/<scenario>-report.html); "
+                   "'-' for standard output")
 
 
 def run(args, out) -> None:
-    from ..outputs.files import check_writable
-
     scenario = options.scenario(args)
-    path = check_writable(args.output) if args.output else options.output_path(args, scenario, "html", "-report")
-    if path.suffix.lower() not in (".html", ".htm"):
+    path = options.output_path(args, scenario, "html", "-report")
+    if not options.to_stdout(args) and path.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"output {path} must end in .html: the report is one HTML document")
     from ..outputs.report import build_report, write_report
 
     write_report(build_report(assess(scenario), title=args.title, units=args.units), path)
-    out.write(f"{path}\n")
+    if not options.to_stdout(args):
+        out.write(f"{path}\n")

@@ -283,7 +283,7 @@ def in_range_matrix(site_lats, site_lons, target_lats, target_lons, ranges_km, *
     """
     s_lat, s_lon = _points(site_lats, site_lons, "site")
     t_lat, t_lon = _points(target_lats, target_lons, "target")
-    ranges = _as_1d(ranges_km, "range", check_range_km)
+    ranges = _as_1d(ranges_km, "range", lambda v, what: check_range_km(v, what, minimum=0.0))   # any range > 0
     try:
         chunk_pairs = int(chunk_pairs)
     except (TypeError, ValueError):

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 from pyproj import Geod
 
-from ..errors import InputError
+from ..errors import InputError, InputTypeError
 
 __all__ = [
     "WGS84",
@@ -31,6 +31,9 @@ __all__ = [
     "check_lat",
     "check_lon",
     "check_range_km",
+    "check_step_km",
+    "MIN_RANGE_KM",
+    "MAX_PATH_VERTICES",
 ]
 
 #: The WGS84 ellipsoid with Karney's geodesic algorithms.
@@ -38,6 +41,12 @@ WGS84 = Geod(ellps="WGS84")
 
 #: Length of half a meridian, pole to pole: no two points are farther apart.
 HALF_MERIDIAN_KM: float = WGS84.inv(0.0, 90.0, 0.0, -90.0)[2] / 1000.0
+
+#: The smallest range rangemap accepts, km (1 m): below it a ring has no area GEOS can hold.
+MIN_RANGE_KM = 0.001
+
+#: Most vertices a geodesic path may have (bounds the memory a tiny `max_step_km` asks for).
+MAX_PATH_VERTICES = 1_000_000
 
 
 class Inverse(NamedTuple):
@@ -72,7 +81,7 @@ def check_lat(lat, what: str = "latitude"):
     ...
     geo.errors.InputError: latitude 91 is outside [-90, 90]: give decimal degrees, north positive
     """
-    arr = _as_float(lat, what)
+    arr = _as_float(lat, what, "decimal degrees")
     bad = ~((arr >= -90.0) & (arr <= 90.0))
     if bad.any():
         raise InputError(f"{what} {_bad(arr[bad])} is outside [-90, 90]: give decimal degrees, north positive")
@@ -87,33 +96,88 @@ def check_lon(lon, what: str = "longitude"):
     ...
     geo.errors.InputError: longitude -181 is outside [-180, 180]: give decimal degrees, east positive
     """
-    arr = _as_float(lon, what)
+    arr = _as_float(lon, what, "decimal degrees")
     bad = ~((arr >= -180.0) & (arr <= 180.0))
     if bad.any():
         raise InputError(f"{what} {_bad(arr[bad])} is outside [-180, 180]: give decimal degrees, east positive")
     return _scalar_or_array(arr)
 
 
-def check_range_km(range_km, what: str = "range"):
-    """Return `range_km` as floats, or raise :class:`InputError` unless every value is finite and > 0.
+def check_range_km(range_km, what: str = "range", *, minimum: float = MIN_RANGE_KM):
+    """Return `range_km` as floats, or raise :class:`InputError` unless every value is finite and
+    at least `minimum` (by default :data:`MIN_RANGE_KM`, 1 m: the smallest ring GEOS can hold;
+    the exact in-range engine takes any positive range with ``minimum=0``).
 
     >>> check_range_km(0)
     Traceback (most recent call last):
     ...
     geo.errors.InputError: range 0 km must be a positive number of kilometres
+    >>> check_range_km(1e-9)
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: range 1e-09 km is below the smallest range rangemap handles, 0.001 km (1 m)
+    >>> check_range_km(True)
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputTypeError: range True is not a number but a boolean: give kilometres
     """
-    arr = _as_float(range_km, what)
+    arr = _as_float(range_km, what, "kilometres")
     bad = ~(np.isfinite(arr) & (arr > 0))
     if bad.any():
         raise InputError(f"{what} {_bad(arr[bad])} km must be a positive number of kilometres")
+    small = arr < minimum
+    if small.any():
+        raise InputError(f"{what} {_bad(arr[small])} km is below the smallest range rangemap handles, "
+                         f"{minimum:g} km ({minimum * 1000:g} m)")
     return _scalar_or_array(arr)
 
 
-def _as_float(value, what: str) -> np.ndarray:
+def check_step_km(step_km, distance_km: float = HALF_MERIDIAN_KM, what: str = "max_step_km") -> float:
+    """Return `step_km` as a float if a path of `distance_km` in such steps has at most
+    :data:`MAX_PATH_VERTICES` vertices, else raise :class:`InputError` naming the smallest step.
+
+    >>> check_step_km(0)
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: max_step_km 0 km must be a positive number of kilometres
+    >>> check_step_km(1e-9, 20000)
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: max_step_km 1e-09 km would need 2e+13 vertices over 20,000 km; give at least 0.02 km
+    """
+    arr = _as_float(step_km, what, "kilometres")
+    if arr.ndim:
+        raise InputTypeError(f"{what} must be a single number, not an array")
+    step = float(arr)
+    if not (math.isfinite(step) and step > 0):
+        raise InputError(f"{what} {step:g} km must be a positive number of kilometres")
+    if distance_km / step > MAX_PATH_VERTICES:
+        raise InputError(f"{what} {step:g} km would need {distance_km / step:.0e} vertices over "
+                         f"{distance_km:,.0f} km; give at least {distance_km / MAX_PATH_VERTICES:.2g} km")
+    return step
+
+
+def _has_bool(value) -> bool:
+    if isinstance(value, (bool, np.bool_)):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype == bool or (value.dtype == object and any(isinstance(v, (bool, np.bool_))
+                                                                     for v in value.flat))
+    if isinstance(value, (list, tuple)):
+        return any(_has_bool(v) for v in value)
+    return False
+
+
+def _as_float(value, what: str, unit: str = "decimal degrees or kilometres") -> np.ndarray:
+    """`value` as a float array; booleans and text are not numbers (InputTypeError)."""
+    if _has_bool(value):
+        raise InputTypeError(f"{what} {value!r} is not a number but a boolean: give {unit}")
+    if isinstance(value, (str, bytes)):
+        raise InputTypeError(f"{what} {value!r} is not a number but text: give {unit}")
     try:
         return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(f"{what} {value!r} is not a number: give decimal degrees or kilometres") from None
+    except (TypeError, ValueError, OverflowError):
+        raise InputTypeError(f"{what} {value!r} is not a number: give {unit}") from None
 
 
 def inverse(lat1, lon1, lat2, lon2) -> Inverse:
@@ -200,7 +264,11 @@ def geodesic_path(lat1, lon1, lat2, lon2, max_step_km: float = 10.0, unwrap: boo
 
     lat1, lat2 = check_lat(lat1), check_lat(lat2)
     lon1, lon2 = check_lon(lon1), check_lon(lon2)
+    for value, what in ((lat1, "latitude"), (lon1, "longitude"), (lat2, "latitude"), (lon2, "longitude")):
+        if np.ndim(value):
+            raise InputTypeError(f"{what} of a geodesic path must be a single number, not an array")
     az, _, dist = WGS84.inv(lon1, lat1, lon2, lat2)
+    max_step_km = check_step_km(max_step_km, max(dist / 1000.0, MIN_RANGE_KM))
     n = max(int(math.ceil(dist / 1000.0 / max_step_km)), 1)
     steps = np.linspace(0.0, dist, n + 1)
     lons, lats, _ = WGS84.fwd(np.full(n + 1, lon1), np.full(n + 1, lat1), np.full(n + 1, az), steps)

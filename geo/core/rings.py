@@ -43,6 +43,7 @@ import numpy as np
 import shapely
 from shapely.geometry.polygon import orient
 
+from ..errors import InputError, InputTypeError
 from .geodesy import HALF_MERIDIAN_KM, WGS84, check_lat, check_lon, check_range_km
 
 __all__ = ["range_ring", "display_ring", "reach_region", "MERCATOR_LAT_LIMIT", "TOLERANCE_KM"]
@@ -114,7 +115,7 @@ def display_ring(lat, lon, range_km, *, lat_limit: float = MERCATOR_LAT_LIMIT):
     ('Polygon', 186.6)
     """
     lat, lon, radius = _check_site(lat, lon, range_km)
-    return _region(lat, lon, radius, display=True, lat_limit=lat_limit)
+    return _region(lat, lon, radius, display=True, lat_limit=_check_lat_limit(lat_limit))
 
 
 def reach_region(lat, lon, radius_fn: RadiusFn, *, display: bool = False,
@@ -134,7 +135,26 @@ def reach_region(lat, lon, radius_fn: RadiusFn, *, display: bool = False,
     (13.5, -4.5)
     """
     lat, lon = check_lat(lat, "site latitude"), check_lon(lon, "site longitude")
-    return _region(lat, lon, radius_fn, display=display, lat_limit=lat_limit)
+    for value, what in ((lat, "site latitude"), (lon, "site longitude")):
+        if np.ndim(value):
+            raise InputTypeError(f"{what} must be a single number, not an array")
+    if not callable(radius_fn):
+        raise InputTypeError(f"radius_fn {radius_fn!r} is not a function of the azimuth: give e.g. "
+                             "lambda az: 1000 + 0 * az")
+    if not isinstance(display, (bool, np.bool_)):
+        raise InputTypeError(f"display {display!r} must be True or False")
+    return _region(float(lat), float(lon), radius_fn, display=bool(display), lat_limit=_check_lat_limit(lat_limit))
+
+
+def _check_lat_limit(lat_limit) -> float:
+    """The latitude a web map is clamped at: a number in (0, 90]."""
+    value = check_lat(lat_limit, "lat_limit")
+    if np.ndim(value):
+        raise InputTypeError("lat_limit must be a single number, not an array")
+    if not 0 < value <= 90:
+        raise InputError(f"lat_limit {value:g} must be above 0 and at most 90 degrees (Web Mercator: "
+                         f"{MERCATOR_LAT_LIMIT:.4f})")
+    return float(value)
 
 
 def _check_site(lat, lon, range_km):
@@ -143,7 +163,7 @@ def _check_site(lat, lon, range_km):
     radius = check_range_km(range_km)
     for value, what in ((lat, "site latitude"), (lon, "site longitude"), (radius, "range")):
         if np.ndim(value):
-            raise TypeError(f"{what} must be a single number, not an array")
+            raise InputTypeError(f"{what} must be a single number, not an array")
     return float(lat), float(lon), float(radius)
 
 

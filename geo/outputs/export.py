@@ -44,7 +44,8 @@ import shapely
 
 from ..analysis.assessment import as_assessment
 from ..errors import InputError
-from .files import atomic_path, check_writable
+from .escape import check_record
+from .files import atomic_path, check_writable, is_stdout
 from ..core.geodesy import geodesic_path
 from .style import PALETTE, VERDICT_COLORS
 
@@ -106,6 +107,9 @@ def scenario_layers(sites, missiles=(), targets=(), *, model: str = "geodesic") 
     import geopandas as gpd
 
     a = as_assessment(sites, missiles, targets, model=model, what="an export")
+    for kind, items in (("site", a.sites), ("missile", a.missiles), ("target", a.targets)):
+        for item in items:
+            check_record(item, kind, controls=True)       # lone surrogates: no table can hold them
     rows: dict[str, list] = {name: [] for name in LAYERS}
     for (si, s), (mi, m) in itertools.product(enumerate(a.sites), enumerate(a.missiles)):
         for r in a.regions(si, mi):
@@ -159,7 +163,17 @@ def export(sites, missiles=(), targets=(), path=None, fmt: str | None = None, *,
         raise InputError("give the output file: export(..., path='rings.geojson')")
     fmt = _format(path, fmt)
     path = check_writable(path)
+    if is_stdout(path) and fmt == "gpkg":
+        raise InputError("a GeoPackage is a database file and cannot go to standard output: give -o FILE.gpkg")
     layers = scenario_layers(sites, missiles, targets, model=model)
+    # Control characters: JSON escapes them, XML cannot hold them, GeoPackage cuts text at a NUL.
+    controls = fmt == "geojson"
+    for name in ("sites", "targets"):
+        for record in layers[name][_PLACE].itertuples(index=False):
+            check_record(record, name[:-1], controls=controls)
+    for record in layers["rings"].drop_duplicates("missile").itertuples(index=False):
+        check_record(type("Missile", (), {"name": record.missile, "type": record.missile_type,
+                                          "source": record.source})(), "missile", controls=controls)
     with atomic_path(path) as tmp:
         _WRITERS[fmt](layers, tmp)
     return path

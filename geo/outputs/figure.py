@@ -62,14 +62,15 @@ from ..analysis.scenario import MODEL_DESCRIPTIONS
 from ..catalog.countries import COUNTRIES_SOURCE, country_outlines
 from ..core.geodesy import HALF_MERIDIAN_KM, WGS84, inverse
 from ..core.rings import range_ring
-from ..errors import InputError
-from .files import check_writable, write_atomic
+from ..errors import InputError, InputTypeError
+from .escape import check_record, check_text, xml_clean_bytes
+from .files import check_writable, is_stdout, write_atomic
 from .formatting import KM_PER_UNIT, check_units, length, number, to_units
 from .style import PALETTE, VERDICT_COLORS
 
 __all__ = ["figure", "save_figure", "Projection", "WorldProjection", "page_size", "check_dpi", "check_labels",
            "check_view", "FORMATS", "PALETTE", "VERDICT_COLORS", "CUT", "SIZES", "SIZE_NAMES", "LABELS", "VIEWS",
-           "MAX_DPI", "WORLD_VIEW_KM"]
+           "MAX_DPI", "MIN_DPI", "WIDTH_RANGE_IN", "WORLD_VIEW_KM"]
 
 #: File formats :func:`save_figure` writes.
 FORMATS = ("png", "svg", "pdf")
@@ -89,6 +90,10 @@ LABELS = ("all", "in-range", "none")
 VIEWS = ("auto", "site", "world")
 #: Highest PNG resolution :func:`save_figure` writes, dots per inch (a 7.5 in figure: 9,000 px wide).
 MAX_DPI = 1200
+#: Lowest PNG resolution :func:`save_figure` writes, dots per inch (below it the fonts fail).
+MIN_DPI = 10
+#: Widths :func:`figure` draws with ``size="auto"``, inches.
+WIDTH_RANGE_IN = (2.0, 50.0)
 #: Reach (km) from which ``view="auto"`` draws the world: past it the site view's corners pass
 #: the cut and the out-of-range cap around the antipode is stretched more than fourfold at its rim.
 WORLD_VIEW_KM = 12_000.0
@@ -131,7 +136,7 @@ def page_size(size: str | None = "auto") -> tuple[float, float] | None:
 
 
 def check_dpi(dpi) -> float:
-    """`dpi` if it is a resolution :func:`save_figure` writes (above 0, at most :data:`MAX_DPI`).
+    """`dpi` if it is a resolution :func:`save_figure` writes (:data:`MIN_DPI` to :data:`MAX_DPI`).
 
     >>> check_dpi(300)
     300
@@ -146,11 +151,23 @@ def check_dpi(dpi) -> float:
         ok = False
     if not ok or not dpi > 0:
         raise InputError(f"dpi {dpi!r} is not a positive number of dots per inch: use e.g. 200 (at most {MAX_DPI})")
+    if dpi < MIN_DPI:
+        raise InputError(f"dpi {dpi:g} is less than {MIN_DPI}, the least a figure is written at: use {MIN_DPI} to "
+                         f"{MAX_DPI}")
     if dpi > MAX_DPI:
         raise InputError(f"dpi {dpi:g} is more than {MAX_DPI}, the most a figure is written at (a 7.5 in wide "
                          f"figure at {MAX_DPI} dpi is {7.5 * MAX_DPI:,.0f} px wide): use {MAX_DPI} or less, or an "
                          "SVG or PDF, which print sharp at any size")
     return dpi
+
+
+def _check_width(width_in) -> float:
+    low, high = WIDTH_RANGE_IN
+    if isinstance(width_in, (bool, np.bool_)) or not isinstance(width_in, (int, float, np.number)):
+        raise InputTypeError(f"width_in {width_in!r} is not a number of inches")
+    if not low <= float(width_in) <= high:
+        raise InputError(f"width_in {width_in!r} must be between {low:g} and {high:g} inches")
+    return float(width_in)
 
 
 def check_labels(labels) -> str:
@@ -389,13 +406,21 @@ def figure(sites, missiles=(), targets=(), *, title: str | None = None, width_in
     Raises
     ------
     geo.errors.InputError
-        For no site or no missile, or an unknown size, unit, labels or view.
+        For no site or no missile, an unknown size, unit, labels or view, a `width_in` outside
+        :data:`WIDTH_RANGE_IN`, or control characters in the title or the scenario's text.
     geo.errors.NotFoundError
         For a name that matches nothing in the catalogs.
     """
     page, units = page_size(size), check_units(units)
     check_labels(labels), check_view(view)
+    width_in = _check_width(width_in)
+    if title is not None and not isinstance(title, str):
+        raise InputError(f"title {title!r} is not text")
+    check_text(title, "title", allow_breaks=True)
     a = as_assessment(sites, missiles, targets, model=model, what="a figure")
+    for kind, items in (("site", a.sites), ("missile", a.missiles), ("target", a.targets)):
+        for item in items:
+            check_record(item, kind)          # an SVG cannot hold control characters
     sites, targets = a.sites, a.targets
     az = np.arange(0.0, 360.0, 1.0)
     reaches = [(s, reach_function(a.model, s.lat, s.lon, m.max_km)(az)) for s in sites for m in a.missiles]
@@ -984,23 +1009,24 @@ def save_figure(fig: Figure, path, *, dpi: float = 200, fmt: str | None = None) 
     path : str or Path
         Output file; its folder must exist and be writable.
     dpi : float
-        Resolution of the PNG, at most :data:`MAX_DPI`.
+        Resolution of the PNG, from :data:`MIN_DPI` to :data:`MAX_DPI`.
     fmt : {"png", "svg", "pdf"}, optional
         File format; by default taken from the extension of `path`.
 
     Raises
     ------
     geo.errors.InputError
-        For an unknown format, a resolution above :data:`MAX_DPI` or a path that cannot be
-        written; no file is left behind.
+        For an unknown format, a resolution outside :data:`MIN_DPI` to :data:`MAX_DPI`, or a
+        path that cannot be written; no file is left behind. ``path="-"`` writes to standard output.
     """
     dpi = check_dpi(dpi)
     path = check_writable(path)
-    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    fmt = (fmt or ("" if is_stdout(path) else path.suffix.lstrip("."))).lower()
     if fmt not in FORMATS:
         raise InputError(f"cannot write {path}: unknown format {fmt!r}; use a .png, .svg or .pdf file name")
     buf = io.BytesIO()
     metadata = {"png": {"Software": "rangemap"}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
     with matplotlib.rc_context(_RC):
         fig.savefig(buf, format=fmt, dpi=dpi, facecolor="white", metadata=metadata)
-    return write_atomic(path, buf.getvalue())
+    data = buf.getvalue()
+    return write_atomic(path, xml_clean_bytes(data) if fmt == "svg" else data)   # SVG: well-formed XML

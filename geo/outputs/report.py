@@ -20,7 +20,6 @@ Examples
 from __future__ import annotations
 
 import datetime as _dt
-import html
 import pathlib
 import re
 import tempfile
@@ -30,6 +29,7 @@ from typing import Sequence
 from .. import __version__
 from ..catalog.tables import Missile, Place
 from ..errors import InputError
+from . import escape
 from .files import write_atomic
 from .formatting import check_units, length, number, to_units
 from .text import reader_note
@@ -49,7 +49,7 @@ CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline
 
 
 def _e(value) -> str:
-    return html.escape(str(value), quote=True)
+    return escape.html(value)
 
 
 def _km(value: float, units: str = "km") -> str:

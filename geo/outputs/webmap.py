@@ -47,6 +47,8 @@ from folium.vector_layers import path_options
 
 from ..catalog.tables import Missile, Place
 from ..errors import InputError, RangemapError
+from . import escape
+from .escape import js_literal  # noqa: F401  (public here too: geo.outputs.webmap.js_literal)
 from .files import write_atomic
 from ..analysis.assessment import VERDICTS, Assessment, as_assessment
 from ..analysis.coverage import describe_track
@@ -72,25 +74,9 @@ LEAFLET_CSS_URL = dict(folium.Map.default_css)["leaflet_css"]
 BAND_OPACITY, CERTAIN_OPACITY = 0.15, 0.35
 
 
-def js_literal(value) -> str:
-    r"""`value` as a JSON literal that is safe anywhere inside an HTML ``<script>``.
-
-    ``<``, ``>``, ``&``, U+2028 and U+2029 are escaped, and so are braces inside
-    strings: folium compiles the JavaScript it renders as a Jinja template again.
-
-    >>> print(js_literal("</script>{{7*7}}\u2028"))
-    "\u003c/script\u003e\u007b\u007b7*7\u007d\u007d\u2028"
-    """
-    return re.sub(r'"(?:[^"\\]|\\.)*"', lambda string: string[0].translate(_JS_ESCAPES),
-                  json.dumps(value, ensure_ascii=False))
-
-
-_JS_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in "<>&{}\u2028\u2029"}
-
-
 def _e(value) -> str:
     """HTML-escape user text; braces too, since folium re-compiles its output as Jinja."""
-    return html.escape(str(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
+    return escape.html(value, braces=True)
 
 
 def _km(value: float) -> str:
