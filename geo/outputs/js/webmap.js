@@ -19,6 +19,9 @@
     zoomSnap: 0.25, zoomDelta: 0.5, worldCopyJump: false, attributionControl: !!data.tiles,
     minZoom: 0, maxZoom: 12
   });
+  // A provisional view, so that everything is drawn even before the map has a size (an iframe
+  // laid out late, or throttled while off screen); fit() sets the real one.
+  map.setView(L.latLngBounds(data.fit).getCenter(), 1, {animate: false});
 
   // --- panes: land under the tiles, labels over the markers -------------------------------
   var landPane = map.createPane("rangemap-land");
@@ -68,13 +71,13 @@
       L.Tooltip.prototype._setPosition.call(this, pos);
       var map = this._map, box = this._container;
       if (!map || !box) return;
-      var size = map.getSize(), at = L.DomUtil.getPosition(box), on = map.layerPointToContainerPoint(at);
-      var w = box.offsetWidth, h = box.offsetHeight, m = 4, dx = 0, dy = 0;
-      if (on.x + w > size.x - m) dx = size.x - m - w - on.x;
-      if (on.x + dx < m) dx = m - on.x;
-      if (on.y + h > size.y - m) dy = size.y - m - h - on.y;
-      if (on.y + dy < m) dy = m - on.y;
-      if (dx || dy) L.DomUtil.setPosition(box, at.add(L.point(dx, dy)));
+      var frame = map.getContainer().getBoundingClientRect(), r = box.getBoundingClientRect();
+      var m = 4, dx = 0, dy = 0;
+      if (r.right > frame.right - m) dx = frame.right - m - r.right;
+      if (r.left + dx < frame.left + m) dx = frame.left + m - r.left;
+      if (r.bottom > frame.bottom - m) dy = frame.bottom - m - r.bottom;
+      if (r.top + dy < frame.top + m) dy = frame.top + m - r.top;
+      if (dx || dy) L.DomUtil.setPosition(box, L.DomUtil.getPosition(box).add(L.point(dx, dy)));
     }
   });
 
@@ -280,7 +283,8 @@
     labels.forEach(function (l) {
       if (l.w === undefined) {
         l.el.classList.remove("rangemap-hidden");
-        l.w = l.el.offsetWidth; l.h = l.el.offsetHeight;
+        var r = l.el.getBoundingClientRect();
+        l.w = Math.ceil(r.width) + 1; l.h = Math.ceil(r.height) + 1;   // a pixel of air around each label
       }
       l.el.classList.add("rangemap-hidden");
       l.shown = false;
@@ -309,6 +313,9 @@
         if (inside(b) && !overlaps(b, boxes)) {
           boxes.push(b);
           L.DomUtil.setPosition(l.el, map.containerPointToLayerPoint([b[0], b[1]]).round());
+          // the element is drawn at whole pixels: keep its box where it really is
+          var at = map.layerPointToContainerPoint(L.DomUtil.getPosition(l.el));
+          boxes[boxes.length - 1] = [at.x, at.y, at.x + w, at.y + h];
           l.el.classList.remove("rangemap-hidden");
           l.shown = true;
           return;
@@ -391,6 +398,8 @@
   function fit() {
     var size = map.invalidateSize(false).getSize();
     if (!(size.x && size.y)) return;
+    // never zoomed out past the world copies drawn (ref ± 540°)
+    map.setMinZoom(Math.max(0, Math.ceil(4 * Math.log2(size.x / (256 * (EAST - WEST) / 360))) / 4));
     if (!fitted) {
       fitted = true;
       legend.open = size.x >= 600 && size.y >= 450;  // phones: the legend starts folded
