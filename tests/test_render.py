@@ -584,3 +584,43 @@ def test_embed_html_escapes_the_page_into_srcdoc():
 def test_embed_html_refuses_what_is_not_a_css_length(width):
     with pytest.raises(InputError, match="not a CSS length"):
         embed_html(founding(), width=width)
+
+
+# --- the command line -----------------------------------------------------------------------
+
+def run_cli(capsys, *argv):
+    from geo.cli.main import main
+
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_cli_map_is_self_contained_by_default_and_osm_on_request(capsys, tmp_path):
+    default, osm = tmp_path / "a.html", tmp_path / "b.html"
+    assert run_cli(capsys, "map", "-o", str(default))[0] == 0
+    assert run_cli(capsys, "map", "--tiles", "osm", "-o", str(osm))[0] == 0
+    assert run_cli(capsys, "map", "--offline", "--tiles", "none", "-o", str(tmp_path / "c.html"))[0] == 0
+    assert blob(default.read_text(encoding="utf-8"))["tiles"] is None
+    assert blob(osm.read_text(encoding="utf-8"))["tiles"]["url"].startswith("https://tile.openstreetmap.org/")
+    assert "https://" not in default.read_text(encoding="utf-8").replace(leaflet_inline(), "")
+
+
+def test_cli_map_units(capsys, tmp_path):
+    path = tmp_path / "mi.html"
+    status, out, err = run_cli(capsys, "map", "--units", "mi", "-o", str(path))
+    assert status == 0, err
+    data = blob(path.read_text(encoding="utf-8"))
+    assert data["units"] == "mi" and data["targets"][0]["label"] == "Guam (Andersen AFB) · 2,200 mi"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["map", "--offline", "--tiles", "osm"], "--offline makes no network request: leave out --tiles osm"),
+    (["map", "--tiles", "osm", "--format", "png"], "--tiles applies to HTML maps"),
+    (["map", "--tiles", "google"], "invalid choice: 'google'"),
+    (["map", "--units", "furlongs"], "invalid choice: 'furlongs'")])
+def test_cli_map_bad_options(capsys, tmp_path, monkeypatch, argv, message):
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run_cli(capsys, *argv)
+    assert status == 2 and out == "" and message in err and err.count("\n") == 1
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
