@@ -1,16 +1,23 @@
-"""Benchmark: the ``rangemap`` commands as a user runs them, whole processes.
+"""Benchmark: the ``rangemap`` commands as a user runs them, as ratios to bare imports timed in the same run.
 
-Times, over ``--repeat`` runs each (median, min and max of the wall time):
+Absolute times drift on a shared machine; ratios to work of the same kind, timed in turn
+with the commands, do not drift as much. Each round runs, one after another, in a fresh
+process each:
 
-* ``rangemap check --site Chagang --missile HS-12 --target Guam``
-* ``rangemap map -o <tmp>/map.html``
+* ``python -c "import pyproj"`` and ``python -c "import folium"`` (the yardsticks);
+* ``rangemap check --site Chagang --missile HS-12 --target Guam``;
+* ``rangemap map -o <tmp>/map.html`` (the founding scenario's web map).
 
-and the import time of the package's modules (a fresh interpreter per import, less the
-start-up of a bare interpreter). A command that fails is reported with its exit status
-and the end of its stderr, and the script exits 1.
+Goals (issue 8): ``check`` ≤ 2.0 × ``import pyproj``; ``map`` ≤ 0.9 × ``import folium``
+(medians over the rounds); and a web map of 1,000 targets (seeded random points over the
+globe, one site, one missile) ≤ 3 MB. Then the import time of the package's modules
+(less a bare interpreter).
 
-    python benchmarks/commands.py              # 5 runs of each
-    python benchmarks/commands.py --repeat 1   # CI smoke run
+A command that fails is reported with its exit status and the end of its stderr, and the
+script exits 1; a missed goal is printed as MISSED and makes it exit 1 only with ``--strict``.
+
+    python benchmarks/commands.py              # 7 rounds
+    python benchmarks/commands.py --repeat 1   # smoke run (what the tests run)
 """
 
 from __future__ import annotations
@@ -26,7 +33,11 @@ import time
 from pathlib import Path
 
 CHECK = ["check", "--site", "Chagang", "--missile", "HS-12", "--target", "Guam"]
-MODULES = ["numpy", "pyproj", "geo", "geo.cli.main", "geo.core.engine", "geo.core.rings", "geo.outputs.webmap"]
+MODULES = ["numpy", "pyproj", "shapely", "geo", "geo.cli.main", "geo.core.rings", "geo.outputs.webmap"]
+#: name, goal ratio, yardstick
+GOALS = {"check": (2.0, "import pyproj"), "map": (0.9, "import folium")}
+BIG_TARGETS = 1000
+BIG_MAP_MB = 3.0
 
 
 def rangemap_command() -> list[str]:
@@ -56,16 +67,26 @@ def stats_line(name: str, times: list[float]) -> str:
 
 
 def bench_command(name, cmd, repeat, cwd, check_output) -> tuple[str, str | None]:
-    times = []
-    for _ in range(repeat):
-        elapsed, proc = timed(cmd, cwd)
-        if proc.returncode != 0:
-            return f"{name:<58} failed", describe_failure(name, proc, "non-zero exit status")
-        problem = check_output(proc)
-        if problem:
-            return f"{name:<58} failed", describe_failure(name, proc, problem)
-        times.append(elapsed)
-    return stats_line(name, times), None
+    """`repeat` runs of `cmd`: the stats line and a failure text (or None)."""
+    times: list[float] = []
+    failure = run_round(name, cmd, cwd, check_output, times)
+    for _ in range(repeat - 1):
+        if failure:
+            break
+        failure = run_round(name, cmd, cwd, check_output, times)
+    return (f"{name:<58} failed", failure) if failure else (stats_line(name, times), None)
+
+
+def run_round(name, cmd, cwd, check_output, times: list[float]) -> str | None:
+    """Run `cmd` once, append its time to `times`; a failure text, or None."""
+    elapsed, proc = timed(cmd, cwd)
+    if proc.returncode != 0:
+        return describe_failure(name, proc, "non-zero exit status")
+    problem = check_output(proc)
+    if problem:
+        return describe_failure(name, proc, problem)
+    times.append(elapsed)
+    return None
 
 
 def import_times(repeat: int, cwd: str) -> list[str]:
@@ -83,22 +104,39 @@ def import_times(repeat: int, cwd: str) -> list[str]:
     return lines
 
 
+def write_targets(path: Path, n: int = BIG_TARGETS) -> None:
+    """`n` targets spread uniformly over the globe (seeded), as a targets CSV."""
+    import numpy as np
+
+    rng = np.random.default_rng(20261201)
+    lat = np.degrees(np.arcsin(rng.uniform(-1.0, 1.0, n)))
+    lon = rng.uniform(-180.0, 180.0, n)
+    rows = [f"Target {i + 1},{a:.5f},{b:.5f}" for i, (a, b) in enumerate(zip(lat, lon))]
+    path.write_text("name,lat,lon\n" + "\n".join(rows) + "\n", encoding="utf-8")
+
+
+def verdict(ratio: float, goal: float) -> str:
+    return "ok" if ratio <= goal else "MISSED"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=5, help="runs of each command (default 5)")
+    parser.add_argument("--repeat", type=int, default=7, help="rounds (default 7)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
 
     base = rangemap_command()
     print(f"rangemap commands benchmark: {' '.join(base)}; python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} cores; {args.repeat} run(s) each")
-    failures = []
+          f"{os.cpu_count()} cores; {args.repeat} round(s)")
+    failures: list[str] = []
+    missed = 0
     with tempfile.TemporaryDirectory(prefix="rangemap-bench-") as tmp:
+        out_html = Path(tmp) / "map.html"
+
         def check_ok(proc):
             return None if ": in range" in proc.stdout else "output does not say 'in range'"
-
-        out_html = Path(tmp) / "map.html"
 
         def map_ok(proc):
             if not out_html.is_file() or out_html.stat().st_size == 0:
@@ -107,19 +145,52 @@ def main(argv=None) -> int:
             out_html.unlink()
             return None if "<html" in text.lower() else f"{out_html} is not an HTML page"
 
-        for name, cmd, ok in (("rangemap " + " ".join(CHECK), base + CHECK, check_ok),
-                              ("rangemap map -o <tmp>/map.html", base + ["map", "-o", str(out_html)], map_ok)):
-            line, failure = bench_command(name, cmd, args.repeat, tmp, ok)
-            print(line, flush=True)
-            if failure:
-                failures.append(failure)
+        def nothing(proc):
+            return None
+
+        jobs = {
+            "import pyproj": ("python -c 'import pyproj'", [sys.executable, "-c", "import pyproj"], nothing),
+            "import folium": ("python -c 'import folium'", [sys.executable, "-c", "import folium"], nothing),
+            "check": ("rangemap " + " ".join(CHECK), base + CHECK, check_ok),
+            "map": ("rangemap map -o <tmp>/map.html", base + ["map", "-o", str(out_html)], map_ok),
+        }
+        times: dict[str, list[float]] = {key: [] for key in jobs}
+        broken: set[str] = set()
+        for _ in range(args.repeat):                     # interleaved: load changes hit every job alike
+            for key, (name, cmd, ok) in jobs.items():
+                if key in broken:
+                    continue
+                failure = run_round(name, cmd, tmp, ok, times[key])
+                if failure:
+                    broken.add(key)
+                    failures.append(failure)
+        for key, (name, _, _) in jobs.items():
+            print(stats_line(name, times[key]) if key not in broken else f"{name:<58} failed", flush=True)
+        for key, (goal, yardstick) in GOALS.items():
+            if key in broken or yardstick in broken:
+                continue
+            ratio = statistics.median(times[key]) / statistics.median(times[yardstick])
+            missed += ratio > goal
+            print(f"ratio {key} / {yardstick}: {ratio:.2f} (goal <= {goal}) {verdict(ratio, goal)}", flush=True)
+
+        targets = Path(tmp) / "targets.csv"
+        write_targets(targets)
+        big = Path(tmp) / "big.html"
+        elapsed, proc = timed(base + ["map", "--targets-file", str(targets), "-o", str(big)], tmp)
+        if proc.returncode != 0 or not big.is_file():
+            failures.append(describe_failure(f"map of {BIG_TARGETS:,} targets", proc, "no map written"))
+        else:
+            mb = big.stat().st_size / 1e6
+            missed += mb > BIG_MAP_MB
+            print(f"map of {BIG_TARGETS:,} targets: {mb:.2f} MB (goal <= {BIG_MAP_MB:g} MB) "
+                  f"{'ok' if mb <= BIG_MAP_MB else 'MISSED'}; {elapsed * 1e3:.0f} ms", flush=True)
         for line in import_times(args.repeat, tmp):
             print(line, flush=True)
 
     for failure in failures:
         print(failure, file=sys.stderr)
-    print(f"commands failed: {len(failures)}")
-    return 1 if failures else 0
+    print(f"commands failed: {len(failures)}; goals missed: {missed}")
+    return 1 if failures or (args.strict and missed) else 0
 
 
 if __name__ == "__main__":

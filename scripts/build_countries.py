@@ -17,6 +17,14 @@ the two registries only)::
         --topojson "$tmp/npm/node_modules/world-atlas/countries-50m.json" \\
         --wheel "$tmp"/whl/geopandas-0.14.4-py3-none-any.whl
 
+It then writes the two files derived from the GeoJSON, which ship beside it and make
+maps fast: ``countries-50m.wkb`` (the same outlines as WKB, read in milliseconds; see
+:mod:`geo.catalog.countries`) and ``land-50m.json`` (the simplified, encoded land layer of
+the web maps; see :mod:`geo.outputs.basemap`). After editing the GeoJSON by hand, rebuild
+only those (no network)::
+
+    python scripts/build_countries.py --derived
+
 The script decodes the TopoJSON itself (delta-encoded quantized arcs plus a
 transform), joins the 110m attributes by ISO alpha-3 code (falling back to the
 name for Natural Earth's non-ISO entities such as Kosovo, N. Cyprus, Somaliland),
@@ -191,18 +199,40 @@ def dump(collection: dict) -> str:
     return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
 
 
+def derived(geojson: Path) -> list[Path]:
+    """Write the binary copy and the web land layer next to `geojson`, from it; their paths."""
+    sys.path.insert(0, str(REPO))
+    from geo.catalog.countries import decode_binary, encode_binary
+    from geo.outputs.basemap import encode_land
+
+    source = geojson.read_bytes()
+    blob = encode_binary(source)
+    wkb = geojson.with_suffix(".wkb")
+    wkb.write_bytes(blob)
+    land = geojson.with_name(geojson.name.replace("countries-", "land-").replace(".geojson", ".json"))
+    land.write_text(encode_land(decode_binary(blob)[1], source_bytes=len(source)), encoding="utf-8")
+    return [wkb, land]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--topojson", required=True, help="world-atlas@2 countries-50m.json")
-    parser.add_argument("--wheel", required=True, help="geopandas-0.14.4-py3-none-any.whl")
+    parser.add_argument("--topojson", help="world-atlas@2 countries-50m.json")
+    parser.add_argument("--wheel", help="geopandas-0.14.4-py3-none-any.whl")
+    parser.add_argument("--derived", action="store_true",
+                        help="only rebuild the binary copy and the web land layer from the GeoJSON (no network)")
     parser.add_argument("-o", "--output", default=str(OUT))
     args = parser.parse_args(argv)
-    collection, missing = build(args.topojson, args.wheel)
     out = Path(args.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(dump(collection), encoding="utf-8")
-    print(f"{out}: {len(collection['features'])} countries, {out.stat().st_size / 1e6:.2f} MB")
-    print(f"{len(missing)} without population (not in the 1:110m table): {', '.join(missing)}")
+    if not args.derived:
+        if not (args.topojson and args.wheel):
+            parser.error("--topojson and --wheel are required (or --derived)")
+        collection, missing = build(args.topojson, args.wheel)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(dump(collection), encoding="utf-8")
+        print(f"{out}: {len(collection['features'])} countries, {out.stat().st_size / 1e6:.2f} MB")
+        print(f"{len(missing)} without population (not in the 1:110m table): {', '.join(missing)}")
+    for path in derived(out):
+        print(f"{path}: {path.stat().st_size / 1e6:.2f} MB")
     return 0
 
 

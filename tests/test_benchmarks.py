@@ -26,13 +26,31 @@ def test_reach_benchmark_agrees_with_pyproj():
     assert re.search(r"engine .* pairs/s", proc.stdout) and re.search(r"baseline .* pairs/s", proc.stdout)
 
 
-def test_commands_benchmark_runs_check_and_map():
+def test_commands_benchmark_runs_check_and_map_and_reports_ratios():
     proc = run("commands.py", "--repeat", "1")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert re.search(r"^rangemap check --site Chagang --missile HS-12 --target Guam +median +\d+ ms", proc.stdout, re.MULTILINE)
-    assert re.search(r"^rangemap map -o <tmp>/map.html +median +\d+ ms", proc.stdout, re.MULTILINE)
+    for name in ("python -c 'import pyproj'", "python -c 'import folium'",
+                 "rangemap check --site Chagang --missile HS-12 --target Guam", "rangemap map -o <tmp>/map.html"):
+        assert re.search(rf"^{re.escape(name)} +median +\d+ ms", proc.stdout, re.MULTILINE), name
+    assert re.search(r"^ratio check / import pyproj: [\d.]+ \(goal <= 2.0\) (ok|MISSED)$", proc.stdout, re.MULTILINE)
+    assert re.search(r"^ratio map / import folium: [\d.]+ \(goal <= 0.9\) (ok|MISSED)$", proc.stdout, re.MULTILINE)
+    assert re.search(r"^map of 1,000 targets: [\d.]+ MB \(goal <= 3 MB\) (ok|MISSED); \d+ ms$", proc.stdout,
+                     re.MULTILINE)
     assert re.search(r"^import geo\.cli\.main \(over bare\) +median", proc.stdout, re.MULTILINE)
-    assert "commands failed: 0" in proc.stdout
+    assert re.search(r"commands failed: 0; goals missed: \d$", proc.stdout)
+
+
+def test_commands_benchmark_targets_are_spread_over_the_globe(tmp_path):
+    spec = importlib.util.spec_from_file_location("bench_commands", BENCHMARKS / "commands.py")
+    commands = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(commands)
+    path = tmp_path / "t.csv"
+    commands.write_targets(path)
+    rows = [line.split(",") for line in path.read_text().splitlines()[1:]]
+    lats, lons = [float(r[1]) for r in rows], [float(r[2]) for r in rows]
+    assert len(rows) == 1000 and len({r[0] for r in rows}) == 1000
+    assert min(lats) < -60 and max(lats) > 60 and min(lons) < -170 and max(lons) > 170
+    assert sum(lat > 0 for lat in lats) in range(430, 571)                     # about half north
 
 
 def test_commands_benchmark_reports_a_failing_command(tmp_path):

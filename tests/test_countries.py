@@ -156,3 +156,44 @@ def test_ring_winding_round_the_pole_is_closed_along_it():
     geom = b.spherical_polygon([polar, coast])
     assert geom.is_valid and shapely.intersects_xy(geom, 0.0, -90.0)
     assert abs(geom.area - 360.0 * 20.0) < 1e-6
+
+
+def test_binary_copy_is_the_geojson_exactly_and_what_the_build_script_writes():
+    import hashlib
+
+    from geo.catalog.countries import binary_path, country_records, decode_binary, encode_binary
+
+    source = countries_path().read_bytes()
+    blob = binary_path().read_bytes()
+    assert blob == encode_binary(source)                                      # reproducible from the GeoJSON
+    props, geoms, made_from = decode_binary(blob)
+    assert made_from == {"source_bytes": len(source), "source_sha256": hashlib.sha256(source).hexdigest()}
+    doc = json.loads(source)
+    assert list(props) == [f["properties"] for f in doc["features"]]
+    parsed = shapely.get_parts(shapely.from_geojson(source.decode("utf-8")))
+    assert shapely.equals_exact(geoms, parsed, tolerance=0).all()
+    assert shapely.equals_exact(country_records()[1], parsed, tolerance=0).all()
+    with pytest.raises(ValueError):
+        decode_binary(blob[:-10])
+    with pytest.raises(ValueError):
+        decode_binary(b"not it")
+
+
+def test_a_binary_copy_of_other_outlines_is_not_used(tmp_path, monkeypatch):
+    import shutil
+
+    from geo.catalog import countries
+
+    data = tmp_path / "data"
+    (data / "countries").mkdir(parents=True)
+    one = json.loads(countries_path().read_text(encoding="utf-8"))
+    one["features"] = one["features"][:3]
+    (data / COUNTRIES_FILE).write_text(json.dumps(one), encoding="utf-8")
+    shutil.copy(countries.binary_path(), data / countries.BINARY_FILE)        # made from the full file
+    monkeypatch.setattr(countries, "data_dir", lambda: data)
+    countries._read.cache_clear()
+    try:
+        props, geoms = countries.country_records()
+        assert len(props) == len(geoms) == 3
+    finally:
+        countries._read.cache_clear()

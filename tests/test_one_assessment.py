@@ -130,9 +130,12 @@ def test_web_map(assessment):
     from geo.outputs.webmap import build_map, map_html
 
     page = map_html(build_map(assessment, offline=True))
-    page = html.unescape(re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m[1], 16)), page))
+    data = json.loads(re.search(r'<script type="application/json" id="rangemap-data">(.*?)</script>', page,
+                                flags=re.S)[1])                     # what the page's script reads
+    page = "\n".join("".join(s if isinstance(s, str) else s["b"] for s in line)
+                     for t in data["targets"] for line in t["lines"])
     for _, _, _, c in cells(assessment):
-        line = f"{c.missile.name} from {c.site.name}: <b>{c.verdict}</b> on a rotating Earth (distance " \
+        line = f"{c.missile.name} from {c.site.name}: {c.verdict} on a rotating Earth (distance " \
                f"{c.distance_km:,.0f} km, reach toward it {c.range_km:,.0f} km, "
         assert line in page, line
         if c.verdict == "too close":

@@ -330,7 +330,7 @@ def assess(scenario: Scenario) -> Assessment:
     ('possibly in range', 11470.0, [7100.0, 11470.0])
     """
     sites, missiles, targets, model = scenario.sites, scenario.missiles, scenario.targets, scenario.model
-    s, m, t = len(sites), len(missiles), len(targets)
+    m = len(missiles)
     s_lat, s_lon = (np.array([getattr(p, a) for p in sites], dtype=float) for a in ("lat", "lon"))
     t_lat, t_lon = (np.array([getattr(p, a) for p in targets], dtype=float) for a in ("lat", "lon"))
     ranges = np.array([[mi.range_km, mi.certain_km, mi.max_km,

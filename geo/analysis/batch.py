@@ -34,7 +34,6 @@ import pandas as pd
 
 from ..catalog.tables import Missile, Place
 from ..errors import CatalogFileError, InputError, RangemapError
-from ..core.geodesy import inverse
 from .assessment import VERDICTS, measure
 
 __all__ = ["COLUMNS", "TargetTable", "DaskSummary", "read_targets", "describe_skipped",

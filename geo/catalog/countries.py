@@ -10,7 +10,14 @@ without one, e.g. ``KOS`` for Kosovo), ``iso_n3`` (ISO numeric, or missing) and
 from the 1:110m table). Natural Earth is in the public domain; see
 ``data/README.md`` for provenance and ``scripts/build_countries.py`` to rebuild.
 
-The file is read once per process (about 0.2 s) with shapely's GeoJSON reader.
+Next to it, ``countries-50m.wkb`` holds the same outlines as WKB (the same doubles, so
+the same geometries exactly) and the same properties: it is read in a few milliseconds,
+where parsing the GeoJSON takes 50-100 ms. :func:`encode_binary` writes it and
+``scripts/build_countries.py`` rebuilds it; it records the size and SHA-256 of the GeoJSON
+it was made from, and is used only while the GeoJSON still has that size (else the
+GeoJSON is parsed). Layout: the line ``RANGEMAP-WKB 1``, one line of JSON (``source_bytes``,
+``source_sha256``, ``offsets``, ``properties``), then the little-endian ISO WKB of every
+feature, back to back, ``offsets`` giving where each ends.
 
 Examples
 --------
@@ -27,6 +34,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -37,10 +45,14 @@ import shapely
 from .tables import data_dir
 from ..errors import CatalogFileError
 
-__all__ = ["COUNTRIES_FILE", "COUNTRIES_SOURCE", "countries_path", "country_outlines", "load_countries"]
+__all__ = ["COUNTRIES_FILE", "BINARY_FILE", "COUNTRIES_SOURCE", "countries_path", "binary_path",
+           "country_outlines", "country_records", "load_countries", "encode_binary", "decode_binary"]
 
 #: File name of the outlines inside the data folder.
 COUNTRIES_FILE = "countries/countries-50m.geojson"
+#: File name of their binary (WKB) copy, read instead when it matches the GeoJSON.
+BINARY_FILE = "countries/countries-50m.wkb"
+_MAGIC = b"RANGEMAP-WKB 1\n"
 
 #: Credit line for figures and maps that draw the outlines.
 COUNTRIES_SOURCE = "Natural Earth 1:50m admin-0 countries (public domain)"
@@ -60,22 +72,86 @@ def countries_path() -> Path:
     return data_dir() / COUNTRIES_FILE
 
 
+def binary_path() -> Path:
+    """Path of the binary (WKB) copy of the outlines.
+
+    >>> binary_path().name
+    'countries-50m.wkb'
+    """
+    return data_dir() / BINARY_FILE
+
+
 @functools.lru_cache(maxsize=1)
 def _read() -> tuple[tuple[dict, ...], np.ndarray]:
-    """Properties and geometries of every feature, in file order (read once)."""
+    """Properties and geometries of every feature, in file order (read once): from the binary
+    copy when it was made from the GeoJSON as it is, else from the GeoJSON."""
     path = countries_path()
     try:
+        size = path.stat().st_size
+        blob = binary_path().read_bytes()
+    except OSError:
+        blob = b""
+    if blob:
+        try:
+            props, geoms, source = decode_binary(blob)
+        except ValueError:
+            source = None
+        if source is not None and source["source_bytes"] == size:
+            geoms.flags.writeable = False
+            return props, geoms
+    try:
         text = path.read_text(encoding="utf-8")
-        geoms = shapely.get_parts(shapely.from_geojson(text))
     except OSError as e:
         raise CatalogFileError(f"{path}: cannot read the country outlines ({e.strerror}): reinstall rangemap") from None
+    props, geoms = _parse(text, path)
+    geoms.flags.writeable = False
+    return props, geoms
+
+
+def _parse(text: str, path) -> tuple[tuple[dict, ...], np.ndarray]:
+    try:
+        geoms = shapely.get_parts(shapely.from_geojson(text))
     except shapely.errors.GEOSException as e:
         raise CatalogFileError(f"{path}: not valid GeoJSON ({e}): rebuild it with scripts/build_countries.py") from None
     props = [json.loads(m) for m in _PROPERTIES.findall(text)]
     if len(props) != len(geoms):     # not the compact layout: take the slow, general road
         props = [f["properties"] for f in json.loads(text)["features"]]
-    geoms.flags.writeable = False
     return tuple(props), geoms
+
+
+def encode_binary(geojson: bytes) -> bytes:
+    """The binary (WKB) copy of the outlines in the GeoJSON text `geojson` (bytes, UTF-8).
+
+    Deterministic: the same GeoJSON gives the same bytes.
+
+    >>> blob = encode_binary(countries_path().read_bytes())
+    >>> props, geoms, source = decode_binary(blob)
+    >>> bool(shapely.equals_exact(geoms, country_outlines(), tolerance=0).all())
+    True
+    """
+    props, geoms = _parse(geojson.decode("utf-8"), "GeoJSON")
+    wkbs = shapely.to_wkb(geoms, output_dimension=2, byte_order=1, flavor="iso")
+    header = {"source_bytes": len(geojson), "source_sha256": hashlib.sha256(geojson).hexdigest(),
+              "offsets": np.cumsum([len(w) for w in wkbs]).tolist(), "properties": list(props)}
+    return (_MAGIC + json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+            + b"".join(wkbs))
+
+
+def decode_binary(blob: bytes) -> tuple[tuple[dict, ...], np.ndarray, dict]:
+    """Properties, geometries and source (``source_bytes``, ``source_sha256``) of a binary copy;
+    ValueError if `blob` is not one."""
+    if not blob.startswith(_MAGIC):
+        raise ValueError("not a rangemap WKB file")
+    end = blob.index(b"\n", len(_MAGIC))
+    header = json.loads(blob[len(_MAGIC):end])
+    body = memoryview(blob)[end + 1:]
+    ends = header["offsets"]
+    if len(body) != (ends[-1] if ends else 0) or len(ends) != len(header["properties"]):
+        raise ValueError("truncated rangemap WKB file")
+    starts = [0, *ends[:-1]]
+    geoms = shapely.from_wkb(np.array([bytes(body[a:b]) for a, b in zip(starts, ends)], dtype=object))
+    source = {k: header[k] for k in ("source_bytes", "source_sha256")}
+    return tuple(header["properties"]), geoms, source
 
 
 def country_records() -> tuple[tuple[dict, ...], np.ndarray]:

@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 from ..analysis.assessment import assess
-from ..analysis.scenario import Scenario, as_missile
-from ..catalog.tables import Catalog
+from ..analysis.scenario import as_missile
 from ..errors import InputError
 from ..outputs.escape import csv_frame, terminal
 from . import options
@@ -104,7 +103,7 @@ def _country(args, a, whole, out) -> None:
              *whole.summary()[1:],
              f"  ({MODEL_DESCRIPTIONS[a.model]}; nominal range {m.range_km:,.0f} km; range: "
              f"{m.source or 'no source given'}; outline: Natural Earth 1:50m)"]
-    out.write("\n".join(lines) + "\n")
+    out.write("\n".join(terminal(line) for line in lines) + "\n")
 
 
 def _table(args, out) -> None:

@@ -10,6 +10,8 @@ __all__ = ["add_parser", "run", "FORMATS"]
 
 #: Map formats: interactive HTML, or a print figure.
 FORMATS = ("html", "png", "svg", "pdf")
+#: Tile layers of HTML maps (geo.outputs.webmap.TILES, named here so the parser stays light).
+TILE_CHOICES = ("none", "osm")
 
 
 def add_parser(sub) -> None:
@@ -21,8 +23,12 @@ def add_parser(sub) -> None:
                    "'-' for standard output (HTML or SVG)")
     m.add_argument("--format", choices=FORMATS, help="html (interactive, default), or png/svg/pdf "
                    "(print figure); default from the output's extension")
+    m.add_argument("--tiles", choices=TILE_CHOICES, default=None,
+                   help="HTML maps are self-contained: Leaflet and the country outlines are in the file. none "
+                        "(default): no tiles, the page never makes a network request; osm: OpenStreetMap tiles "
+                        "over the land where a network is there (OSM may refuse pages opened from a file)")
     m.add_argument("--offline", action="store_true",
-                   help="self-contained HTML: Leaflet inlined, country outlines, no tiles, no network request")
+                   help="guarantee no network request at all (the default; refuses --tiles osm)")
     fig = m.add_argument_group("print figure (PNG, SVG, PDF)")
     fig.add_argument("--dpi", type=options.positive("dpi", "dots per inch"),
                      help="resolution of a PNG figure (default 200; from 10 to 1200)")
@@ -52,6 +58,10 @@ def run(args, out) -> None:
         return
     if fmt != "html" and args.offline:
         raise InputError(f"--offline applies to HTML maps; a {fmt.upper()} figure never needs the network")
+    if fmt != "html" and args.tiles:
+        raise InputError(f"--tiles applies to HTML maps; a {fmt.upper()} figure draws no tiles")
+    if args.offline and args.tiles not in (None, "none"):
+        raise InputError(f"--offline makes no network request: leave out --tiles {args.tiles}")
     figure_only = [f"--{o}" for o in ("dpi", "size", "labels", "view") if getattr(args, o) is not None]
     if fmt == "html" and figure_only:
         raise InputError(f"{figure_only[0]} applies to PNG figures: add --format png (or svg, pdf)")
@@ -74,7 +84,8 @@ def run(args, out) -> None:
         from ..outputs.webmap import build_map, write_map
 
         shaded = shaded_countries(a) if args.shade_coverage else ()
-        write_map(build_map(a, title=args.title, offline=args.offline, shaded=shaded), path)
+        write_map(build_map(a, title=args.title, offline=args.offline, shaded=shaded, tiles=args.tiles,
+                            units=args.units), path)
     else:
         from ..outputs.figure import figure, save_figure
 
@@ -89,7 +100,8 @@ def _run_live(args, fmt: str, out) -> None:
     """``rangemap map --live``: the live map (:mod:`geo.outputs.live`), always offline, geodesic model."""
     if fmt != "html":
         raise InputError(f"--live writes an HTML page, not {fmt.upper()}: use an .html output or leave out --format")
-    for flag, given in (("--offline", args.offline), ("--dpi", args.dpi), ("--shade-coverage", args.shade_coverage)):
+    for flag, given in (("--offline", args.offline), ("--dpi", args.dpi), ("--shade-coverage", args.shade_coverage),
+                        ("--tiles", args.tiles)):
         if given:
             raise InputError(f"{flag} does not apply to --live (the live page is always offline): leave out {flag}")
     if args.model != "geodesic":

@@ -30,7 +30,7 @@ import unicodedata
 
 from ..errors import InputError
 
-__all__ = ["html", "js_literal", "xml_text", "xml_clean", "xml_clean_bytes", "csv_cell", "csv_frame",
+__all__ = ["html", "js_literal", "json_for_script", "xml_text", "xml_clean", "xml_clean_bytes", "csv_cell", "csv_frame",
            "csv_arrow", "terminal", "quote", "control_character", "check_text", "check_record", "describe_character", "FORMULA_STARTS", "FREE_TEXT"]
 
 # C0 controls except tab, line feed and carriage return; DEL; C1 controls; lone surrogates.
@@ -280,3 +280,19 @@ def csv_arrow(table):
                 col = pc.if_else(hit, pc.binary_join_element_wise(pa.scalar("'", col.type), col, pa.scalar("", col.type)), col)
         columns.append(col)
     return pa.table(columns, names=table.column_names)
+
+
+def json_for_script(value) -> str:
+    r"""`value` as JSON that is safe inside ``<script type="application/json">`` (and any ``<script>``).
+
+    ``<``, ``>``, ``&``, U+2028 and U+2029 can only occur inside JSON strings, where their
+    ``\uXXXX`` escapes mean the same.
+
+    >>> print(json_for_script(["</script>&", "\u2028"]))
+    ["\u003c/script\u003e\u0026","\u2028"]
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.translate(_SCRIPT_JSON_ESCAPES)
+
+
+_SCRIPT_JSON_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"}

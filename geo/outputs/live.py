@@ -31,7 +31,6 @@ import dataclasses
 import functools
 import html
 import json
-import math
 import re
 from importlib import resources
 from typing import Sequence

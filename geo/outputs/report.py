@@ -24,11 +24,9 @@ import pathlib
 import re
 import tempfile
 import urllib.parse
-from typing import Sequence
 
 from .. import __version__
-from ..catalog.tables import Missile, Place
-from ..errors import InputError
+from ..catalog.tables import Missile
 from . import escape
 from .files import write_atomic
 from .formatting import check_units, length, number, to_units
