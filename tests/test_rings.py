@@ -282,3 +282,24 @@ def test_bad_input_raises_value_error_naming_the_value(args, message):
         range_ring(*args)
     with pytest.raises(ValueError, match=message):
         display_ring(*args)
+
+
+def test_a_reach_that_jumps_with_the_azimuth_gives_a_bounded_region():
+    """A model's reach may jump (near orbital): the sampler stops splitting at the jump instead of
+    allocating without end, and every vertex still lies on the reach."""
+    import numpy as np
+    import shapely
+
+    from geo.core.geodesy import WGS84
+
+    def jumpy(az):
+        return np.where((np.asarray(az) % 360.0) < 69.9, 13_000.0, np.where((np.asarray(az) % 360.0) < 70.0,
+                                                                             18_600.0, 9_000.0))
+
+    region = reach_region(39.66, 124.705, jumpy)
+    xy = shapely.get_coordinates(region)
+    assert region.is_valid and len(xy) < 120_000
+    inner = xy[(np.abs(xy[:, 0]) < 180) & (np.abs(xy[:, 1]) < 90)]
+    az, _, d = WGS84.inv(np.full(len(inner), 124.705), np.full(len(inner), 39.66), inner[:, 0], inner[:, 1])
+    on = np.isin(np.round(np.asarray(d) / 1000.0, 3), [13_000.0, 18_600.0, 9_000.0])
+    assert on.mean() > 0.95

@@ -9,8 +9,8 @@ Both the verdicts (:mod:`geo.analysis.assessment`) and every drawing take the re
   (:func:`geo.core.ballistics.rotating_reach`: the class missile flown through its boost, then
   a Kepler coast), computed every :data:`AZIMUTH_STEP_DEG` degrees and interpolated linearly
   between. Where that model does not bound the range (near orbital) the reach is taken as
-  half a meridian, :data:`UNBOUNDED_KM`: every point in that direction, and outputs say
-  "near orbital" instead of a number.
+  :data:`UNBOUNDED_KM` (19,500 km: short of the cut locus near the antipode, where geodesics
+  from the site stop being shortest), and outputs say "near orbital" instead of a number.
 
 A missile with a minimum range leaves a dead zone around the site: :func:`region` cuts it out
 as a hole.
@@ -30,15 +30,16 @@ import shapely
 
 from ..catalog.tables import Catalog
 from ..core import rings
-from ..core.geodesy import HALF_MERIDIAN_KM, check_range_km
+from ..core.geodesy import check_range_km
 from .scenario import as_missile, as_place, check_model
 
 __all__ = ["AZIMUTH_STEP_DEG", "UNBOUNDED_KM", "reach_function", "region", "footprint"]
 
 #: Spacing of the rotating-Earth reach samples, degrees of azimuth.
 AZIMUTH_STEP_DEG = 0.25
-#: The reach where the model does not bound the range (near orbital): half a meridian, everywhere.
-UNBOUNDED_KM = HALF_MERIDIAN_KM
+#: The reach taken where the model does not bound the range (near orbital): as far as a ray from the
+#: site runs before the cut locus near the antipode (the outputs say "near orbital", not a figure).
+UNBOUNDED_KM = 19_500.0
 
 
 @functools.lru_cache(maxsize=256)

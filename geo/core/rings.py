@@ -60,6 +60,11 @@ _AIM = 0.8
 _CHECKS = np.arange(1, 8) / 8.0
 _MIN_VERTICES = 36
 _MAX_ROUNDS = 40
+# A reach that jumps with the azimuth (a model's edge, e.g. near orbital) cannot meet the 1 km rule
+# across the jump: an edge is not split below this share of the circle (0.0036°), and no region
+# gets more than this many vertices.
+_MIN_STEP = 1e-5
+_MAX_VERTICES = 100_000
 # Beyond this radius geodesics from the site may pass the cut locus near the
 # antipode before reaching the circle; the circle is then traced from the antipode.
 _ANTIPODAL_KM = 19_500.0
@@ -260,7 +265,9 @@ def _sample(boundary: BoundaryFn, deviation, aim_km: float = _AIM * TOLERANCE_KM
         plons = _wrap(lons[:, None] + _CHECKS * dlon[:, None])
         plats = lats[:, None] + _CHECKS * dlat[:, None]
         worst = deviation(plons.ravel(), plats.ravel()).reshape(plons.shape).max(axis=1)
-        bad = np.flatnonzero(worst > aim_km)
+        bad = np.flatnonzero((worst > aim_km) & (t_next - t > _MIN_STEP))
+        if t.size > _MAX_VERTICES:
+            break
         if bad.size == 0:
             break
         parts = np.clip(np.ceil(np.sqrt(worst[bad] / aim_km) * 1.05), 2, 64).astype(int)
@@ -356,7 +363,13 @@ def _tidy(region, box):
         y = np.where(np.abs(y - ymin) < 1e-9, ymin, np.where(np.abs(y - ymax) < 1e-9, ymax, y))
         return np.column_stack([np.clip(x, xmin, xmax), np.clip(y, ymin, ymax)])
 
-    region = shapely.remove_repeated_points(shapely.transform(region, snap), 1e-9)
+    region = shapely.transform(region, snap)
+    try:
+        region = shapely.remove_repeated_points(region, 1e-9)
+    except shapely.errors.GEOSException:         # a sliver ring collapses to two points: drop slivers first
+        parts = [p for p in shapely.get_parts(shapely.make_valid(region))
+                 if isinstance(p, shapely.Polygon) and p.area > 1e-12]
+        region = shapely.remove_repeated_points(shapely.MultiPolygon(parts), 1e-9)
     if not region.is_valid:
         region = shapely.make_valid(region)
     polygons = [p for p in getattr(region, "geoms", [region])
