@@ -190,7 +190,7 @@ def flight_table(missile: Missile) -> tuple[float, ...]:
     >>> row = flight_table(Missile("M", 4500.0))
     >>> lon, lat = destination(0.0, 0.0, 0.0, 4499.999)        # the last entry: at the missile's reach
     >>> len(row), round(row[-1], 2), round(check((0.0, 0.0), Missile("M", 4500.0), (lat, lon)).flight_time_min, 2)
-    (49, 22.15, 22.15)
+    (49, 21.88, 21.88)
     """
     return tuple(_times(missile, missile.max_km, FLIGHT_NODES))
 
