@@ -162,7 +162,7 @@ def build_map(sites, missiles=(), targets=(), *, title: str | None = None, offli
     --------
     >>> m = build_map("Chagang", ["Hwasong-12", "KN-23"], ["Guam", "Tokyo"], units="mi")
     >>> [layer["name"] for layer in m.data["layers"]][:3], m.data["targets"][1]["label"]
-    (['Hwasong-12', 'KN-23', 'Geodesic paths'], 'Tokyo · 761 mi')
+    (['Hwasong-12', 'KN-23', 'Geodesic paths'], 'Tokyo · 794 mi')
     """
     units = check_units(units)
     tiles = _check_tiles(tiles, offline)
