@@ -486,7 +486,7 @@ def test_rotating_model_draws_the_footprints_the_verdicts_use():
     assert all(r["parts"] != g["parts"] for r, g in zip(regions, geodesic))
     assert all("on a rotating Earth" in text_of(r["tip"]) for r in regions)
     assert "filled: reach on a rotating Earth" in m.data["legend"]["notes"][0]
-    assert "Keplerian" in m.data["legend"]["caption"]
+    assert "powered flight" in m.data["legend"]["caption"] and "Kepler coast" in m.data["legend"]["caption"]
 
 
 def test_rotating_model_targets_state_the_rotating_verdict():

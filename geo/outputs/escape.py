@@ -292,7 +292,8 @@ def json_for_script(value) -> str:
     ["\u003c/script\u003e\u0026","\u2028"]
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.translate(_SCRIPT_JSON_ESCAPES)
+    # lone surrogates cannot be written as UTF-8: JSON's own \uXXXX form keeps them
+    return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m[0]):04x}", text.translate(_SCRIPT_JSON_ESCAPES))
 
 
 _SCRIPT_JSON_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"}

@@ -43,8 +43,9 @@ import numpy as np
 
 from ..analysis.assessment import Assessment, as_assessment
 from ..analysis.scenario import MODEL_DESCRIPTIONS
-from ..catalog.tables import Place
+from ..catalog.tables import Missile, Place  # noqa: F401  (Missile: for the doctests)
 from ..errors import InputError
+from . import escape
 from .escape import js_literal, json_for_script  # noqa: F401  (js_literal: public here too)
 from .basemap import (BORDER_COLOR, GRATICULE_COLOR, LAND_COLOR, OFFLINE_BACKGROUND, land_data, land_layer,
                       leaflet_inline)
@@ -246,7 +247,7 @@ def _asset(name: str) -> str:
 
 def _render(m: WebMap) -> str:
     land = land_layer() if m.data["land"] else "null"
-    parts = {"TITLE": html.escape(m.page_title, quote=True), "LEAFLET": leaflet_inline(),
+    parts = {"TITLE": escape.html(escape.xml_clean(m.page_title)), "LEAFLET": leaflet_inline(),
              "CSS": _asset("webmap.css"), "DATA": json_for_script(m.data), "LAND": land,
              "SCRIPT": _asset("webmap.js"), "SEA": OFFLINE_BACKGROUND, "SHADE": SHADE_COLOR}
     return re.sub(r"@([A-Z]+)@", lambda k: parts[k[1]], _asset("webmap.html"))
