@@ -624,3 +624,13 @@ def test_cli_map_bad_options(capsys, tmp_path, monkeypatch, argv, message):
     status, out, err = run_cli(capsys, *argv)
     assert status == 2 and out == "" and message in err and err.count("\n") == 1
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_a_whole_country_as_target_is_shaded_where_it_is_within_range():
+    import geo
+
+    m = build_map(["Chagang"], [1000], ["Japan"])
+    whole = geo.assess(geo.Scenario.resolve("Chagang", 1000, "Japan")).country(0, 0, 0)
+    shaded = m.data["shaded"]
+    assert len(shaded) == 1 and shaded[0]["label"].startswith(f"Japan: {100 * whole.share:.1f}% of its area")
+    assert not build_map(["Chagang"], [1000], ["Guam"]).data["shaded"]

@@ -168,7 +168,7 @@ def build_map(sites, missiles=(), targets=(), *, title: str | None = None, offli
     units = check_units(units)
     tiles = _check_tiles(tiles, offline)
     a = as_assessment(sites, missiles, targets, model=model, what="a map")
-    shaded = _check_shaded(shaded)
+    shaded = _check_shaded(shaded) + _whole_countries(a)
     data = map_data(a, title=title, shaded=shaded, tiles=tiles, units=units)
     return WebMap(a, data, title or a.scenario.title or "rangemap: missile range rings")
 
@@ -254,6 +254,20 @@ def _render(m: WebMap) -> str:
 
 
 # --- the data the page draws ------------------------------------------------------------------
+
+def _whole_countries(a: Assessment) -> list:
+    """The part within range of each target that is a whole country (the assessment's
+    :meth:`~geo.analysis.assessment.Assessment.country`), to shade."""
+    out = []
+    for ti, t in enumerate(a.targets):
+        for si, site in enumerate(a.sites):
+            for mi, m in enumerate(a.missiles):
+                whole = a.country(si, mi, ti)
+                if whole is not None and not whole.covered.is_empty:
+                    out.append((f"{whole.country}: {100 * whole.share:.1f}% of its area within range of the "
+                                f"{m.name} from {site.name}", whole.covered))
+    return out
+
 
 def map_data(a: Assessment, *, title: str | None = None, shaded=(), tiles: str = "none",
              units: str = "km") -> dict:
