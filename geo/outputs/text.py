@@ -124,8 +124,13 @@ def reader_note(note: str) -> str:
     'Rests on a single news report'
     >>> reader_note("Estimate; band 4,500-5,000 km")
     'Estimate; band 4,500-5,000 km'
+    >>> reader_note("line one")                     # nothing removed: kept as written
+    'line one'
     """
-    text = re.sub(r"\s*\(([^()]*)\)", lambda m: "" if _UPKEEP.search(m[1]) else m[0], str(note or ""))
+    note = str(note or "")
+    if not _UPKEEP.search(note):
+        return note                                   # nothing about upkeep: the note as written
+    text = re.sub(r"\s*\(([^()]*)\)", lambda m: "" if _UPKEEP.search(m[1]) else m[0], note)
     clauses = [c for c in re.split(r"(?<=[;.])\s+", text) if c.strip() and not _UPKEEP.search(c)]
     text = " ".join(clauses).strip().rstrip(";").strip()
     return text[:1].upper() + text[1:]
