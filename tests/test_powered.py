@@ -393,3 +393,26 @@ def test_boost_profile_climbs_and_speeds_up():
     assert bp.t_s[0] == 0 and bp.t_s[-1] == pytest.approx(bp.vehicle.burn_time_s)
     assert np.all(np.diff(bp.alt_km) > 0) and np.all(np.diff(bp.ground_km) >= 0)
     assert np.all(np.diff(bp.speed_kms[1:]) > 0)
+
+
+def test_class_calibrations_are_kept_between_runs(tmp_path, monkeypatch):
+    """A calibration (hundreds of ms) is computed once per machine, then read back: same vehicle."""
+    import json
+
+    from geo.core import powered
+
+    monkeypatch.setenv("RANGEMAP_CACHE_DIR", str(tmp_path))
+    powered._class_vehicle.cache_clear()
+    first = powered._class_vehicle(4321.0)
+    table = json.loads((tmp_path / powered.CALIBRATION_CACHE).read_text())
+    assert list(table) == [repr(4321.0)]
+    powered._class_vehicle.cache_clear()
+    assert powered._class_vehicle(4321.0) == first
+    table[repr(4321.0)][0] *= 1.01             # read back, not recomputed: the stored numbers are used
+    (tmp_path / powered.CALIBRATION_CACHE).write_text(json.dumps(table))
+    powered._class_vehicle.cache_clear()
+    assert powered._class_vehicle(4321.0)[0].delta_v_kms == pytest.approx(first[0].delta_v_kms * 1.01, rel=1e-3)
+    (tmp_path / powered.CALIBRATION_CACHE).write_text("not json")
+    powered._class_vehicle.cache_clear()
+    assert powered._class_vehicle(4321.0) == first           # a damaged file costs time, not answers
+    powered._class_vehicle.cache_clear()

@@ -625,9 +625,62 @@ def _calibrate(make_stages, target_rad, lo=0.3, hi=12.0):
     return x1, th2[0]
 
 
+#: Calibrations are kept between runs in this file of the user's cache folder (the same folder as
+#: the place index: ``$RANGEMAP_CACHE_DIR``, else ``$XDG_CACHE_HOME/rangemap``, else ``~/.cache/rangemap``);
+#: the name carries a version, so a change to the model's assumptions starts a new file.
+CALIBRATION_CACHE = "class-vehicles-v1.json"
+
+
+def _calibration_file():
+    import os
+    from pathlib import Path
+
+    folder = os.environ.get("RANGEMAP_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache"), "rangemap")
+    return Path(folder) / CALIBRATION_CACHE
+
+
+def _stored_calibration(nominal_km: float):
+    """(Δv, θ) of an earlier run's calibration for `nominal_km`, or None."""
+    import json
+
+    try:
+        value = json.loads(_calibration_file().read_text(encoding="utf-8")).get(repr(float(nominal_km)))
+        return (float(value[0]), float(value[1])) if value else None
+    except (OSError, ValueError, TypeError, IndexError, AttributeError):
+        return None
+
+
+def _store_calibration(nominal_km: float, dv: float, theta: float) -> None:
+    """Keep a calibration for later runs (best effort: a read-only or full disk only costs time)."""
+    import json
+    import os
+    import tempfile
+
+    path = _calibration_file()
+    try:
+        try:
+            table = json.loads(path.read_text(encoding="utf-8"))
+            table = table if isinstance(table, dict) else {}
+        except (OSError, ValueError):
+            table = {}
+        table[repr(float(nominal_km))] = [float(dv), float(theta)]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".rangemap-tmp-", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(table, f)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
 @lru_cache(maxsize=256)
 def _class_vehicle(nominal_km: float) -> tuple:
-    dv, theta = _calibrate(lambda x: _class_stages(nominal_km, x), nominal_km / EARTH_RADIUS_KM)
+    stored = _stored_calibration(nominal_km)
+    if stored is None:
+        stored = _calibrate(lambda x: _class_stages(nominal_km, x), nominal_km / EARTH_RADIUS_KM)
+        _store_calibration(nominal_km, *stored)
+    dv, theta = stored
     stages = _class_stages(nominal_km, dv)
     return Vehicle(stages, CLASS_ASSUMPTIONS["source"], f"{nominal_km:,.6g} km class"), theta
 
