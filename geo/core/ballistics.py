@@ -1100,13 +1100,8 @@ def _wrap(x):
 
 
 def _check_site(lat, lon):
-    from .geodesy import check_lat, check_lon
-
-    lat = check_lat(lat)
-    check_lon(lon)
-    if np.ndim(lat) != 0 or np.ndim(lon) != 0:
-        raise InputError("the launch site must be one point: give one latitude and one longitude")
-    return math.radians(float(lat))
+    """The launch site's latitude in radians, checked (one home: :func:`geo.core.powered._site`)."""
+    return powered._site(lat, lon)
 
 
 def _azimuths(azimuth_deg) -> np.ndarray:
