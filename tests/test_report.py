@@ -318,3 +318,10 @@ def test_every_builtin_note_the_report_shows_is_free_of_upkeep_words():
 
     for row in (*CAT.sites, *CAT.missiles, *CAT.targets):
         assert not _UPKEEP.search(reader_note(row.notes)), row.name
+
+
+def test_the_reports_map_shows_the_units_the_report_uses():
+    import html as _html
+
+    page = _html.unescape(build_report("Chagang", "Hwasong-12", "Guam", units="mi"))
+    assert "Hwasong-12 · 2,796 mi" in page and "Hwasong-12 · 4,500 km" not in page

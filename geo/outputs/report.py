@@ -102,7 +102,7 @@ def build_report(sites, missiles=(), targets=(), *, title: str | None = None, mo
     rows = report_rows(a)
     # Under the rotating model the table also gives the geodesic verdict, for comparison.
     geodesic = report_rows(assess(Scenario(sites, missiles, targets))) if model == "rotating" else rows
-    the_map = build_map(a, offline=True)
+    the_map = build_map(a, offline=True, units=units)
     body = "\n".join([
         f"<header><h1>{_e(title)}</h1>"
         f"<p class='meta'>Generated {when:%Y-%m-%d %H:%M} UTC by rangemap {_e(__version__)} · "
