@@ -926,16 +926,8 @@ def _impact(sin_lat, cos_lat, alpha, phi, v, r, omega):
     x = cp * cos_lat - sp * np.cos(az) * sin_lat
     y = sp * np.sin(az)
     z = cp * sin_lat + sp * np.cos(az) * cos_lat
-    # The Earth turned by ω t: in Earth-fixed axes the point is turned by −ω t about z.
-    th = -omega * t
-    xr = x * np.cos(th) - y * np.sin(th)
-    yr = x * np.sin(th) + y * np.cos(th)
-    # Distance and azimuth from the site: components along up, east, north.
-    up = xr * cos_lat + z * sin_lat
-    east = yr
-    north = -xr * sin_lat + z * cos_lat
-    d = np.arctan2(np.hypot(east, north), up)
-    beta = np.mod(np.arctan2(east, north), _TWO_PI)
+    # The Earth turned by ω t; distance and azimuth from the site (one home: powered._ground).
+    d, beta = powered._ground(np.stack(np.broadcast_arrays(x, y, z), axis=-1), t, sin_lat, cos_lat, omega)
     return d, beta, t
 
 

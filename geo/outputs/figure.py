@@ -186,7 +186,22 @@ def check_view(view) -> str:
 
 # --- projections ------------------------------------------------------------------------
 
-class Projection:
+class _Planar:
+    """A map projection of WGS84 lon/lat to metres through PROJ (``self._fwd``, set by subclasses)."""
+
+    def xy(self, lon, lat):
+        """Project lon/lat (degrees, arrays or scalars) to x, y (metres)."""
+        x, y = self._fwd.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+        return np.asarray(x), np.asarray(y)
+
+    def lonlat(self, x, y):
+        """Inverse projection: x, y (metres) to lon, lat (degrees)."""
+        lon, lat = self._fwd.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float),
+                                       direction="INVERSE")
+        return np.asarray(lon), np.asarray(lat)
+
+
+class Projection(_Planar):
     """Azimuthal equidistant projection on WGS84 centred on (`lat`, `lon`), in metres.
 
     Examples
@@ -209,17 +224,6 @@ class Projection:
         antipode_lon = self.lon - 180.0 if self.lon > 0 else self.lon + 180.0
         # Regions lose a cap around the antipode before projecting (it maps onto the whole rim).
         self._cap = range_ring(-self.lat, antipode_lon, 0.8 * (1.0 - CUT) * HALF_MERIDIAN_KM)
-
-    def xy(self, lon, lat):
-        """Project lon/lat (degrees, arrays or scalars) to x, y (metres)."""
-        x, y = self._fwd.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-        return np.asarray(x), np.asarray(y)
-
-    def lonlat(self, x, y):
-        """Inverse projection: x, y (metres) to lon, lat (degrees)."""
-        lon, lat = self._fwd.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float),
-                                       direction="INVERSE")
-        return np.asarray(lon), np.asarray(lat)
 
     def geometries(self, geoms, clip, tolerance: float = 0.0) -> list:
         """Project lon/lat polygons or lines and clip them to `clip`, a planar polygon.
@@ -255,7 +259,7 @@ class Projection:
         return np.where(far, np.nan, x), np.where(far, np.nan, y)
 
 
-class WorldProjection:
+class WorldProjection(_Planar):
     """The Equal Earth projection on WGS84 (PROJ ``eqearth``, equal-area), centred on meridian `lon0`.
 
     Geometries are cut along the map's edge, the meridian opposite `lon0`, before projecting.
@@ -283,17 +287,6 @@ class WorldProjection:
         #: The outline of the globe on the map: everything drawn lies inside it.
         self.frame = shapely.Polygon(np.column_stack([np.r_[wx, ex], np.r_[wy, ey]]))
         self.width_m = float(ex.max() - wx.min())
-
-    def xy(self, lon, lat):
-        """Project lon/lat (degrees) to x, y (metres)."""
-        x, y = self._fwd.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-        return np.asarray(x), np.asarray(y)
-
-    def lonlat(self, x, y):
-        """Inverse projection: x, y (metres) to lon, lat (degrees)."""
-        lon, lat = self._fwd.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float),
-                                       direction="INVERSE")
-        return np.asarray(lon), np.asarray(lat)
 
     def geometries(self, geoms, clip, tolerance: float = 0.0) -> list:
         """Project lon/lat polygons or lines, cut at the map's edge meridian, and clip them to `clip`."""
