@@ -1385,13 +1385,13 @@ def rotating_reach(lat, lon, azimuth_deg, nominal_range_km, *, model="powered",
         The missile's maximum range on a non-rotating Earth, km, in (0, πR).
     model : {"powered", "kepler"}
         ``"powered"`` (default): :func:`geo.core.powered.reach`, the class missile flown through
-        its boost over the rotating Earth (about 1.5 s for one site and range; cached).
+        its boost over the rotating Earth (about 0.2 s for one site and range; cached).
         ``"kepler"``: :func:`rotating_reach_km`, burnout on the ground; it does not bound the
         range at or above :func:`orbital_threshold_km`, and says so there.
     omega : float, optional
         Rotation rate, rad/s.
     n_alpha : int, optional
-        Launch azimuths flown (default 360 powered, 720 kepler).
+        Launch azimuths flown (default 180 powered, 720 kepler).
 
     Returns
     -------
@@ -1411,7 +1411,7 @@ def rotating_reach(lat, lon, azimuth_deg, nominal_range_km, *, model="powered",
     if model not in REACH_MODELS:
         raise InputError(f"reach model {model!r} is unknown: use one of {', '.join(REACH_MODELS)}")
     if model == "powered":
-        return powered.reach(lat, lon, azimuth_deg, nominal_range_km, omega=omega, n_alpha=n_alpha or 360)
+        return powered.reach(lat, lon, azimuth_deg, nominal_range_km, omega=omega, n_alpha=n_alpha or powered.N_ALPHA)
     az = np.mod(_num(azimuth_deg, "azimuth", "degrees clockwise from north"), 360.0)
     nominal = float(_ground_range(nominal_range_km, "nominal range"))
     unbounded = nominal >= float(orbital_threshold_km(lat)) if omega else False

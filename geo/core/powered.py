@@ -68,6 +68,7 @@ __all__ = [
     "Trajectory",
     "trajectory",
     "MODEL_LINE",
+    "N_ALPHA",
 ]
 
 EARTH_RADIUS_KM = 6371.0088
@@ -809,56 +810,113 @@ def _wrap(x):
     return np.mod(x + np.pi, _TWO_PI) - np.pi
 
 
+def _unwrapped(shots: _Shots, alpha):
+    """Ground distance flown, rad, counted on past the antipode (NaN: crashed; inf: orbital).
+
+    A shot that went round past the antipode lands on the far side of the globe, at a ground
+    azimuth roughly opposite its launch azimuth: its distance flown is 2π − d. (Within
+    NEAR_ANTIPODE_KM of the antipode the two readings differ by little, and both are flagged.)
+    """
+    past = (shots.d > math.pi / 2) & (np.cos(shots.beta - alpha) < 0)
+    flown = np.where(past, _TWO_PI - shots.d, shots.d)
+    return np.where(shots.orbital, np.inf, np.where(shots.valid, flown, np.nan))
+
+
+#: Final pitch angles searched above the non-rotating optimum, degrees (the Earth's rotation
+#: moves the optimum by up to about 10°: flatter toward the east, steeper toward the west).
+_PITCH_WINDOW_DEG = 25.0
+#: Rounds of the grid search for the farthest pitch (16 points a round, the bracket shrinks
+#: 7.5 times a round: about 0.08° after 3); a Newton step finishes it (within 10 m of a brute-force search).
+_PITCH_ROUNDS = 3
+
+
 @lru_cache(maxsize=64)
 def _boundary(lat_rad: float, nominal_km: float, omega: float, n_alpha: int):
-    """The edge of the reachable region: (β, d, flagged) for each launch azimuth, and wrap marks.
+    """The edge of the reachable region: (vehicle, β, d, flagged, past), one point per launch azimuth.
 
-    For each launch azimuth on a grid the final pitch angle of the farthest shot is found; a
-    second-order step then moves each shot onto the envelope of the family (the farthest shot
-    landing at its own ground azimuth). Flagged points are near orbital (within
-    NEAR_ANTIPODE_KM of the antipode, or the farthest shot at the orbital edge). Shots flatter
-    than the farthest one that come down beyond the regular edge (they went round past the
-    antipode) mark their azimuth bins as near orbital too.
+    For each launch azimuth on a grid the final pitch angle of the farthest shot (distance
+    counted on past the antipode) is searched over every pitch from :data:`MIN_PITCH_DEG` up;
+    a second-order step then moves each shot onto the envelope of the family (the farthest
+    shot landing at its own ground azimuth). A point is flagged near orbital when the farthest
+    shot for its launch azimuth comes within NEAR_ANTIPODE_KM of the antipode, goes past it, or
+    never comes down; flagged points are parked at the near-orbital distance (:func:`_park`),
+    and `past` holds arcs through where their shots came down near or beyond the antipode. The farthest
+    distance is a maximum over a continuous family, so it moves continuously with the launch
+    azimuth, up to the moment it is flagged.
     """
     vehicle, theta0 = _class_vehicle(nominal_km)
     th = _thrust([vehicle.stages])
     sl, cl = math.sin(lat_rad), math.cos(lat_rad)
     alpha = np.linspace(0.0, _TWO_PI, n_alpha, endpoint=False)
 
-    def dist(theta, a=alpha[:, None]):
-        return _shots(sl, cl, a, theta, th, omega).d
+    def flown(theta, a=alpha[:, None]):
+        return _unwrapped(_shots(sl, cl, a, theta, th, omega), a)
 
-    # Search near the non-rotating optimum (the rotation moves it by a few degrees); the range
-    # falls off a cliff just below the optimum for the longest missiles, so the grid is fine.
-    lo = max(_THETA_LO, theta0 - math.radians(8.0))
-    hi = min(_THETA_HI, theta0 + math.radians(20.0))
-    theta, dmax = _zoom_max(dist, np.full(n_alpha, lo), np.full(n_alpha, hi), n=16, rounds=7)
-    # Finite differences around each optimum: α ± δa, θ ± δt, and a flatter shot for the edge test.
+    hi = min(_THETA_HI, theta0 + math.radians(_PITCH_WINDOW_DEG))
+    theta, dmax = _zoom_max(flown, np.full(n_alpha, _THETA_LO), np.full(n_alpha, hi), n=16, rounds=_PITCH_ROUNDS)
+    cap = (math.pi * EARTH_RADIUS_KM - NEAR_ANTIPODE_KM) / EARTH_RADIUS_KM
+    flagged = ~np.isfinite(dmax) | (dmax > cap)
+    # Finite differences around each optimum: α ± δa, θ ± δt.
     da, dt = 1e-4, 2e-3
-    a5 = alpha[:, None] + np.array([0.0, da, -da, 0.0, 0.0, 0.0])
-    t5 = theta[:, None] + np.array([0.0, 0.0, 0.0, dt, -dt, -0.02])
-    sh = _shots(sl, cl, a5, np.clip(t5, _THETA_LO, _THETA_HI), th, omega)
+    a5 = alpha[:, None] + np.array([0.0, da, -da, 0.0, 0.0])
+    t5 = np.clip(theta[:, None] + np.array([0.0, 0.0, 0.0, dt, -dt]), _THETA_LO, _THETA_HI)
+    sh = _shots(sl, cl, a5, t5, th, omega)
     d, b = sh.d, sh.beta
     d_a = (d[:, 1] - d[:, 2]) / (2 * da)
     b_a = _wrap(b[:, 1] - b[:, 2]) / (2 * da)
+    d_t = (d[:, 3] - d[:, 4]) / (2 * dt)
     b_t = _wrap(b[:, 3] - b[:, 4]) / (2 * dt)
     d_tt = (d[:, 3] - 2 * d[:, 0] + d[:, 4]) / dt**2
-    edge = ~sh.valid[:, 5] & sh.valid[:, 0]
+    interior = theta > _THETA_LO + dt                  # at the flattest pitch the edge is the shot itself
     with np.errstate(divide="ignore", invalid="ignore"):
+        # Newton's step along the curve of shots landing on the same ground azimuth (θ moves by
+        # `step`, α by k·step): it finishes the pitch search and moves onto the envelope at once.
         k = -b_t / b_a
-        step = np.where(d_tt < 0, -d_a * k / d_tt, 0.0)
+        step = np.where(interior & (d_tt < 0), -(d_t + d_a * k) / d_tt, 0.0)
     step = np.where(np.isfinite(step), np.clip(step, -0.02, 0.02), 0.0)
-    fin = _shots(sl, cl, alpha + np.where(np.isfinite(k), k, 0.0) * step, theta + step, th, omega)
-    use = fin.valid & (fin.d >= d[:, 0] - 1e-9)
+    step = np.clip(theta + step, _THETA_LO, _THETA_HI) - theta
+    a_fin = alpha + np.where(np.isfinite(k), k, 0.0) * step
+    fin = _shots(sl, cl, a_fin, theta + step, th, omega)
+    with np.errstate(invalid="ignore"):
+        flagged |= _unwrapped(fin, a_fin) > cap
+    use = fin.valid & (fin.d >= d[:, 0] - 1e-9) & ~flagged
     d_edge = np.where(use, fin.d, d[:, 0])
     b_edge = np.where(use, fin.beta, b[:, 0])
-    cap = (math.pi * EARTH_RADIUS_KM - NEAR_ANTIPODE_KM) / EARTH_RADIUS_KM
-    flagged = edge | ~np.isfinite(d_edge) | (d_edge > cap)
-    # Shots flatter than the farthest one (θ below the optimum, log-spaced down to 0).
-    frac = np.geomspace(1e-5, 1.0, 24)
-    tw = theta[:, None] - frac * (theta[:, None] - _THETA_LO)
-    ws = _shots(sl, cl, alpha[:, None], tw, th, omega)
-    return vehicle, b_edge, d_edge, flagged, ws.beta, ws.d
+    flagged = flagged | ~np.isfinite(d_edge) | ~np.isfinite(b_edge)
+    b_edge, d_edge = _park(alpha, b_edge, d_edge, flagged, cap)
+    return vehicle, b_edge, d_edge, flagged, _near_antipode(sl, cl, alpha[flagged], th, omega, hi, cap)
+
+
+def _park(alpha, b_edge, d_edge, flagged, cap):
+    """Put flagged boundary points at the near-orbital distance `cap`, in line with their neighbours.
+
+    Their own shots went on past the antipode (or to orbit), so where they landed says nothing
+    about the edge; parked at `cap` they close the curve without crossing any other direction.
+    The azimuth keeps the offset between ground and launch azimuth of the unflagged points.
+    """
+    if not flagged.any():
+        return b_edge, d_edge
+    offset = np.zeros(alpha.shape)
+    if (~flagged).any():
+        offset = np.interp(alpha, alpha[~flagged], _wrap(b_edge[~flagged] - alpha[~flagged]), period=_TWO_PI)
+    return np.where(flagged, np.mod(alpha + offset, _TWO_PI), b_edge), np.where(flagged, cap, d_edge)
+
+
+def _near_antipode(sl, cl, alpha, th, omega, hi, cap, n_theta=32):
+    """Short arcs (p0, p1 unit vectors, east/north/up) through where shots come down near or past
+    the antipode (farther than `cap`), for the near-orbital launch azimuths `alpha`, pitch sampled
+    over the search. Near the antipode ground azimuths fan out: such a shot can land on the ray
+    of a direction far from its own."""
+    if alpha.size == 0:
+        return np.empty((0, 3)), np.empty((0, 3))
+    theta = np.linspace(_THETA_LO, hi, n_theta)
+    sh = _shots(sl, cl, alpha[:, None], theta, th, omega)
+    with np.errstate(invalid="ignore"):
+        past = sh.valid & (_unwrapped(sh, alpha[:, None]) > cap)
+    pts = _unit(sh.beta, np.where(sh.valid, sh.d, 0.0))
+    seg = past[:, :-1] & past[:, 1:]
+    seg &= np.einsum("ijk,ijk->ij", pts[:, :-1], pts[:, 1:]) > math.cos(0.3)        # short arcs only
+    return pts[:, :-1][seg], pts[:, 1:][seg]
 
 
 def _interp_periodic(x, y, q):
@@ -904,7 +962,12 @@ def _crossings(p0, p1, q):
     return hit & (along >= -1e-12), d
 
 
-def reach(lat, lon, azimuth_deg, nominal_range_km, *, omega=OMEGA_EARTH_RAD_S, n_alpha=360) -> Reach:
+#: Launch azimuths flown for one footprint: the reach between them is interpolated (within 10 m of
+#: a brute-force search over the test cases; 360 gives 5 m for twice the time).
+N_ALPHA = 180
+
+
+def reach(lat, lon, azimuth_deg, nominal_range_km, *, omega=OMEGA_EARTH_RAD_S, n_alpha=N_ALPHA) -> Reach:
     """Reach per ground azimuth of the class missile for a nominal range, powered-flight model.
 
     The missile (:func:`class_vehicle`) is flown from the site at `n_alpha` launch azimuths; for
@@ -926,7 +989,7 @@ def reach(lat, lon, azimuth_deg, nominal_range_km, *, omega=OMEGA_EARTH_RAD_S, n
     omega : float, optional
         Rotation rate, rad/s (default Earth's; 0 gives the nominal range in every direction).
     n_alpha : int, optional
-        Launch azimuths flown (default 360).
+        Launch azimuths flown (default :data:`N_ALPHA`).
 
     Returns
     -------
@@ -936,7 +999,7 @@ def reach(lat, lon, azimuth_deg, nominal_range_km, *, omega=OMEGA_EARTH_RAD_S, n
     --------
     >>> r = reach(39.66, 124.705, [47.65, 90, 270], 10_400)
     >>> r.reach_km.round(-1), r.near_orbital
-    (array([11980., 13660.,  8990.]), array([False, False, False]))
+    (array([11980., 13750.,  8990.]), array([False, False, False]))
     """
     lat_rad = _site(lat, lon)
     az = np.mod(np.asarray(azimuth_deg, dtype=float), 360.0)
@@ -944,9 +1007,9 @@ def reach(lat, lon, azimuth_deg, nominal_range_km, *, omega=OMEGA_EARTH_RAD_S, n
         raise InputError("azimuth is not finite: give degrees clockwise from north")
     nominal = _nominal(nominal_range_km)
     omega = _finite(omega, "omega", "rad/s")
-    vehicle, b_edge, d_edge, flagged, wb, wd = _boundary(lat_rad, nominal, omega, int(n_alpha))
+    vehicle, b_edge, d_edge, flagged, past = _boundary(lat_rad, nominal, omega, int(n_alpha))
     q = np.radians(az).ravel()
-    out, near, _ = _reach_from_boundary(b_edge, d_edge, flagged, wb, wd, q)
+    out, near, _ = _reach_from_boundary(b_edge, d_edge, flagged, past, q)
     reach_km = np.where(near, np.inf, out * EARTH_RADIUS_KM)
     return Reach(az, reach_km.reshape(az.shape), near.reshape(az.shape), "powered", vehicle)
 
@@ -954,29 +1017,23 @@ def reach(lat, lon, azimuth_deg, nominal_range_km, *, omega=OMEGA_EARTH_RAD_S, n
 _SAME = 0.01 / EARTH_RADIUS_KM        # crossings within 10 m of each other are one
 
 
-def _reach_from_boundary(b_edge, d_edge, flagged, wb, wd, q, chunk=256):
+def _reach_from_boundary(b_edge, d_edge, flagged, past, q, chunk=256):
     """Reach (rad, inf where near orbital), near-orbital flags and gap-free edge at azimuths q.
 
     The boundary points (one per launch azimuth, in order) form a closed curve C. Along each
     ray from the site, the first crossing of C is the edge of the region covered without a gap.
-    The direction is near orbital when that crossing is on an arc with a near-orbital end, or
-    when C or a flatter shot that went round past the antipode lands beyond it.
+    The direction is near orbital when that crossing is on an arc with a near-orbital end, when
+    C crosses the ray again farther out (the region folds back beyond a gap), or when shots that
+    came down near or past the antipode (`past`: arcs through their landing points) land on the
+    ray beyond the edge: targets there are reached by a shot aimed elsewhere or the long way round.
     """
+    w0, w1 = past
     pts = _unit(b_edge, d_edge)
     nxt = np.roll(np.arange(b_edge.size), -1)
     bad_arc = flagged | flagged[nxt]
     c0, c1 = pts, pts[nxt]
     good = ~flagged
     smooth = _interp_periodic(b_edge[good], d_edge[good], q) if good.sum() >= 4 else np.full(q.shape, np.nan)
-    # Flatter shots landing beyond the regular edge (gone round past the antipode).
-    w_ok = np.isfinite(wd)
-    beyond = np.zeros(wd.shape, bool)
-    if good.sum() >= 4:
-        beyond[w_ok] = wd[w_ok] > _interp_periodic(b_edge[good], d_edge[good], wb[w_ok]) + 1.0 / EARTH_RADIUS_KM
-    wp = _unit(wb, np.where(w_ok, wd, 0.0))
-    seg = w_ok[:, :-1] & w_ok[:, 1:] & (beyond[:, :-1] | beyond[:, 1:])
-    seg &= np.einsum("ijk,ijk->ij", wp[:, :-1], wp[:, 1:]) > math.cos(0.3)        # short arcs only
-    w0, w1 = wp[:, :-1][seg], wp[:, 1:][seg]
     reach_rad = np.empty(q.shape)
     near = np.empty(q.shape, bool)
     edge = np.empty(q.shape)
