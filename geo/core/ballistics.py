@@ -53,6 +53,10 @@ __all__ = [
     "comparison_table",
     "comparison_markdown",
     "readme_markdown",
+    "fits_markdown",
+    "FlightTimeCheck",
+    "flight_time_checks",
+    "flight_time_markdown",
     "TEST_LAUNCH",
     "rotating_reach_km",
     "rotating_flight_time_min",
@@ -723,6 +727,10 @@ class ComparisonRow(NamedTuple):
     powered_time_min: float = math.nan
     #: The powered-flight fit (fitted vehicle, lofted and maximum-range flights).
     fit: "powered.LoftFit | None" = None
+    #: Share of the fitted speed gain with which the same missile flies the published range
+    #: (:func:`geo.core.powered.speed_gain_share`): below 1, the published figure implies a
+    #: heavier payload than the test's.
+    published_speed_share: float = math.nan
 
 
 #: Latitude and azimuth the tests are flown from in the powered model (assumed: about 40°N,
@@ -797,6 +805,7 @@ def _comparison_rows() -> tuple:
             published_km=pub, source=src,
             note=_miss_note(simple_km, corrected_km, pw.range_km, pub) + (f"; {note}" if note else ""),
             powered_km=pw.range_km, stages=stages, powered_time_min=pw.model_time_min, fit=pw.fit,
+            published_speed_share=powered.speed_gain_share(pw.fit, pub),
         ))
     return tuple(rows)
 
@@ -832,6 +841,11 @@ def _miss_note(simple_km, corrected_km, powered_km, published_km) -> str:
     return f"simple {pct(simple_km)}, corrected {pct(corrected_km)}, powered flight {pct(powered_km)}"
 
 
+def _share_cell(x) -> str:
+    """A speed-gain share as the percentage of the test's, e.g. "90.4% of the test's"."""
+    return "-" if not math.isfinite(x) else f"{100.0 * x:.1f}% of the test's"
+
+
 def _km_cell(x) -> str:
     if x is None:
         return "orbital: no finite range"
@@ -852,8 +866,9 @@ def comparison_markdown(rows=None) -> str:
     lines = [
         "| Test | Apogee (km) | Ground range (km) | Flight time obs. / simple / powered (min) | Test figures "
         "| Simple model (km) | Corrected model (km) | Powered flight (km) | Burn time assumed "
-        "| Burn time matching published (corrected) | Published (km) | Source | Model vs published |",
-        "|---|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---|---|",
+        "| Burn time matching published (corrected) | Speed gain for the published range (powered) "
+        "| Published (km) | Source | Model vs published |",
+        "|---|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---|---|",
     ]
     for r in rows:
         model_t = "-" if r.model_time_min is None else f"{r.model_time_min:.1f}"
@@ -862,7 +877,38 @@ def comparison_markdown(rows=None) -> str:
             f"| {r.test} | {r.apogee_km:,.1f} | {r.ground_range_km:,.0f} | {r.observed_time_min:g} / {model_t} / "
             f"{r.powered_time_min:.1f} | {r.figures_source} | {_km_cell(r.simple_km)} | {_km_cell(r.corrected_km)} "
             f"| {_km_cell(r.powered_km)} | {r.burn_time_s:.0f} s, {r.stages} stage{'s' if r.stages > 1 else ''} "
-            f"({r.burn_time_note}) | {match} | {r.published_km:,.0f} | {r.source} | {r.note} |"
+            f"({r.burn_time_note}) | {match} | {_share_cell(r.published_speed_share)} | {r.published_km:,.0f} "
+            f"| {r.source} | {r.note} |"
+        )
+    return "\n".join(lines)
+
+
+def fits_markdown(rows=None) -> str:
+    """The powered-flight model's fitted parameters for each test, as a Markdown table.
+
+    Examples
+    --------
+    >>> print(fits_markdown().splitlines()[2].split(" | ")[2])             # Hwasong-12: ideal Δv, km/s
+    6.691
+    """
+    rows = comparison_table() if rows is None else rows
+    lines = [
+        "| Test | Fitted missile (per stage: thrust, mass flow, burn time, mass at ignition, exhaust speed) "
+        "| Ideal speed gain (km/s) | Lofted: final pitch, burnout speed, flight-path angle "
+        "| Maximum range: final pitch, burnout speed, altitude, flight-path angle | Range (km) |",
+        "|---|---|---:|---|---|---:|",
+    ]
+    for r in rows:
+        f = r.fit
+        mr = f.max_range
+        stages = "; ".join(
+            f"{s.thrust_kn:,.0f} kN, {s.mass_flow_kgs:,.1f} kg/s, {s.burn_time_s:.0f} s, {s.ignition_mass_kg:,.0f} kg, "
+            f"{s.exhaust_speed_kms:.2f} km/s" for s in f.vehicle.stages)
+        lines.append(
+            f"| {r.test} | {stages} | {f.vehicle.delta_v_kms:.3f} | {f.loft_pitch_deg:.2f}°, "
+            f"{f.loft_burnout_speed_kms:.3f} km/s, {f.loft_burnout_flight_path_deg:.1f}° | {mr.pitch_deg:.2f}°, "
+            f"{mr.burnout_speed_kms:.3f} km/s, {mr.burnout_alt_km:,.0f} km, {mr.burnout_flight_path_deg:.1f}° "
+            f"| {_km_cell(r.powered_km)} |"
         )
     return "\n".join(lines)
 
@@ -873,19 +919,20 @@ def readme_markdown(rows=None) -> str:
     Examples
     --------
     >>> print(readme_markdown().splitlines()[0])
-    | Test | Apogee / ground range (km) | Burn time assumed | Simple (km) | Corrected (km) | Powered flight (km) | Published (km) | Source |
+    | Test | Apogee / ground range (km) | Burn time assumed | Simple (km) | Corrected (km) | Powered flight (km) | Published (km) | Speed gain for the published range | Source |
     """
     rows = comparison_table() if rows is None else rows
     lines = [
         "| Test | Apogee / ground range (km) | Burn time assumed | Simple (km) | Corrected (km) "
-        "| Powered flight (km) | Published (km) | Source |",
-        "|---|---:|---|---:|---:|---:|---:|---|",
+        "| Powered flight (km) | Published (km) | Speed gain for the published range | Source |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r.test} | {r.apogee_km:,.1f} / {r.ground_range_km:,.0f} | {r.burn_time_s:.0f} s, {r.stages} "
             f"stage{'s' if r.stages > 1 else ''} | {_km_cell(r.simple_km)} | {_km_cell(r.corrected_km)} "
-            f"| {_km_cell(r.powered_km)} | {r.published_km:,.0f} | {r.source} |"
+            f"| {_km_cell(r.powered_km)} | {r.published_km:,.0f} | {_share_cell(r.published_speed_share)} "
+            f"| {r.source} |"
         )
     return "\n".join(lines)
 
@@ -1580,3 +1627,84 @@ def _rotating_free_flight(lat_deg, az, dist, tc, r1, gc, iterations=8):
         psi = np.arccos(np.clip(np.einsum("ij,ij->i", burnout, at_impact), -1.0, 1.0))
         _, tf = _lagrange_min_energy(r1, _R, psi)
     return tf
+
+
+# ---------------------------------------------------------------------------------------------
+# Flight times against observed flights
+# ---------------------------------------------------------------------------------------------
+
+class FlightTimeCheck(NamedTuple):
+    """One observed (or announced) flight on a standard trajectory, and the model's flight time."""
+
+    flight: str
+    distance_km: float
+    observed_min: float
+    #: Where the distance and time come from.
+    source: str
+    note: str
+    #: The catalog's nominal range of the missile flown, km.
+    nominal_km: float
+    #: The model's time (:func:`flight_time`, non-rotating): boost, free flight, total.
+    model: FlightTime
+    #: The tests hold the model within this many minutes of the observation (None: not checked).
+    tolerance_min: float | None
+
+
+#: Nominal range of the Hwasong-12 in the catalog (UCS, 2017), km.
+HWASONG_12_KM = 4500.0
+
+# (flight, distance km, observed minutes, source, note, tolerance minutes or None)
+_FLIGHTS = (
+    ("Hwasong-12, 15 Sep 2017, over Hokkaido", 3700.0, 19.0,
+     "Japan MoD press release, 15 Sep 2017: launched about 6:57, fell about 7:16 JST; about 3,700 km",
+     "apogee about 800 km (ROK JCS: 770 km); times to the minute", 1.0),
+    ("Hwasong-12, the announced Guam plan", 3356.7, 1065.0 / 60.0,
+     "KCNA, 10 Aug 2017, as quoted in press reports: 3,356.7 km in 1,065 s",
+     "a plan announced, never flown", 1.0),
+    ("Hwasong-12, 29 Aug 2017, over Hokkaido", 2700.0, 14.0,
+     "Japan's Chief Cabinet Secretary, 29 Aug 2017: launched 5:58, fell about 6:12 JST; ROK JCS: 2,700 km",
+     "apogee 550 km; broke into three pieces (NHK), so not a clean flight", 2.5),
+    ("Chagang to Guam (Andersen AFB)", 3540.26, 14.0,
+     "Guam's Homeland Security Adviser (G. Charfauros), 11 Aug 2017: \"14 minutes\"",
+     "a statement with no stated trajectory; the founding scenario's distance", None),
+)
+
+
+@functools.lru_cache(maxsize=1)
+def flight_time_checks() -> tuple:
+    """The flight-time model against observed Hwasong-12 flights on standard trajectories.
+
+    Examples
+    --------
+    >>> c = flight_time_checks()[0]
+    >>> c.distance_km, c.observed_min, round(c.model.total_min, 1)
+    (3700.0, 19.0, 19.5)
+    """
+    return tuple(
+        FlightTimeCheck(name, km, obs, src, note, HWASONG_12_KM, flight_time(km, HWASONG_12_KM), tol)
+        for name, km, obs, src, note, tol in _FLIGHTS
+    )
+
+
+def flight_time_markdown(checks=None) -> str:
+    """The flight-time checks as a Markdown table, as written to the README.
+
+    Examples
+    --------
+    >>> print(flight_time_markdown().splitlines()[0])
+    | Flight | Distance (km) | Observed (min) | Model: boost + free flight = total (min) | Model − observed | Checked within | Source | Note |
+    """
+    checks = flight_time_checks() if checks is None else checks
+    lines = [
+        "| Flight | Distance (km) | Observed (min) | Model: boost + free flight = total (min) | Model − observed "
+        "| Checked within | Source | Note |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for c in checks:
+        m = c.model
+        within = "not checked" if c.tolerance_min is None else f"{c.tolerance_min:g} min"
+        lines.append(
+            f"| {c.flight} | {c.distance_km:,.1f} | {c.observed_min:.2f} | {m.boost_min:.1f} + {m.free_flight_min:.1f} "
+            f"= {m.total_min:.1f} | {m.total_min - c.observed_min:+.1f} | {within} | {c.source} | {c.note} |"
+        )
+    return "\n".join(lines)

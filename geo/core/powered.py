@@ -65,6 +65,7 @@ __all__ = [
     "boost_profile",
     "LoftFit",
     "fit_loft",
+    "speed_gain_share",
     "Trajectory",
     "trajectory",
     "MODEL_LINE",
@@ -1186,6 +1187,31 @@ def fit_loft(apogee_km, ground_range_km, *, burn_time_s, stages=2, time_min=None
         text += f"; model flight time {model_time:.1f} min vs observed {observed:g} min ({diff:+.1f} min)"
     return LoftFit(vehicle, math.degrees(th), float(sh.apogee[0]) / 1e3, float(sh.d[0]) * EARTH_RADIUS_KM,
                    model_time, observed, diff, float(alt[0]), float(speed[0]), float(fpa[0]), mr, text)
+
+
+def speed_gain_share(fit: LoftFit, range_km) -> float:
+    """Share of the fitted speed gain with which the same missile flies `range_km` at most.
+
+    Same stages, burn times and exhaust speeds as the fit; only the total ideal speed gain
+    changes, which is what a heavier or lighter payload than the test's does. Below 1: the
+    range needs a heavier payload than the test carried; above 1: a lighter one. Non-rotating
+    Earth, pitch programme searched, as :func:`max_range`. This is how a test that makes the
+    missile near orbital still says something finite: what a published range implies.
+
+    Examples
+    --------
+    >>> fit = fit_loft(2111.5, 787, burn_time_s=150, stages=1)
+    >>> round(speed_gain_share(fit, fit.max_range.range_km), 6), round(speed_gain_share(fit, 4500), 3)
+    (1.0, 0.978)
+    """
+    target = _finite(range_km, "range", "km")
+    if not 0 < target < math.pi * EARTH_RADIUS_KM - NEAR_ANTIPODE_KM:
+        raise InputError(f"range {target:g} km is outside (0, {math.pi * EARTH_RADIUS_KM - NEAR_ANTIPODE_KM:,.0f}) km: "
+                         "give a range the model bounds")
+    share = 0.0 if len(fit.vehicle.stages) == 1 else 1.0
+    burn = fit.vehicle.burn_time_s
+    dv, _ = _calibrate(lambda x: _stages(share, x, burn), target / EARTH_RADIUS_KM)
+    return float(dv / fit.vehicle.delta_v_kms)
 
 
 # ---------------------------------------------------------------------------------------------
