@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -246,6 +247,30 @@ def test_index_is_a_valid_sqlite_file_named_by_its_sources():
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert places._COUNTRIES_FILE == __import__("geo.catalog.countries", fromlist=["x"]).COUNTRIES_FILE
+
+
+def test_index_name_follows_the_content_not_the_modification_time(tmp_path):
+    """A fresh clone (new modification times, same data) finds the same index; new data a new one."""
+    files = [tmp_path / f"source{i}.json" for i in range(2)]
+    for i, f in enumerate(files):
+        f.write_bytes(bytes(range(256)) * (300 + i))
+    before = places._fingerprint(files)
+    os.utime(files[0], (1, 1))
+    assert places._fingerprint(files) == before
+    files[1].write_bytes(bytes(range(256)) * 299 + b"x" * 256)          # same size, other content at the end
+    assert places._fingerprint(files) != before
+
+
+def test_only_old_indexes_of_other_data_are_removed(tmp_path):
+    keep = tmp_path / "places-v2-aaaa.sqlite"
+    recent, old, other = (tmp_path / n for n in ("places-v2-bbbb.sqlite", "places-v1-cccc.sqlite", "notes.txt"))
+    for f in (keep, recent, old, other):
+        f.write_text("x")
+    now = time.time()
+    os.utime(old, (now - places.STALE_INDEX_S - 60, now - places.STALE_INDEX_S - 60))
+    os.utime(other, (1, 1))
+    assert places._remove_old_indexes(keep, now) == [old]
+    assert keep.exists() and recent.exists() and other.exists() and not old.exists()
 
 
 # --- through the command line ------------------------------------------------------------------------

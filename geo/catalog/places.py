@@ -44,10 +44,12 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import json
 import os
 import re
 import sqlite3
+import time
 import unicodedata
 from pathlib import Path
 from typing import NamedTuple
@@ -246,8 +248,43 @@ def index_path() -> Path:
     >>> index_path().suffix
     '.sqlite'
     """
-    stamp = "-".join(f"{p.stat().st_size:x}{int(p.stat().st_mtime):x}" for p in _sources())
-    return _cache_dir() / f"places-v{INDEX_FORMAT}-{stamp}.sqlite"
+    return _cache_dir() / f"places-v{INDEX_FORMAT}-{_fingerprint(_sources())}.sqlite"
+
+
+def _fingerprint(paths) -> str:
+    """12 hex digits from each file's size and its first and last 64 kB (about a millisecond).
+
+    Not the modification time: a fresh clone or a second installation of the same data must
+    find the same index instead of building (and deleting) its own.
+    """
+    h = hashlib.sha1()
+    for p in paths:
+        with open(p, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            h.update(f"{size}:".encode())
+            h.update(f.read(65536))
+            if size > 65536:
+                f.seek(max(size - 65536, 65536))
+                h.update(f.read())
+    return h.hexdigest()[:12]
+
+
+#: An index of other data left in the cache folder is removed once it is this old (seconds):
+#: long enough that two installations with different data do not keep deleting each other's.
+STALE_INDEX_S = 7 * 24 * 3600.0
+
+
+def _remove_old_indexes(keep: Path, now: float) -> list[Path]:
+    """Remove the other ``places-v*.sqlite`` files in `keep`'s folder older than STALE_INDEX_S; return them."""
+    gone = []
+    for old in keep.parent.glob("places-v*.sqlite"):
+        try:
+            if old != keep and now - old.stat().st_mtime > STALE_INDEX_S:
+                old.unlink()
+                gone.append(old)
+        except OSError:
+            pass
+    return gone
 
 
 @functools.lru_cache(maxsize=1)
@@ -267,9 +304,7 @@ def _db() -> sqlite3.Connection:
             finally:
                 con.close()
             os.replace(tmp, path)
-            for old in path.parent.glob("places-v*.sqlite"):
-                if old != path:
-                    old.unlink(missing_ok=True)
+            _remove_old_indexes(path, time.time())
         except OSError:
             con = sqlite3.connect(":memory:", check_same_thread=False)
             _build(con)
