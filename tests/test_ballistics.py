@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
-import geo.core.ballistics as bal
+import geo.core.ballistics.flighttime as ftm
+import geo.core.ballistics.rotating as rotm
 import geo.core.powered as pw
 from geo.core.ballistics import (
     EARTH_RADIUS_KM,
@@ -427,7 +428,7 @@ def test_lagrange_minimum_energy_time_is_the_textbook_time():
     """Surface to surface, Lagrange's minimum-energy time equals BMW's free-flight time."""
     r = EARTH_RADIUS_KM * 1e3
     for km in (500, 3_400, 10_000, 19_000):
-        v, t = bal._lagrange_min_energy(r, r, km / EARTH_RADIUS_KM)
+        v, t = ftm._lagrange_min_energy(r, r, km / EARTH_RADIUS_KM)
         assert t / 60 == pytest.approx(flight_time_min(km), rel=1e-9)
         assert v / 1e3 == pytest.approx(speed_for_range(km), rel=1e-9)
 
@@ -448,9 +449,9 @@ def test_cutoff_speed_is_just_enough():
 
     bp = boost_profile(10_400)
     d = np.array([2_000.0, 6_000.0, 9_000.0]) / EARTH_RADIUS_KM
-    t, h, g = bal._cutoff(bp, d)
+    t, h, g = ftm._cutoff(bp, d)
     r = EARTH_RADIUS_KM * 1e3
-    v_need, _ = bal._lagrange_min_energy(r + h, r, d - g)              # g: ground covered, rad
+    v_need, _ = ftm._lagrange_min_energy(r + h, r, d - g)              # g: ground covered, rad
     v_have = np.interp(t, bp.t_s, bp.speed_kms) * 1e3
     assert v_have == pytest.approx(v_need, rel=2e-3)
     assert np.all(np.diff(t) > 0) and np.all(t <= bp.t_s[-1])
@@ -563,7 +564,7 @@ def test_impact_formulas_match_numerical_integration():
     lat, v = 39.66, 7.0
     d_num, b_num, t_num = integrate_impacts(lat, alpha, phi, v)
     s, c = math.sin(math.radians(lat)), math.cos(math.radians(lat))
-    d, b, t = bal._impact(s, c, np.radians(alpha), np.radians(phi), v * 1e3, EARTH_RADIUS_KM * 1e3, OMEGA_EARTH_RAD_S)
+    d, b, t = rotm._impact(s, c, np.radians(alpha), np.radians(phi), v * 1e3, EARTH_RADIUS_KM * 1e3, OMEGA_EARTH_RAD_S)
     assert d * EARTH_RADIUS_KM == pytest.approx(d_num, abs=0.05)     # km
     assert np.degrees(b) == pytest.approx(b_num, abs=1e-3)
     assert t == pytest.approx(t_num, abs=0.05)                         # s
@@ -578,7 +579,7 @@ def brute_force_reach_km(lat, az_deg, nominal_km, n_phi=3000):
     phi = np.linspace(math.radians(0.05), math.radians(89.0), n_phi)
 
     def miss(alpha):
-        d, b, _ = bal._impact(s, c, alpha, phi, v, r, OMEGA_EARTH_RAD_S)
+        d, b, _ = rotm._impact(s, c, alpha, phi, v, r, OMEGA_EARTH_RAD_S)
         return np.mod(b - target + math.pi, 2 * math.pi) - math.pi, d
 
     lo, hi = np.full(n_phi, target - 1.0), np.full(n_phi, target + 1.0)
@@ -640,7 +641,7 @@ def test_pole_is_symmetric_up_to_the_rotation(lat):
     s = math.sin(math.radians(lat))
     alpha = np.radians(np.arange(0, 360, 30))
     phi = np.radians(np.full(12, 25.0))
-    d, beta, t = bal._impact(s, 0.0, alpha, phi, 7e3, EARTH_RADIUS_KM * 1e3, OMEGA_EARTH_RAD_S)
+    d, beta, t = rotm._impact(s, 0.0, alpha, phi, 7e3, EARTH_RADIUS_KM * 1e3, OMEGA_EARTH_RAD_S)
     assert np.ptp(d) < 1e-9 and np.ptp(t) < 1e-6
     turn = np.mod(beta - alpha + math.pi, 2 * math.pi) - math.pi
     assert np.ptp(turn) < 1e-9 and abs(turn[0]) == pytest.approx(OMEGA_EARTH_RAD_S * t[0], rel=1e-9)
@@ -698,14 +699,14 @@ def test_bad_rotating_input(call, words):
 def test_outline_query_no_segment_covers_falls_back_to_nearest_point():
     """A degenerate outline covering only part of the circle still yields finite numbers."""
     n = 8
-    ol = bal._Outline(
+    ol = rotm._Outline(
         alpha=np.linspace(0, 2 * np.pi, n, endpoint=False),
         phi=np.full(n, 0.3),
         beta=np.linspace(0.0, 0.7, n),          # covers 0..0.7 rad, and back
         d=np.linspace(1.0, 1.7, n),
         t=np.full(n, 100.0),
     )
-    d, t, _, _ = bal._on_outline(ol, np.array([0.35, 3.0]))
+    d, t, _, _ = rotm._on_outline(ol, np.array([0.35, 3.0]))
     assert np.all(np.isfinite(d)) and d[1] == pytest.approx(1.7)
 
 

@@ -1,0 +1,103 @@
+"""Ballistic free flight over a spherical Earth: range, speed, flight time, lofted tests, rotation.
+
+The model is Keplerian free flight of a point mass in vacuum (Bate, Mueller & White,
+*Fundamentals of Astrodynamics*, 1971, chapter 6) over a sphere of the mean Earth radius
+R = 6371.0088 km with μ = 398,600.4418 km³/s². The trajectory starts at burnout, at the launch
+site and at ``burnout_alt_km`` above it, and ends when the conic comes back down to the same
+radius (the symmetric free-flight arc): ranges are the free-flight ground range R·Ψ, flight
+times are free-flight times. Powered flight, re-entry below burnout altitude and the atmosphere
+are left out; :func:`boost_time_min` gives a rough powered-flight duration to add to times.
+
+Units: SI (m, m/s, s, rad) inside; kilometres, km/s, degrees and minutes at the public surface.
+
+This package re-exports the public names of its modules, one module per part:
+
+* :mod:`~geo.core.ballistics.freeflight` - :func:`free_flight`, :func:`max_range`,
+  :func:`speed_for_range`, :func:`flight_time_min`, :func:`boost_time_min`: the textbook
+  formulas on a non-rotating Earth (``Q = v²r/μ``, minimum-energy trajectory).
+* :mod:`~geo.core.ballistics.loft` - :func:`loft_range`: the range a missile flown on a lofted
+  test would reach on a standard (minimum-energy) trajectory.
+* :mod:`~geo.core.ballistics.comparison` - :func:`comparison_table`, :func:`flight_time_checks`:
+  the models against published estimates and observed flights.
+* :mod:`~geo.core.ballistics.rotating` - :func:`rotating_reach_km`,
+  :func:`rotating_flight_time_min`, :func:`rotating_reach`: the same missile on a rotating
+  Earth: the reach depends on the direction of fire (east gains, west loses).
+* :mod:`~geo.core.ballistics.flighttime` - :func:`flight_time`: boost plus free flight to a target.
+
+>>> round(max_range(7.0).range_km)                 # a 7 km/s burnout on the surface
+8910
+>>> round(speed_for_range(10_400), 3)              # burnout speed for a 10,400 km missile
+7.262
+"""
+
+from .comparison import (
+    TEST_LAUNCH,
+    ComparisonRow,
+    FlightTimeCheck,
+    comparison_markdown,
+    comparison_table,
+    fits_markdown,
+    flight_time_checks,
+    flight_time_markdown,
+    readme_markdown,
+)
+from .flighttime import FlightTime, flight_time
+from .freeflight import (
+    EARTH_RADIUS_KM,
+    HALF_CIRCUMFERENCE_KM,
+    MU_KM3_S2,
+    OMEGA_EARTH_RAD_S,
+    FreeFlight,
+    boost_time_min,
+    flight_time_min,
+    free_flight,
+    max_range,
+    speed_for_range,
+)
+from .loft import LoftEstimate, loft_range
+from .rotating import (
+    MODEL_LINES,
+    NEAR_ORBITAL_TEXT,
+    REACH_MODELS,
+    Reach,
+    near_orbital,
+    orbital_threshold_km,
+    rotating_flight_time_min,
+    rotating_reach,
+    rotating_reach_km,
+)
+
+__all__ = [
+    "EARTH_RADIUS_KM",
+    "MU_KM3_S2",
+    "OMEGA_EARTH_RAD_S",
+    "HALF_CIRCUMFERENCE_KM",
+    "FreeFlight",
+    "free_flight",
+    "max_range",
+    "speed_for_range",
+    "flight_time_min",
+    "LoftEstimate",
+    "loft_range",
+    "ComparisonRow",
+    "comparison_table",
+    "comparison_markdown",
+    "readme_markdown",
+    "fits_markdown",
+    "FlightTimeCheck",
+    "flight_time_checks",
+    "flight_time_markdown",
+    "TEST_LAUNCH",
+    "rotating_reach_km",
+    "rotating_flight_time_min",
+    "orbital_threshold_km",
+    "boost_time_min",
+    "REACH_MODELS",
+    "Reach",
+    "rotating_reach",
+    "near_orbital",
+    "NEAR_ORBITAL_TEXT",
+    "FlightTime",
+    "flight_time",
+    "MODEL_LINES",
+]
