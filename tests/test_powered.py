@@ -309,16 +309,17 @@ def test_named_jumps_of_the_old_search_are_gone(lat, nominal, azimuths):
     assert np.abs(np.diff(r.reach_km)).max() < 0.1 * 60.0
 
 
-def test_shots_landing_near_the_antipode_flag_the_direction_they_land_in():
+def test_shots_landing_near_the_antipode_bring_the_ray_they_land_on_back_into_reach():
     """Near the antipode ground azimuths fan out: an eastward shot of the 13,000 km class from
-    Pyongyang that comes down within 1,000 km of the antipode lands on the ray of 45°, which is
-    therefore near orbital even though the farthest shot launched toward 45° stays finite."""
+    Pyongyang that comes down within 1,000 km of the antipode lands on the ray of 45°, so that ray
+    comes back into reach (`beyond_km`) no farther out than where it lands."""
     vehicle = pw.class_vehicle(13_000)
     s = pw.fly(vehicle, PYONGYANG[0], np.linspace(60, 120, 121)[:, None], np.linspace(10, 30, 81)[None, :])
     cap = math.pi * R / 1e3 - pw.NEAR_ANTIPODE_KM
     on_45 = s.lands & (s.range_km > cap) & (np.abs(s.azimuth_deg - 45.0) < 2.0)
     assert on_45.any()
-    assert bool(pw.reach(*PYONGYANG, 45.0, 13_000).near_orbital)
+    r = pw.reach(*PYONGYANG, 45.0, 13_000)
+    assert float(r.beyond_km) <= s.range_km[on_45].min() + 1.0 and float(r.reach_km) < float(r.beyond_km)
 
 
 @SLOW
@@ -346,12 +347,36 @@ def test_reach_grows_smoothly_with_nominal_range_until_near_orbital():
     assert np.all(steps > 0) and steps.max() < 1.5 * steps.min()
 
 
-def test_hwasong_15_from_pyongyang_is_near_orbital():
-    """The issue's case: 15,000 km from Pyongyang toward 45° was 17,291 km (closed form, too short)."""
-    for nominal in (13_000, 15_000):
-        r = pw.reach(*PYONGYANG, [45.0, 90.0, 270.0], nominal)
-        assert r.near_orbital.all() and np.isinf(r.reach_km).all()
+def test_hwasong_15_from_pyongyang_the_issues_case():
+    """The issue's case: 15,000 km from Pyongyang toward 45° was 17,291 km (closed form), while a shot
+    launched toward 93.3° lands on the ground azimuth of 45° at 19,811 km. Now the reach toward 45°
+    is the edge of the region covered without a gap, and beyond a gap, short of 19,811 km, the ray
+    comes back into reach (shots aimed elsewhere come down near the antipode): from there on the
+    model does not bound the range, and the verdict there is at best "possibly in range"."""
+    from geo.analysis.assessment import verdicts
+    from geo.analysis.regions import UNBOUNDED_KM, reach_function
+
+    r = pw.reach(*PYONGYANG, 45.0, 15_000)
+    assert not r.near_orbital and 17_000 < float(r.reach_km) < float(r.beyond_km) < 19_811
+    fn = reach_function("rotating", *PYONGYANG, 15_000)
+    far = fn([45.0], [19_811.0])
+    assert far.tolist() == [UNBOUNDED_KM]
+    assert verdicts(19_811.0, far, far).tolist() == ["possibly in range"]
+    gap = (float(r.reach_km) + float(r.beyond_km)) / 2
+    assert verdicts(gap, fn([45.0], [gap]), fn([45.0], [gap])).tolist() == ["out of range"]
+    # Due east the farthest shots themselves run on to the antipode: near orbital, no number.
+    east = pw.reach(*PYONGYANG, 90.0, 15_000)
+    assert east.near_orbital and np.isinf(east.reach_km)
     assert NEAR_ORBITAL_TEXT == "near orbital: this model does not bound the range"
+
+
+def test_one_fast_direction_does_not_unbound_the_others():
+    """A reviewer's case: the Hwasong-15 class from Pyongyang toward Cape Town (250.8°). Shots
+    aimed east come down near the antipode, on every bearing; that must not make Cape Town, 13,659
+    km away and far short of the antipode, "in range": the reach toward it stays 10,464 km."""
+    r = pw.reach(*PYONGYANG, 250.8, 13_000)
+    assert not r.near_orbital and float(r.reach_km) == pytest.approx(10_464, abs=5)
+    assert float(r.beyond_km) > 18_000
 
 
 def test_a_shot_past_the_antipode_is_what_makes_it_near_orbital():

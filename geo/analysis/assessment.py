@@ -57,12 +57,20 @@ def verdict_codes(distance_km, certain_km, max_km, min_range_km=np.nan) -> np.nd
 
     >>> verdict_codes([100, 4600, 6000, 50], 4500, 5000, [60, np.nan, np.nan, 60]).tolist()
     [0, 1, 2, 3]
+
+    Where the model does not bound the reach (near orbital: a reach of
+    :data:`geo.analysis.regions.UNBOUNDED_KM`), the best verdict is "possibly in range":
+
+    >>> verdict_codes([15_000, 19_900], 19_500, 19_500).tolist()
+    [1, 1]
     """
+    from .regions import UNBOUNDED_KM
+
     d, certain, high, low = np.broadcast_arrays(np.asarray(distance_km, dtype=float), certain_km, max_km,
                                                 min_range_km)
     code = np.full(d.shape, 2, dtype=np.int8)
-    code[d <= high] = 1
-    code[d <= certain] = 0
+    code[(d <= high) | (high >= UNBOUNDED_KM)] = 1         # unbounded (near orbital): not ruled out anywhere
+    code[(d <= certain) & (certain < UNBOUNDED_KM)] = 0     # ... but not proved either
     code[d < np.where(np.isnan(low), -np.inf, low)] = 3
     return code
 
@@ -372,7 +380,7 @@ def measure(site_lat, site_lon, target_lat, target_lon, ranges, model: str = "ge
         for k in range(3):
             for mi in range(m):
                 fn = reach_function(model, site_lat[si], site_lon[si], ranges[mi, k])
-                reach[k, si, mi] = fn(bearing[si])
+                reach[k, si, mi] = fn(bearing[si], dist[si])
     nominal, certain, high = reach
     low = ranges[:, 3]
     d = dist[:, None, :]

@@ -43,32 +43,54 @@ UNBOUNDED_KM = 19_500.0
 
 
 @functools.lru_cache(maxsize=256)
-def _rotating_profile(lat: float, lon: float, km: float) -> tuple[np.ndarray, np.ndarray]:
+def _rotating_profile(lat: float, lon: float, km: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     from ..core.ballistics import rotating_reach
 
     azimuths = np.linspace(0.0, 360.0, int(round(360.0 / AZIMUTH_STEP_DEG)) + 1)
-    reach = np.minimum(rotating_reach(lat, lon, azimuths, km).reach_km, UNBOUNDED_KM)   # inf: near orbital
-    reach[-1] = reach[0]                           # 360° is 0°
-    return azimuths, reach
+    r = rotating_reach(lat, lon, azimuths, km)
+    reach = np.minimum(r.reach_km, UNBOUNDED_KM)                   # inf: near orbital
+    beyond = np.full(azimuths.shape, np.inf) if r.beyond_km is None else np.asarray(r.beyond_km, dtype=float)
+    reach[-1], beyond[-1] = reach[0], beyond[0]    # 360° is 0°
+    return azimuths, reach, beyond
 
 
 def reach_function(model: str, lat: float, lon: float, nominal_km: float):
     """The reach (km) toward each azimuth (degrees) of a missile of `nominal_km` fired from (lat, lon).
+
+    The function takes azimuths and, optionally, the distances of the targets there. Under the
+    rotating model a target that lies beyond a gap, where shots aimed elsewhere come down near
+    or past the antipode (:attr:`geo.core.powered.Reach.beyond_km`, taken from the nearer of the
+    two samples around its azimuth), gets :data:`UNBOUNDED_KM`: the model does not bound the
+    range there. Without distances the function gives the edge of the region covered without a
+    gap, which is what the maps draw.
 
     Examples
     --------
     >>> f = reach_function("rotating", 39.66, 124.705, 10_400)
     >>> f([47.65, 270.0]).round(-1)                         # toward Los Angeles it gains, westward it loses
     array([11980.,  8990.])
+    >>> g = reach_function("rotating", 39.0194, 125.7381, 13_000)     # Hwasong-15 class from Pyongyang
+    >>> g([250.8, 250.8], [13_659, 19_000]).round(-1).tolist()        # Cape Town out; near the antipode unbounded
+    [10460.0, 19500.0]
     >>> reach_function("geodesic", 0.0, 0.0, 4500)([0.0, 123.0])
     array([4500., 4500.])
     """
     check_model(model)
     km = float(check_range_km(nominal_km))
     if model == "geodesic":
-        return lambda az: np.full(np.shape(az), km)
-    azimuths, reach = _rotating_profile(float(lat), float(lon), km)
-    return lambda az: np.interp(np.mod(np.asarray(az, dtype=float), 360.0), azimuths, reach)
+        return lambda az, dist=None: np.full(np.shape(az), km)
+    azimuths, reach, beyond = _rotating_profile(float(lat), float(lon), km)
+
+    def fn(az, dist=None):
+        a = np.mod(np.asarray(az, dtype=float), 360.0)
+        edge = np.interp(a, azimuths, reach)
+        if dist is None:
+            return edge
+        i = np.clip(np.searchsorted(azimuths, a, side="right") - 1, 0, azimuths.size - 2)
+        back = np.minimum(beyond[i], beyond[i + 1])
+        return np.where(np.asarray(dist, dtype=float) >= back, UNBOUNDED_KM, edge)
+
+    return fn
 
 
 @functools.lru_cache(maxsize=512)

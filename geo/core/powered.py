@@ -786,15 +786,21 @@ class Reach(NamedTuple):
 
     #: Ground azimuths asked for, degrees.
     azimuth_deg: np.ndarray
-    #: Reach, km: great-circle distance on the model sphere; inf where near orbital.
+    #: Reach, km: great-circle distance on the model sphere to the edge of the region covered
+    #: without a gap; inf where near orbital.
     reach_km: np.ndarray
-    #: True where the model does not bound the range (the best shots run on to the antipode or
-    #: to orbital speed): say "near orbital: this model does not bound the range".
+    #: True where the model does not bound the range (the farthest shots in that direction run on
+    #: to the antipode or to orbital speed): say "near orbital: this model does not bound the range".
     near_orbital: np.ndarray
     #: Which model produced the numbers ("powered" or "kepler").
     model: str
     #: The missile flown.
     vehicle: Vehicle | None
+    #: Where the ray comes back into reach beyond a gap, km (inf where it does not): shots aimed
+    #: elsewhere that came down near or past the antipode, or the region folding back. A target
+    #: between `reach_km` and this is out of reach; from this on the model does not bound the
+    #: range there either. None for models that do not compute it.
+    beyond_km: np.ndarray | None = None
 
 
 def _site(lat, lon):
@@ -1010,54 +1016,53 @@ def reach(lat, lon, azimuth_deg, nominal_range_km, *, omega=OMEGA_EARTH_RAD_S, n
     omega = _finite(omega, "omega", "rad/s")
     vehicle, b_edge, d_edge, flagged, past = _boundary(lat_rad, nominal, omega, int(n_alpha))
     q = np.radians(az).ravel()
-    out, near, _ = _reach_from_boundary(b_edge, d_edge, flagged, past, q)
-    reach_km = np.where(near, np.inf, out * EARTH_RADIUS_KM)
-    return Reach(az, reach_km.reshape(az.shape), near.reshape(az.shape), "powered", vehicle)
+    edge, beyond = _reach_from_boundary(b_edge, d_edge, flagged, past, q)
+    shape = az.shape
+    return Reach(az, (edge * EARTH_RADIUS_KM).reshape(shape), np.isinf(edge).reshape(shape), "powered", vehicle,
+                 (beyond * EARTH_RADIUS_KM).reshape(shape))
 
 
 _SAME = 0.01 / EARTH_RADIUS_KM        # crossings within 10 m of each other are one
 
 
 def _reach_from_boundary(b_edge, d_edge, flagged, past, q, chunk=256):
-    """Reach (rad, inf where near orbital), near-orbital flags and gap-free edge at azimuths q.
+    """The edge of the region covered without a gap and where the ray comes back into reach, rad.
 
     The boundary points (one per launch azimuth, in order) form a closed curve C. Along each
-    ray from the site, the first crossing of C is the edge of the region covered without a gap.
-    The direction is near orbital when that crossing is on an arc with a near-orbital end, when
-    C crosses the ray again farther out (the region folds back beyond a gap), or when shots that
-    came down near or past the antipode (`past`: arcs through their landing points) land on the
-    ray beyond the edge: targets there are reached by a shot aimed elsewhere or the long way round.
+    ray from the site, the first crossing of C is the edge of the region covered without a gap;
+    it is unbounded (inf) when that crossing is on an arc with a near-orbital end. Beyond it the
+    ray comes back into reach where C crosses it again (the region folds back) or where shots
+    that came down near or past the antipode (`past`: arcs through their landing points) land
+    on it: targets from there on are reached by shots aimed elsewhere or the long way round.
+    Returns (edge, beyond), inf where unbounded and where the ray never comes back.
     """
-    w0, w1 = past
     pts = _unit(b_edge, d_edge)
     nxt = np.roll(np.arange(b_edge.size), -1)
     bad_arc = flagged | flagged[nxt]
     c0, c1 = pts, pts[nxt]
     good = ~flagged
     smooth = _interp_periodic(b_edge[good], d_edge[good], q) if good.sum() >= 4 else np.full(q.shape, np.nan)
-    reach_rad = np.empty(q.shape)
-    near = np.empty(q.shape, bool)
+    w0, w1 = past
     edge = np.empty(q.shape)
+    beyond = np.empty(q.shape)
     for i in range(0, q.size, chunk):
         qq = q[i:i + chunk]
         hit, dist = _crossings(c0, c1, qq)
         dist = np.where(hit, dist, np.inf)
         first = np.argmin(dist, axis=1)
-        rows = np.arange(qq.size)
-        d_first = dist[rows, first]
-        # Another crossing farther out (not the same point seen from two arcs that share an end).
-        farther = (hit & (dist > d_first[:, None] + _SAME)).any(axis=1)
-        flag = bad_arc[first] | farther | ~np.isfinite(d_first)
+        d_first = dist[np.arange(qq.size), first]
+        # Crossings farther out (not the same point seen from two arcs that share an end).
+        back = np.where(dist > d_first[:, None] + _SAME, dist, np.inf).min(axis=1)
         if w0.shape[0]:
             whit, wdist = _crossings(w0, w1, qq)
-            flag |= (whit & (wdist > d_first[:, None] + _SAME)).any(axis=1)
+            back = np.minimum(back, np.where(whit & (wdist > d_first[:, None] + _SAME), wdist, np.inf).min(axis=1))
         # The chord is a linear interpolation; the cubic through the boundary points is finer.
         sm = smooth[i:i + chunk]
         fine = np.where(np.isfinite(sm) & (np.abs(sm - d_first) < 20.0 / EARTH_RADIUS_KM), sm, d_first)
-        edge[i:i + chunk] = np.where(bad_arc[first] | ~np.isfinite(d_first), np.inf, fine)
-        near[i:i + chunk] = flag
-        reach_rad[i:i + chunk] = np.where(flag, np.inf, fine)
-    return reach_rad, near, edge
+        unbounded = bad_arc[first] | ~np.isfinite(d_first)
+        edge[i:i + chunk] = np.where(unbounded, np.inf, fine)
+        beyond[i:i + chunk] = np.where(unbounded, np.inf, back)
+    return edge, beyond
 
 
 # ---------------------------------------------------------------------------------------------
