@@ -265,12 +265,18 @@ def test_check_reports_flight_time(capsys):
     from geo.core.ballistics import flight_time
 
     doc = json.loads(run(capsys, "check", *GUAM, "--json")[1])
-    # boost and free flight from the burnout point, for the class missile at the band's top (5,000 km)
-    expected = flight_time(doc["distance_km"], 5000)
+    # boost and free flight from the burnout point, for the class missile of the nominal range
+    # (4,500 km), as in the README's flight-time table (a reviewer found the band's top flown instead)
+    expected = flight_time(doc["distance_km"], 4500)
     assert doc["free_flight_min"] == pytest.approx(expected.free_flight_min, rel=1e-9)
     assert doc["boost_min"] == pytest.approx(expected.boost_min, rel=1e-9)
     assert doc["flight_time_min"] == pytest.approx(doc["free_flight_min"] + doc["boost_min"])
     assert 15 < doc["free_flight_min"] < 17 and 2 < doc["boost_min"] < 4 and "burnout" in doc["flight_time_note"]
+    # Beyond the nominal range but within the band, the band's top flies it.
+    far = json.loads(run(capsys, "check", "--site", "Chagang", "--missile", "Hwasong-12", "--target", "4.2,150",
+                         "--json")[1])
+    assert 4500 < far["distance_km"] < 5000 and far["verdict"] == "possibly in range"
+    assert far["flight_time_min"] == pytest.approx(flight_time(far["distance_km"], 5000).total_min, rel=1e-9)
 
 
 def test_check_beyond_reach_has_no_flight_time(capsys):

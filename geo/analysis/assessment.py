@@ -385,25 +385,31 @@ def measure(site_lat, site_lon, target_lat, target_lon, ranges, model: str = "ge
     low = ranges[:, 3]
     d = dist[:, None, :]
     code = verdict_codes(d, certain, high, low[None, :, None])
-    free, boost = (_flight_times(model, site_lat, site_lon, dist, bearing, ranges, code) if flight_times
+    free, boost = (_flight_times(model, site_lat, site_lon, dist, bearing, ranges, code, nominal) if flight_times
                    else (np.full(code.shape, np.nan), np.full(code.shape, np.nan)))
     return dist, bearing, nominal, certain, high, low, nominal - d, code, free, boost
 
 
-def _flight_times(model, site_lat, site_lon, dist, bearing, ranges, code) -> tuple[np.ndarray, np.ndarray]:
+def _flight_times(model, site_lat, site_lon, dist, bearing, ranges, code, nominal) -> tuple[np.ndarray, np.ndarray]:
     """Free-flight and boost minutes per cell (:func:`geo.core.ballistics.flight_time`: the class
     missile's boost, then the minimum-energy free flight from the burnout point); NaN where the
-    target cannot be hit (out of range, too close, or at the site)."""
+    target cannot be hit (out of range, too close, or at the site).
+
+    The missile flown is the class of the nominal range (the catalog's headline figure, as in
+    the README's flight-time table); a target beyond the nominal reach but within the band is
+    flown by the class of the band's top, the only one that gets there."""
     from ..core.ballistics import flight_time
 
     free, boost = np.full(code.shape, np.nan), np.full(code.shape, np.nan)
     hit = (code <= 1) & (dist[:, None, :] > 0)
     for si, mi in zip(*np.nonzero(hit.any(axis=2))):
-        ti = np.flatnonzero(hit[si, mi])
-        kw = dict(lat=site_lat[si], lon=site_lon[si], azimuth_deg=bearing[si, ti]) if model == "rotating" else {}
-        # the band's top is the farthest this missile class may fly: its boost and reach
-        ft = flight_time(dist[si, ti], ranges[mi, 2], model=model, **kw)
-        free[si, mi, ti], boost[si, mi, ti] = ft.free_flight_min, ft.boost_min
+        for k, beyond_nominal in ((0, False), (2, True)):
+            ti = np.flatnonzero(hit[si, mi] & ((dist[si] > nominal[si, mi]) == beyond_nominal))
+            if ti.size == 0:
+                continue
+            kw = dict(lat=site_lat[si], lon=site_lon[si], azimuth_deg=bearing[si, ti]) if model == "rotating" else {}
+            ft = flight_time(dist[si, ti], ranges[mi, k], model=model, **kw)
+            free[si, mi, ti], boost[si, mi, ti] = ft.free_flight_min, ft.boost_min
     return free, boost
 
 
