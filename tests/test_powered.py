@@ -292,6 +292,15 @@ def test_reach_is_continuous_in_azimuth_up_to_near_orbital(lat, nominal, az):
     assert steps.size == 0 or steps.max() < 0.01 * STEEPEST_KM_PER_DEG
     assert np.array_equal(np.isinf(r.reach_km), r.near_orbital)
     assert (r.reach_km[~r.near_orbital] < math.pi * R / 1e3 - pw.NEAR_ANTIPODE_KM).all()
+    # Where the ray comes back into reach, it is beyond the edge (and unset where near orbital).
+    back = np.isfinite(r.beyond_km)
+    assert (r.beyond_km[back] > r.reach_km[back]).all() and not (back & r.near_orbital).any()
+
+
+def test_no_ray_comes_back_into_reach_below_the_onset():
+    """Below about 12,200 km nominal from North Korea nothing comes down near the antipode."""
+    r = pw.reach(*SOHAE, np.arange(0.0, 360.0, 1.0), 10_400)
+    assert np.isinf(r.beyond_km).all() and np.isfinite(r.reach_km).all()
 
 
 @pytest.mark.parametrize("lat, nominal, azimuths", [
