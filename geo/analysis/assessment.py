@@ -34,7 +34,7 @@ from ..core.geodesy import inverse
 from .scenario import MODEL_DESCRIPTIONS, Scenario
 
 __all__ = ["VERDICTS", "Check", "Region", "Assessment", "assess", "as_assessment", "measure", "verdicts",
-           "verdict_codes"]
+           "verdict_codes", "near_orbital_cells"]
 
 #: The possible verdicts, from best to worst reach; :attr:`Assessment.verdict_code` indexes it.
 VERDICTS = ("in range", "possibly in range", "out of range", "too close")
@@ -82,6 +82,19 @@ def verdicts(distance_km, certain_km, max_km, min_range_km=np.nan) -> np.ndarray
     ['in range', 'possibly in range', 'out of range', 'too close']
     """
     return np.asarray(VERDICTS, dtype=object)[verdict_codes(distance_km, certain_km, max_km, min_range_km)]
+
+
+def near_orbital_cells(reach_km, model: str) -> np.ndarray:
+    """Where the model does not bound the reach toward the target (near orbital): a reach of
+    :data:`geo.analysis.regions.UNBOUNDED_KM` under the rotating model; nowhere under the geodesic one.
+
+    >>> near_orbital_cells([17_000.0, 19_500.0], "rotating").tolist(), near_orbital_cells([19_500.0], "geodesic").tolist()
+    ([False, True], [False])
+    """
+    from .regions import UNBOUNDED_KM
+
+    reach = np.asarray(reach_km, dtype=float)
+    return (reach >= UNBOUNDED_KM) if model == "rotating" else np.zeros(reach.shape, bool)
 
 
 class Check(NamedTuple):
@@ -215,9 +228,7 @@ class Assessment:
     @property
     def near_orbital(self) -> np.ndarray:
         """``(S, M, T)``: the model does not bound the reach toward the target (rotating model only)."""
-        from .regions import UNBOUNDED_KM
-
-        return (self.reach_km >= UNBOUNDED_KM) if self.model == "rotating" else np.zeros(self.reach_km.shape, bool)
+        return near_orbital_cells(self.reach_km, self.model)
 
     def has_band(self, mi: int) -> bool:
         m = self.missiles[mi]
@@ -257,7 +268,7 @@ class Assessment:
             "margin_km": self.margin_km.ravel(),
             "bearing_deg": np.broadcast_to(self.bearing_deg[:, None, :], (s, m, t)).ravel(),
             "verdict": self.verdict.ravel(), "model": np.full(s * m * t, self.model, dtype=object),
-            "flight_time_min": self.flight_time_min.ravel(),
+            "near_orbital": self.near_orbital.ravel(), "flight_time_min": self.flight_time_min.ravel(),
         }
 
     def table(self):

@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..catalog.tables import Missile, Place
 from ..errors import CatalogFileError, InputError, RangemapError
-from .assessment import VERDICTS, measure
+from .assessment import VERDICTS, measure, near_orbital_cells
 
 __all__ = ["COLUMNS", "TargetTable", "DaskSummary", "read_targets", "describe_skipped",
            "batch_check", "batch_in_range", "write_table", "dask_check", "check_scheduler",
@@ -42,8 +42,9 @@ __all__ = ["COLUMNS", "TargetTable", "DaskSummary", "read_targets", "describe_sk
 
 #: Columns of :func:`batch_check`, exactly those of :func:`geo.reach.check_table`.
 COLUMNS = ("site", "site_lat", "site_lon", "missile", "target", "target_lat", "target_lon",
-           "distance_km", "range_km", "margin_km", "bearing_deg", "verdict")
-_TEXT = ("site", "missile", "target", "verdict")
+           "distance_km", "range_km", "margin_km", "bearing_deg", "verdict", "model", "near_orbital")
+_TEXT = ("site", "missile", "target", "verdict", "model")
+_BOOL = ("near_orbital",)
 CHUNK = 200_000
 _FIX = "fix them or pass --skip-invalid"
 
@@ -485,7 +486,7 @@ def _check_chunk(sites, missiles, lats, lons, model: str = "geodesic") -> dict:
     The numbers come from :func:`geo.analysis.assessment.measure` (the assessment's own
     computation, without flight times). Text columns hold integer codes: into `sites`,
     `missiles`, the chunk's targets and :data:`~geo.analysis.assessment.VERDICTS`;
-    :func:`_frame` turns them into strings.
+    :func:`_frame` turns them into strings (``model`` is code 0 of ``[model]``).
     """
     shape = (len(sites), len(missiles), len(lats))
     site_lat, site_lon = (np.array([getattr(s, a) for s in sites], dtype=float) for a in ("lat", "lon"))
@@ -496,7 +497,8 @@ def _check_chunk(sites, missiles, lats, lons, model: str = "geodesic") -> dict:
     return dict(zip(COLUMNS, [
         si, site_lat[si], site_lon[si], mi, ti, lats[ti], lons[ti],
         np.broadcast_to(dist[:, None, :], shape).ravel(), reach.ravel(), margin.ravel(),
-        np.broadcast_to(bear[:, None, :], shape).ravel(), code.ravel().astype(np.intp)]))
+        np.broadcast_to(bear[:, None, :], shape).ravel(), code.ravel().astype(np.intp),
+        np.zeros(code.size, dtype=np.intp), near_orbital_cells(reach, model).ravel()]))
 
 
 def _text(values):
@@ -504,10 +506,10 @@ def _text(values):
     return pd.array(np.asarray(values, dtype=object), dtype="str")
 
 
-def _frame(columns: dict, sites, missiles, target_names) -> pd.DataFrame:
+def _frame(columns: dict, sites, missiles, target_names, model: str = "geodesic") -> pd.DataFrame:
     """The table of :func:`_check_chunk`'s columns, codes turned into ``str`` columns."""
     labels = {"site": [s.name for s in sites], "missile": [m.name for m in missiles],
-              "target": target_names, "verdict": VERDICTS}
+              "target": target_names, "verdict": VERDICTS, "model": [model]}
     try:
         return pd.DataFrame({c: _text(labels[c]).take(v) if c in labels else v for c, v in columns.items()},
                             copy=False)
@@ -546,7 +548,8 @@ def batch_check(sites: Sequence[Place], missiles: Sequence[Missile], targets: Ta
     from tqdm import tqdm
 
     shape = (len(sites) * len(missiles), len(targets))
-    out = {c: np.empty(shape[0] * shape[1], dtype=np.intp if c in _TEXT else float) for c in COLUMNS}
+    out = {c: np.empty(shape[0] * shape[1], dtype=np.intp if c in _TEXT else bool if c in _BOOL else float)
+           for c in COLUMNS}
     with tqdm(total=shape[1], unit="target", file=sys.stderr, disable=not (progress and sys.stderr.isatty())) as bar:
         for a in range(0, shape[1], chunk_size):
             b = min(a + chunk_size, shape[1])
@@ -555,7 +558,7 @@ def batch_check(sites: Sequence[Place], missiles: Sequence[Missile], targets: Ta
             for c, arr in out.items():
                 arr.reshape(shape)[:, a:b] = part[c].reshape(shape[0], b - a)
             bar.update(b - a)
-    return _frame(out, sites, missiles, targets.names)
+    return _frame(out, sites, missiles, targets.names, model)
 
 
 def batch_in_range(sites: Sequence[Place], missiles: Sequence[Missile], targets: TargetTable, *,
@@ -645,6 +648,8 @@ def write_table(df: pd.DataFrame, path, *, fmt: str | None = None, inputs=()) ->
     modest tables. The file appears whole or not at all: a temporary file in the
     same folder is renamed into place. Text cells of a CSV that a spreadsheet would run as
     formulas (``=``, ``+``, ``-``, ``@``...) get a leading ``'``; numbers keep their sign.
+    Where a ``near_orbital`` column is true, the reach and margin columns are left empty
+    (:func:`geo.outputs.formatting.blank_near_orbital`): the model does not bound the range there.
 
     Parameters
     ----------
@@ -672,6 +677,9 @@ def write_table(df: pd.DataFrame, path, *, fmt: str | None = None, inputs=()) ->
                          f"use {', '.join(_WRITERS)}")
     if is_stdout(path) and suffix == ".parquet":
         raise InputError("a Parquet table is binary and cannot go to standard output: give a file name")
+    from ..outputs.formatting import blank_near_orbital
+
+    df = blank_near_orbital(df)             # no reach or margin where the model does not bound the range
     try:
         with atomic_path(path, inputs=inputs) as tmp:
             writer(df, tmp)
@@ -701,7 +709,10 @@ def _check_partition(df, sites, missiles, spec, on_invalid, path, model="geodesi
     if len(bad) and on_invalid == "fail":
         p = (partition_info or {}).get("number", "?")
         raise _invalid(path, "partition", [(f"{p} row {i}", why) for i, why in zip(bad, reasons)])
-    return _frame(_check_chunk(sites, missiles, lats[ok], lons[ok], model), sites, missiles, names[ok])
+    from ..outputs.formatting import blank_near_orbital        # the one rule for written tables (lazy: upward)
+
+    return blank_near_orbital(_frame(_check_chunk(sites, missiles, lats[ok], lons[ok], model), sites, missiles,
+                                     names[ok], model))
 
 
 def _skipped_partition(df, spec, partition_info=None) -> pd.DataFrame:
@@ -827,7 +838,7 @@ def dask_check(targets_parquet, sites: Sequence[Place], missiles: Sequence[Missi
     parts = -(-n_targets * len(sites) * len(missiles) // max(1, partition_rows))
     if parts > ddf.npartitions:
         ddf = ddf.repartition(npartitions=parts)
-    meta = _frame(_check_chunk(sites, missiles, np.array([]), np.array([])), sites, missiles, [])
+    meta = _frame(_check_chunk(sites, missiles, np.array([]), np.array([]), model), sites, missiles, [], model)
     table = ddf.map_partitions(_check_partition, sites, missiles, spec, on_invalid, str(targets_parquet),
                                model, meta=meta)
     with _scheduler(scheduler) as sched, atomic_path(out, inputs=inputs, folder=True) as tmp:

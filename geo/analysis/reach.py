@@ -23,9 +23,12 @@ from .scenario import Scenario
 
 __all__ = ["check", "check_table", "TABLE_COLUMNS"]
 
-#: Columns of :func:`check_table` (and of batch tables).
+#: Columns of :func:`check_table` (and of batch tables). ``range_km`` is the nominal range under the
+#: geodesic model and the reach toward the target under the rotating one (``model`` says which);
+#: where ``near_orbital`` is true the model does not bound the range, and ``range_km`` (19,500 km, a
+#: stand-in) and ``margin_km`` are no figures to quote: every table writer leaves them empty there.
 TABLE_COLUMNS = ("site", "site_lat", "site_lon", "missile", "target", "target_lat", "target_lon",
-                 "distance_km", "range_km", "margin_km", "bearing_deg", "verdict")
+                 "distance_km", "range_km", "margin_km", "bearing_deg", "verdict", "model", "near_orbital")
 
 
 def check(site, missile, target, *, model: str = "geodesic", catalog: Catalog | None = None) -> Check:

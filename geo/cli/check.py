@@ -136,6 +136,10 @@ def _table(args, out) -> None:
         for column in [c for c in table.columns if c.endswith("_km")]:
             table.insert(table.columns.get_loc(column) + 1, f"{column[:-3]}_{args.units}",
                          to_units(table[column], args.units))
+    if path is None:
+        from ..outputs.formatting import blank_near_orbital
+
+        table = blank_near_orbital(table)      # as write_table does: no reach where the model bounds none
     if path is not None:
         batch.write_table(table, path, fmt=fmt)
         counts = table["verdict"].value_counts()

@@ -15,6 +15,12 @@ pole caps closed along the antimeridian and the pole.
     One geodesic line per site × missile × target with the in-range answer, so an
     analyst filters on ``verdict`` or ``margin_km``.
 
+Every ring and path says which ``model`` produced it. Under the rotating model the reach
+toward some targets is not bounded by the model (near orbital): such a path has
+``near_orbital`` true and no ``range_km`` or ``margin_km`` (null, empty in KML); a ring drawn
+out to 19,500 km in some directions for that reason has ``near_orbital`` true and names
+those directions in ``near_orbital_bearings``.
+
 GeoJSON is one RFC 7946 FeatureCollection (a ``layer`` property tells the layers
 apart; coordinates rounded to 7 decimals, about 1 cm); KML is one document with a
 folder per layer, written by fastkml; GeoPackage holds the four layers. Files are
@@ -47,6 +53,7 @@ from ..errors import InputError
 from .escape import check_record
 from .files import atomic_path, check_writable, is_stdout
 from ..core.geodesy import geodesic_path
+from .formatting import REACH_COLUMNS, reach_cell
 from .style import PALETTE, VERDICT_COLORS
 
 __all__ = ["scenario_layers", "export", "FORMATS", "LAYERS", "COLUMNS", "PRECISION"]
@@ -59,11 +66,12 @@ _PLACE = ["name", "lat", "lon", "country", "source", "confidence"]
 #: Attribute columns of each layer (besides ``geometry``).
 COLUMNS = {
     "rings": ["site", "missile", "missile_type", "kind", "radius_km", "range_km", "band_low_km",
-              "band_high_km", "min_range_km", "model", "source", "confidence"],
+              "band_high_km", "min_range_km", "model", "near_orbital", "near_orbital_bearings", "source",
+              "confidence"],
     "sites": _PLACE,
     "targets": _PLACE,
     "paths": ["site", "missile", "target", "distance_km", "range_km", "margin_km", "bearing_deg", "verdict",
-              "model", "flight_time_min"],
+              "model", "near_orbital", "flight_time_min"],
 }
 #: Decimals kept in GeoJSON and KML coordinates (1e-7 degrees is about 1 cm).
 PRECISION = 7
@@ -106,6 +114,9 @@ def scenario_layers(sites, missiles=(), targets=(), *, model: str = "geodesic") 
     """
     import geopandas as gpd
 
+    from ..analysis.unbounded import near_orbital_sectors
+    from .formatting import reach_value, sectors_text
+
     a = as_assessment(sites, missiles, targets, model=model, what="an export")
     for kind, items in (("site", a.sites), ("missile", a.missiles), ("target", a.targets)):
         for item in items:
@@ -113,10 +124,12 @@ def scenario_layers(sites, missiles=(), targets=(), *, model: str = "geodesic") 
     rows: dict[str, list] = {name: [] for name in LAYERS}
     for (si, s), (mi, m) in itertools.product(enumerate(a.sites), enumerate(a.missiles)):
         for r in a.regions(si, mi):
+            sectors = near_orbital_sectors(a.model, s.lat, s.lon, r.radius_km)
             rows["rings"].append(dict(
                 site=s.name, missile=m.name, missile_type=m.type, kind=r.kind, radius_km=r.radius_km,
                 range_km=m.range_km, band_low_km=m.certain_km, band_high_km=m.max_km,
-                min_range_km=m.min_range_km, model=a.model, source=m.source, confidence=m.confidence,
+                min_range_km=m.min_range_km, model=a.model, near_orbital=bool(sectors),
+                near_orbital_bearings=sectors_text(sectors) or None, source=m.source, confidence=m.confidence,
                 geometry=r.geometry))
     for layer, places in (("sites", a.sites), ("targets", a.targets)):
         rows[layer] = [dict({c: getattr(p, c) for c in _PLACE}, geometry=shapely.Point(p.lon, p.lat))
@@ -127,7 +140,10 @@ def scenario_layers(sites, missiles=(), targets=(), *, model: str = "geodesic") 
         s, t = a.sites[si], a.targets[ti]
         if (si, ti) not in paths:
             paths[si, ti] = geodesic_path(s.lat, s.lon, t.lat, t.lon)
-        rows["paths"].append(dict({c: _plain(columns[c][k]) for c in COLUMNS["paths"]}, geometry=paths[si, ti]))
+        row = {c: _plain(columns[c][k]) for c in COLUMNS["paths"]}
+        for c in ("range_km", "margin_km"):          # no figure where the model does not bound the range
+            row[c] = reach_value(row[c], row["near_orbital"])
+        rows["paths"].append(dict(row, geometry=paths[si, ti]))
     return {name: gpd.GeoDataFrame(rows[name], columns=[*COLUMNS[name], "geometry"],
                                    geometry="geometry", crs="EPSG:4326") for name in LAYERS}
 
@@ -216,10 +232,28 @@ def _kml_color(hex_rgb: str, alpha: int = 255) -> str:
     return f"{alpha:02x}{hex_rgb[5:7]}{hex_rgb[3:5]}{hex_rgb[1:3]}".lower()
 
 
-def _text(column: str, value) -> str:
-    """An attribute as people read it: km and degrees to 0.1, coordinates as they are."""
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _text(column: str, value, row=None) -> str:
+    """An attribute as people read it: km and degrees to 0.1, coordinates as they are; the
+    near-orbital words for a reach or margin the model does not bound; "—" for no value."""
+    if row is not None and row.get("near_orbital") and column in REACH_COLUMNS:
+        return reach_cell(value, True)
+    if _missing(value):
+        return "—"
     if isinstance(value, float) and column.endswith(("_km", "_deg")):
         return f"{value:,.1f}"
+    return str(value)
+
+
+def _data(value) -> str:
+    """An attribute as KML ``ExtendedData`` holds it: empty for no value, booleans as true/false."""
+    if _missing(value):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
     return str(value)
 
 
@@ -256,8 +290,9 @@ def _write_kml(layers, tmp: Path) -> None:
                                                       icon_href=_ICON))
                 title = row["name"]
             description = "<br>".join([f"<b>{html.escape(title)}</b>"] + [
-                f"{html.escape(c)}: {html.escape(_text(c, v))}" for c, v in row.items()])
-            data = k.ExtendedData(elements=[k.Data(name=c, value=str(v)) for c, v in row.items()])
+                f"{html.escape(c)}: {html.escape(_text(c, v, row if name == 'paths' else None))}"
+                for c, v in row.items()])
+            data = k.ExtendedData(elements=[k.Data(name=c, value=_data(v)) for c, v in row.items()])
             placemarks.append(k.Placemark(
                 name=title, description=description, style_url=k.StyleUrl(url=url), extended_data=data,
                 kml_geometry=k.create_kml_geometry(geom, tessellate=True,
