@@ -29,8 +29,8 @@ from .. import __version__
 from ..catalog.tables import Missile
 from . import escape
 from .files import write_atomic
-from .formatting import check_units, length, number, to_units
-from .text import reader_note
+from .formatting import NEAR_ORBITAL_TEXT, check_units, length, number, reach_cell, sectors_text, to_units
+from .text import ROTATING_REGIONS_TEXT, near_orbital_notes, reader_note
 from ..analysis.assessment import VERDICTS, Assessment, Check, as_assessment, assess
 from ..analysis.scenario import MODEL_DESCRIPTIONS, Scenario
 from .style import VERDICT_COLORS
@@ -114,7 +114,7 @@ def build_report(sites, missiles=(), targets=(), *, title: str | None = None, mo
           "offline; it is left out when printing (see the figure below).</p></section>",
         _figure(a, title, units),
         _table(rows, geodesic, targets, model, units),
-        _assumptions(model, bool(targets), units),
+        _assumptions(model, bool(targets), units, near_orbital_notes(a, units)),
         _sources(sites, missiles, targets, units),
         f"<footer>Generated {when:%Y-%m-%d %H:%M} UTC by rangemap {_e(__version__)}. "
         "Range figures are public estimates: read the sources and assumptions above.</footer>",
@@ -177,7 +177,9 @@ def _summary(sites, missiles, targets, rows, model, units) -> str:
 def _target_phrase(c: Check, units: str = "km") -> str:
     """'Guam at 3,540 km (margin +960 km, flight about 19 min)'."""
     facts = []
-    if c.verdict == VERDICTS[2]:
+    if c.near_orbital:
+        facts.append(NEAR_ORBITAL_TEXT)
+    elif c.verdict == VERDICTS[2]:
         facts.append(f"{length(-c.margin_km, units)} beyond the {'reach' if c.model == 'rotating' else 'range'}")
     elif c.verdict != VERDICTS[3]:
         facts.append(f"margin {_signed(c.margin_km, units)} {units}")
@@ -259,13 +261,14 @@ def _table(rows, geodesic, targets, model, units: str = "km") -> str:
                 cells = [f"<td class='site'>{_e(c.site.name)}</td>",
                          f"<td class='missile{nowrap}'>{_e(c.missile.name)}</td>",
                          f"<td class='target'>{_e(c.target.name)}</td>",
-                         _num(c.distance_km, _km(c.distance_km, units)), _num(c.range_km, _km(c.range_km, units)),
-                         _num(c.margin_km, _signed(c.margin_km, units)),
+                         _num(c.distance_km, _km(c.distance_km, units)), _reach_td(c, units),
+                         _reach_td(c, units, signed=True),
                          f"<td class='v' data-verdict='{_e(c.verdict)}'>{_badge(c.verdict)}</td>"]
                 if rotating:
                     cells.append(f"<td class='v' data-verdict='{_e(g.verdict)}'>{_badge(g.verdict)}</td>")
                 if c.flight_time_min is None:
-                    cells.append("<td class='time'>—<br><span class='small'>beyond reach</span></td>")
+                    why = reach_cell(c, short=True) if c.near_orbital else "beyond reach"
+                    cells.append(f"<td class='time'>—<br><span class='small'>{_e(why)}</span></td>")
                 else:
                     cells.append(f"<td class='time' data-free='{c.free_flight_min:.3f}' data-boost="
                                  f"'{c.boost_min:.3f}'>{c.flight_time_min:.1f}<br><span class='small'>"
@@ -274,6 +277,10 @@ def _table(rows, geodesic, targets, model, units: str = "km") -> str:
     note = ("Margin: range (under the rotating model, the reach toward the target) minus distance; positive "
             "means inside. Flight time: total, then its parts (minimum-energy free flight + boost estimate); "
             "estimates, see Assumptions; none is given beyond the reach.")
+    if any(c.near_orbital for per_site in rows for per_missile in per_site for c in per_missile):
+        note += (f" Near orbital: {NEAR_ORBITAL_TEXT.partition(': ')[2]} toward that target (the farthest shots "
+                 "run on to the antipode or to orbit), so no reach or margin is given and the verdict is at "
+                 "best \u201cpossibly in range\u201d.")
     return ("<section id='table'><h2>Every site, missile and target</h2><table class='checks'><thead><tr>"
             + "".join(f"<th scope='col' class='time'>{_e(h)}<br><span class='small'>free flight + boost</span></th>"
                       if h.startswith("Flight") else f"<th scope='col'>{_e(h)}</th>" for h in head)
@@ -285,7 +292,16 @@ def _num(value: float, text: str) -> str:
     return f"<td class='num' data-value='{value:.3f}'>{text}</td>"
 
 
-def _assumptions(model: str, has_targets: bool, units: str = "km") -> str:
+def _reach_td(c: Check, units: str, *, signed: bool = False) -> str:
+    """The reach (or margin) cell: the number, or "near orbital" (no ``data-value``) where the
+    model does not bound the range; the note under the table says what that means."""
+    if c.near_orbital:
+        return f"<td class='num near-orbital' title='{_e(NEAR_ORBITAL_TEXT)}'>{_e(reach_cell(c, short=True))}</td>"
+    value = c.margin_km if signed else c.range_km
+    return _num(value, _signed(value, units) if signed else _km(value, units))
+
+
+def _assumptions(model: str, has_targets: bool, units: str = "km", near_notes=()) -> str:
     from ..catalog.countries import COUNTRIES_SOURCE
     from ..core.rings import TOLERANCE_KM
 
@@ -298,14 +314,18 @@ def _assumptions(model: str, has_targets: bool, units: str = "km") -> str:
                 "eastward shots reach farther and westward shots less far. Each verdict compares the "
                 "geodesic distance with the reach toward that target; the map and the figure draw this "
                 "reach (the regions the verdicts use); the table gives the geodesic verdict beside it."
+                + "".join(f" {_e(n[:1].upper() + n[1:])}." for n in near_notes)
                 if model == "rotating" else
                 "Not used in this report: the verdicts treat the range as the same in every direction "
                 "(a non-rotating Earth). On a rotating Earth eastward shots reach farther and westward "
                 "shots less far, by some percent; rangemap's rotating model (model=\"rotating\") shows it.")
     items = [
         ("Distances and rings", "Geodesic distances and bearings on the WGS84 ellipsoid (Karney's algorithm "
-         f"via pyproj / PROJ). Range rings are the exact regions within the range: every point of the drawn "
-         f"outline lies within {length(TOLERANCE_KM, units, 0 if units == 'km' else 1)} of the true geodesic circle."),
+         + (f"via pyproj / PROJ). The regions drawn are {ROTATING_REGIONS_TEXT} (see Rotating Earth)."
+            if model == "rotating" else
+            f"via pyproj / PROJ). Range rings are the exact regions within the range: every point of the drawn "
+            f"outline lies within {length(TOLERANCE_KM, units, 0 if units == 'km' else 1)} of the true geodesic "
+            "circle.")),
         ("Ranges and verdicts", "Ranges are nominal maximum ranges from public estimates (see Sources); real "
          "reach also depends on payload, trajectory and the missile's condition. Where sources disagree a "
          f"band is given. {verdicts} Margin = range minus distance."),

@@ -15,16 +15,50 @@ import re
 
 from ..analysis.assessment import VERDICTS, Check
 from ..analysis.scenario import MODEL_DESCRIPTIONS
-from .formatting import band_text, check_units, length, signed_length, to_units
+from .formatting import NEAR_ORBITAL_TEXT, band_text, check_units, length, sectors_text, signed_length, to_units
 
 __all__ = ["check_lines", "check_json", "place_json", "track_text", "reader_note", "FLIGHT_TIME_NOTE",
-           "NEAR_ORBITAL_TEXT"]
+           "NEAR_ORBITAL_TEXT", "ROTATING_REGIONS_TEXT", "near_orbital_line", "near_orbital_notes"]
 
 #: What the flight times are, in one phrase.
 FLIGHT_TIME_NOTE = ("boost of the class missile (powered-flight model, assumed stages) until its speed suffices, "
                     "then the minimum-energy free flight from the burnout point (Keplerian, over a sphere)")
-#: Said instead of a reach the model does not bound.
-NEAR_ORBITAL_TEXT = "near orbital: this model does not bound the range"
+
+#: What a region drawn under the rotating model is (never "the exact geodesic region").
+ROTATING_REGIONS_TEXT = ("the reach of the powered-flight model on a rotating Earth in each direction, out to the "
+                         "edge of the region covered without a gap")
+
+
+def near_orbital_line(sectors, units: str = "km") -> str:
+    """Where a drawn region is not bounded by the model, as one clause (``""`` when nowhere).
+
+    >>> near_orbital_line([(87.25, 100.75)])
+    'near orbital toward bearings 87-101°, where this model does not bound the range; the region is drawn out to 19,500 km in those directions'
+    """
+    from ..analysis.regions import UNBOUNDED_KM
+
+    if not sectors:
+        return ""
+    return (f"near orbital toward {sectors_text(sectors)}, where {NEAR_ORBITAL_TEXT.partition(': ')[2]}; "
+            f"the region is drawn out to {length(UNBOUNDED_KM, units)} in those directions")
+
+
+def near_orbital_notes(a, units: str = "km") -> list[str]:
+    """One line per drawn region of assessment `a` with near-orbital directions
+    (:func:`geo.analysis.unbounded.drawn_near_orbital`); empty under the geodesic model.
+
+    >>> from geo.analysis.assessment import assess
+    >>> from geo.analysis.scenario import Scenario
+    >>> near_orbital_notes(assess(Scenario.resolve("Pyongyang", "Hwasong-15", model="rotating")))[0][:103]
+    'Hwasong-15 from Pyongyang (city centre) (in range up to 12,874 km): near orbital toward bearings 91-97°'
+    """
+    from ..analysis.unbounded import drawn_near_orbital
+
+    return [f"{a.missiles[n.missile].name} from {a.sites[n.site].name} ({_KIND_WORDS[n.kind]} "
+            f"{length(n.radius_km, units)}): {near_orbital_line(n.sectors, units)}" for n in drawn_near_orbital(a)]
+
+
+_KIND_WORDS = {"nominal": "nominal range", "certain": "in range up to", "band": "possibly in range up to"}
 
 
 def place_json(p) -> dict:
