@@ -155,6 +155,30 @@ class Coverage:
     countries: tuple[CountryCoverage, ...] = field(repr=False)
     #: Cities of at least `min_population` people within range, largest first.
     cities: tuple[CityInRange, ...] = field(repr=False)
+    #: Directions in which the model does not bound the range (near orbital, rotating model only):
+    #: the footprint is drawn out to :data:`~geo.analysis.regions.UNBOUNDED_KM` there, and the
+    #: countries, cities and people counted include them (:func:`geo.analysis.unbounded.near_orbital_sectors`).
+    near_orbital_sectors: tuple = ()
+
+    @property
+    def near_orbital(self) -> bool:
+        """The footprint includes directions the model does not bound (see `near_orbital_sectors`)."""
+        return bool(self.near_orbital_sectors)
+
+    def near_orbital_caveat(self, units: str = "km") -> str:
+        """One sentence saying where the footprint is not bounded, and that the totals include it; ``""``
+        when it is bounded everywhere.
+
+        >>> coverage("Pyongyang", 15_000, model="rotating").near_orbital_caveat()[:75]
+        'near orbital toward bearings 87-101°, where this model does not bound the r'
+        """
+        from ..outputs.text import near_orbital_line
+
+        line = near_orbital_line(self.near_orbital_sectors, units)
+        if not line:
+            return ""
+        return (f"{line}: the countries, cities and people counted here include those "
+                "directions, which the model does not show to be within range")
 
     @property
     def population_cities(self) -> int:
@@ -184,8 +208,10 @@ class Coverage:
         shares = ", ".join(f"{c.name} {_percent(c.share)}" for c in self.countries[:top])
         cities = ", ".join(c.name for c in self.cities[:top])
         land = to_units(to_units(self.covered_km2, units), units)
+        caveat = self.near_orbital_caveat(units)
         return [
             f"{self.missile.name} ({length(self.range_km, units)}) from {self.site.name}, {self.model} model",
+            *([f"Caveat: {caveat}"] if caveat else []),
             f"Countries within range: {len(self.countries)} ({whole} wholly); "
             f"land within range: {land / 1e6:,.2f} million {units}²",
             f"Share of each country's area within range (most people within range first): {shares}" + (", …" if len(self.countries) > top else ""),
@@ -290,8 +316,11 @@ def coverage(site, missile, *, model: str = "geodesic", min_population: int = 15
     km = float(missile.range_km if range_km is None else range_km)
     zone = region(model, site.lat, site.lon, km, min_range_km=missile.min_range_km)
     shapely.prepare(zone)
+    from .unbounded import near_orbital_sectors
+
     return Coverage(site, missile, model, km, min_population, zone, _covered_countries(zone),
-                    _covered_cities(site, zone, km, model, min_population, missile.min_range_km))
+                    _covered_cities(site, zone, km, model, min_population, missile.min_range_km),
+                    near_orbital_sectors(model, site.lat, site.lon, km))
 
 
 def _covered_countries(region) -> tuple[CountryCoverage, ...]:

@@ -52,6 +52,9 @@ def run(args, out) -> None:
                               "cities_label": CITIES_LABEL.format(min=cov.min_population),
                               "area_est": cov.population_area_est, "area_label": AREA_LABEL},
                "units": args.units,
+               "near_orbital": cov.near_orbital,
+               "near_orbital_bearings_deg": [list(sector) for sector in cov.near_orbital_sectors],
+               "near_orbital_note": cov.near_orbital_caveat(args.units) or None,
                "countries": [c.row() for c in cov.countries],
                "cities": [c._asdict() for c in cov.cities]}
         if args.units != "km":
@@ -62,6 +65,9 @@ def run(args, out) -> None:
         out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     elif args.csv:
         import csv
+
+        if cov.near_orbital:
+            options.note(f"note: {cov.near_orbital_caveat(args.units)}")
 
         rows = [c.row() for c in cov.countries] if args.csv == "countries" else [c._asdict() for c in cov.cities]
         fields = list(rows[0]) if rows else (["name", "iso_a3", "share"] if args.csv == "countries"

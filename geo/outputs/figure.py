@@ -59,6 +59,7 @@ from shapely.geometry.polygon import orient
 from ..analysis.assessment import VERDICTS, as_assessment
 from ..analysis.regions import reach_function, region
 from ..analysis.scenario import MODEL_DESCRIPTIONS
+from ..analysis.unbounded import drawn_near_orbital
 from ..catalog.countries import COUNTRIES_SOURCE, country_outlines
 from ..core.geodesy import HALF_MERIDIAN_KM, WGS84, inverse
 from ..core.rings import range_ring
@@ -586,13 +587,24 @@ def _subtitle(a, world: bool) -> str:
         shading = f"Shaded: the reach every source agrees on; lighter: the band where sources disagree{which}. "
     else:
         shading = "Shaded: within range. "
+    rings = "rings are the exact geodesic regions"
     if a.model == "rotating":
+        from .text import ROTATING_REGIONS_TEXT
+
         shading = "Reach on a rotating Earth (farther eastward, shorter westward). " + shading
+        rings = f"rings are {ROTATING_REGIONS_TEXT}"
+        if drawn_near_orbital(a):
+            from ..analysis.regions import UNBOUNDED_KM
+
+            rings += (f"; where the model does not bound the range (near orbital, see below) they are drawn out to "
+                      f"{number(UNBOUNDED_KM)} km")
     if any(m.min_range_km for m in missiles):
         shading += "Unshaded hole: under the minimum range. "
     if world:
-        return (f"{shading}Equal-area world map: areas are true, distances are not to scale; rings are the exact "
-                f"geodesic regions. Target distances from {site}.")
+        return (f"{shading}Equal-area world map: areas are true, distances are not to scale; {rings}. "
+                f"Target distances from {site}.")
+    if a.model == "rotating":
+        return f"{shading}{rings[:1].upper() + rings[1:]}. Distances from {site} are true to scale."
     return f"{shading}Distances from {site} are true to scale."
 
 
@@ -941,10 +953,13 @@ def _caption(a, units: str, world: bool, proj, left_out: int) -> str:
                if left_out else "")
     unit = {"mi": "Distances in statute miles (1 mi = 1.609344 km). ",
             "nmi": "Distances in nautical miles (1 nmi = 1.852 km). "}.get(units, "")
+    from .text import near_orbital_notes
+
+    near = "".join(f" {n[:1].upper() + n[1:]}." for n in near_orbital_notes(a, units))
     return (_sources("Range", "ranges", a.missiles) + _sources("Launch site", "launch sites", a.sites)
             + _sources("Target", "targets", a.targets)
             + f"Country outlines: {COUNTRIES_SOURCE}. Ranges are public estimates. {unit}{skipped}Reach model: "
-            f"{MODEL_DESCRIPTIONS[a.model]}; {where}.")
+            f"{MODEL_DESCRIPTIONS[a.model]}; {where}.{near}")
 
 
 def _ring_region(proj, a, si: int, mi: int, km: float, clip) -> list:

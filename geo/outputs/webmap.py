@@ -50,8 +50,8 @@ from .escape import js_literal, json_for_script  # noqa: F401  (js_literal: publ
 from .basemap import (BORDER_COLOR, GRATICULE_COLOR, LAND_COLOR, OFFLINE_BACKGROUND, land_data, land_layer,
                       leaflet_inline)
 from .files import write_atomic
-from .formatting import check_units, length, signed_length
-from .text import NEAR_ORBITAL_TEXT, reader_note, track_text
+from .formatting import check_units, length, reach_cell, signed_length
+from .text import ROTATING_REGIONS_TEXT, near_orbital_line, near_orbital_notes, reader_note, track_text
 from .style import PALETTE, VERDICT_COLORS
 
 __all__ = ["build_map", "write_map", "map_html", "embed_html", "map_data", "WebMap", "json_for_script",
@@ -368,9 +368,9 @@ def _verdict_line(a: Assessment, si: int, mi: int, ti: int, units: str) -> list:
         detail = f"margin {signed_length(c.margin_km, units)}"
     if c.near_orbital:
         return [f"{c.missile.name} from {c.site.name}: ", {"b": c.verdict},
-                f"{where} (distance {length(c.distance_km, units)}, {reach}: {NEAR_ORBITAL_TEXT})"]
+                f"{where} (distance {length(c.distance_km, units)}, {reach}: {reach_cell(c, units=units)})"]
     return [f"{c.missile.name} from {c.site.name}: ", {"b": c.verdict},
-            f"{where} (distance {length(c.distance_km, units)}, {reach} {length(c.range_km, units)}, {detail})"]
+            f"{where} (distance {length(c.distance_km, units)}, {reach} {reach_cell(c, units=units)}, {detail})"]
 
 
 def _latlng_rings(geometry, shift: float) -> list:
@@ -436,7 +436,11 @@ def _regions(a: Assessment, si: int, mi: int, color: str, shift: float, units: s
         parts = _latlng_rings(r.geometry, shift)
         cuts = [[_cut_edges(ring, box) for ring in polygon] for polygon in parts]
         nominal = r.radius_km == missile.range_km
-        tip = _content(f"{missile.name} from {site.name}", [["; ".join(says) + minimum]])
+        from ..analysis.unbounded import near_orbital_sectors
+
+        unbounded = near_orbital_line(near_orbital_sectors(a.model, site.lat, site.lon, r.radius_km), units)
+        tip = _content(f"{missile.name} from {site.name}", [["; ".join(says) + minimum]]
+                       + ([[unbounded]] if unbounded else []))
         out.append({
             "layer": f"m{mi}", "site": si, "missile": mi, "kind": r.kind, "km": float(r.radius_km),
             "parts": parts, "cuts": cuts, "fill": fill,
@@ -554,7 +558,8 @@ def _legend(a: Assessment, units: str, shaded: bool, land_source: str, tiles: st
                          "text": f"{km(m.range_km)}{band}{minimum}", "source": m.source})
     notes = []
     if a.model == "rotating":
-        notes.append("filled: reach on a rotating Earth (longer eastward, shorter westward), as the verdicts use it")
+        notes.append(f"filled: {ROTATING_REGIONS_TEXT} (longer eastward, shorter westward), as the verdicts use it")
+        notes += near_orbital_notes(a, units)
     if shaded:
         notes.append("hatched: shaded areas (hover for names)")
     sources = dict.fromkeys(p.strip() for m in a.missiles for p in m.source.split(";") if p.strip())
