@@ -558,7 +558,8 @@ def _legend(a: Assessment, units: str, shaded: bool, land_source: str, tiles: st
                          "text": f"{km(m.range_km)}{band}{minimum}", "source": m.source})
     notes = []
     if a.model == "rotating":
-        notes.append(f"filled: {ROTATING_REGIONS_TEXT} (longer eastward, shorter westward), as the verdicts use it")
+        notes.append("filled: reach on a rotating Earth (longer eastward, shorter westward), as the verdicts use it; "
+                     f"drawn: {ROTATING_REGIONS_TEXT}")
         notes += near_orbital_notes(a, units)
     if shaded:
         notes.append("hatched: shaded areas (hover for names)")
