@@ -21,7 +21,7 @@ from geo.cli.main import main
 from geo.core.geodesy import HALF_MERIDIAN_KM, WGS84
 from geo.core.rings import MERCATOR_LAT_LIMIT, display_ring, range_ring
 from geo.errors import InputError
-from geo.outputs.live import LiveMap, build_live_map, flight_table, write_live_map
+from geo.outputs.live import BAND_NODES, LiveMap, band_flight_table, build_live_map, flight_table, write_live_map
 
 browser = pytest.mark.browser
 CAT = default_catalog()
@@ -509,6 +509,20 @@ def test_flight_tables_follow_geo_check():
         d = missile.max_km * (i / 48) ** 2 * (1 - 1e-9)
         lon, lat, _ = WGS84.fwd(0.0, 0.0, 0.0, d * 1000)
         assert row[i] == pytest.approx(geo_check((0.0, 0.0), missile, (lat, lon)).flight_time_min, abs=1e-3)
+
+
+def test_band_flight_tables_follow_geo_check():
+    """Beyond the nominal range, within the band, geo.check flies the class of the band's top: the
+    page's second row follows it, so its flight time jumps where geo.check's does."""
+    missile = CAT.missile("Hwasong-12")
+    assert missile.max_km > missile.range_km
+    row = band_flight_table(missile)
+    assert len(row) == BAND_NODES + 1 and all(b > a for a, b in zip(row, row[1:]))
+    for i in (0, 3, BAND_NODES):
+        d = missile.range_km + (missile.max_km - missile.range_km) * min(max(i / BAND_NODES, 1e-6), 1 - 1e-9)
+        lon, lat, _ = WGS84.fwd(0.0, 0.0, 0.0, d * 1000)
+        assert row[i] == pytest.approx(geo_check((0.0, 0.0), missile, (lat, lon)).flight_time_min, abs=1e-3)
+    assert row[0] > flight_table(missile)[-1]            # the bigger class boosts longer
 
 
 def test_vendored_geographiclib_ships_with_its_licence():

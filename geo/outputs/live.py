@@ -48,13 +48,15 @@ from .style import PALETTE, VERDICT_COLORS
 from .webmap import (BAND_OPACITY, BORDER_COLOR, CERTAIN_OPACITY, LAND_COLOR, OFFLINE_BACKGROUND, _leaflet_inline,
                      _land_data, js_literal)
 
-__all__ = ["build_live_map", "write_live_map", "live_data", "LiveMap", "flight_table", "typed_flight_table",
-           "CITY_MIN_POPULATION", "FLIGHT_NODES"]
+__all__ = ["build_live_map", "write_live_map", "live_data", "LiveMap", "flight_table", "band_flight_table",
+           "typed_flight_table", "CITY_MIN_POPULATION", "FLIGHT_NODES", "BAND_NODES"]
 
 #: Cities of at least this many people (GeoNames) can be searched in the page.
 CITY_MIN_POPULATION = 1_000_000
 #: Flight-time table size: times at distances ``max_km * (i / FLIGHT_NODES)**2``, i = 0..FLIGHT_NODES.
 FLIGHT_NODES = 48
+#: Nodes of a missile's flight-time row across its band (beyond the nominal range).
+BAND_NODES = 8
 # Typed ranges: rows of the flight table at these ranges (km, log-spaced), interpolated in log10(range).
 _TYPED_RANGES_KM = np.geomspace(1.0, HALF_MERIDIAN_KM, 45)
 _TYPED_NODES = 32
@@ -181,9 +183,11 @@ def live_data(sites: Sequence[Place], missiles: Sequence[Missile], targets: Sequ
 @functools.lru_cache(maxsize=256)
 def flight_table(missile: Missile) -> tuple[float, ...]:
     """Flight times (minutes) of `missile` as :func:`geo.assess` (and so ``geo.check``) gives them, at
-    distances ``max_km * (i / FLIGHT_NODES)**2`` for i = 0..FLIGHT_NODES (the first just above 0).
+    distances ``range_km * (i / FLIGHT_NODES)**2`` for i = 0..FLIGHT_NODES (the first just above 0).
 
-    The page interpolates linearly in ``sqrt(distance)``, where the time is nearly linear.
+    Up to the nominal range the class of the nominal range flies; beyond it, within a band, the
+    class of the band's top (:func:`band_flight_table`). The page interpolates linearly in
+    ``sqrt(distance)``, where the time is nearly linear.
 
     >>> from geo import check
     >>> from geo.core.geodesy import destination
@@ -192,7 +196,26 @@ def flight_table(missile: Missile) -> tuple[float, ...]:
     >>> len(row), round(row[-1], 2), round(check((0.0, 0.0), Missile("M", 4500.0), (lat, lon)).flight_time_min, 2)
     (49, 21.88, 21.88)
     """
-    return tuple(_times(missile, missile.max_km, FLIGHT_NODES))
+    return tuple(_times(missile, missile.range_km, FLIGHT_NODES))
+
+
+@functools.lru_cache(maxsize=256)
+def band_flight_table(missile: Missile) -> tuple[float, ...]:
+    """Flight times (minutes) beyond the nominal range, within the band: at distances
+    ``range_km + (max_km - range_km) * i / BAND_NODES`` for i = 0..BAND_NODES, the first just
+    beyond the nominal range (empty without a band). The page interpolates linearly in distance.
+
+    >>> row = band_flight_table(Missile("M", 4500.0, range_high_km=5000.0))
+    >>> len(row), row[0] < row[-1]
+    (9, True)
+    >>> band_flight_table(Missile("M", 4500.0))
+    ()
+    """
+    if not missile.max_km > missile.range_km:
+        return ()
+    w = missile.max_km - missile.range_km
+    d = missile.range_km + w * np.clip(np.arange(BAND_NODES + 1) / BAND_NODES, 1e-6, 1.0 - 1e-9)
+    return tuple(_times_at(missile, np.minimum(d, HALF_MERIDIAN_KM)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -211,7 +234,11 @@ def _times(missile: Missile, reach_km: float, nodes: int) -> list[float]:
     """Flight times (free flight + boost) of the assessment at distances reach * (i / nodes)**2,
     along the meridian from (0, 0)."""
     top = min(reach_km, HALF_MERIDIAN_KM) * (1.0 - 1e-9)
-    d = np.maximum(top * (np.arange(nodes + 1) / nodes) ** 2, 1e-6)
+    return _times_at(missile, np.maximum(top * (np.arange(nodes + 1) / nodes) ** 2, 1e-6))
+
+
+def _times_at(missile: Missile, d: np.ndarray) -> list[float]:
+    """Flight times (free flight + boost) of the assessment at distances `d` (km) along the meridian from (0, 0)."""
     lon, lat, _ = WGS84.fwd(np.zeros(d.size), np.zeros(d.size), np.zeros(d.size), d * 1000.0)
     targets = tuple(Place("t", float(a), float(b)) for a, b in zip(lat, lon))
     # the minimum range only hides flight times ("too close"); the page hides them the same way
@@ -230,7 +257,8 @@ def _missile(m: Missile) -> dict:
     return {"name": m.name, "aliases": list(m.aliases), "type": m.type, "range_km": float(m.range_km),
             "certain_km": float(m.certain_km), "max_km": float(m.max_km),
             "min_range_km": None if m.min_range_km is None else float(m.min_range_km),
-            "source": m.source, "confidence": m.confidence, "notes": m.notes, "flight": list(flight_table(m))}
+            "source": m.source, "confidence": m.confidence, "notes": m.notes, "flight": list(flight_table(m)),
+            "flight_band": list(band_flight_table(m))}
 
 
 def _unique(items: list) -> list:

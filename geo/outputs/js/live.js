@@ -107,9 +107,20 @@
     return row[i] + (row[i + 1] - row[i]) * (s - i);
   }
 
+  // A missile's band row holds times at range_km + (max_km - range_km) * (i / n), i = 0..n:
+  // beyond the nominal range the class of the band's top flies (as in geo.assess).
+  function bandTime(m, d) {
+    var row = m.flight_band, n = row.length - 1;
+    var s = (d - m.range_km) / (m.max_km - m.range_km) * n, i = Math.min(Math.floor(s), n - 1);
+    return row[i] + (row[i + 1] - row[i]) * (s - i);
+  }
+
   function flightTime(reach, d) {
     if (!(d > 0) || d > reach.max_km) return null;
-    if (reach.missile) return rowTime(reach.missile.flight, reach.max_km, d);
+    if (reach.missile) {
+      var m = reach.missile;
+      return d <= m.range_km || !m.flight_band.length ? rowTime(m.flight, m.range_km, d) : bandTime(m, d);
+    }
     var T = DATA.flight.typed, x = Math.log10(reach.max_km), n = T.log10_km.length - 1;
     var j = 0;
     while (j < n - 1 && T.log10_km[j + 1] < x) j++;
