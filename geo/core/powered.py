@@ -890,40 +890,53 @@ def _boundary(lat_rad: float, nominal_km: float, omega: float, n_alpha: int):
     d_edge = np.where(use, fin.d, d[:, 0])
     b_edge = np.where(use, fin.beta, b[:, 0])
     flagged = flagged | ~np.isfinite(d_edge) | ~np.isfinite(b_edge)
-    b_edge, d_edge = _park(alpha, b_edge, d_edge, flagged, cap)
-    return vehicle, b_edge, d_edge, flagged, _near_antipode(sl, cl, alpha[flagged], th, omega, hi, cap)
+    reached, past = _near_antipode(sl, cl, alpha[flagged], th, omega, hi, cap)
+    b_edge, d_edge = _park(alpha, b_edge, d_edge, flagged, cap, reached)
+    return vehicle, b_edge, d_edge, flagged, past
 
 
-def _park(alpha, b_edge, d_edge, flagged, cap):
-    """Put flagged boundary points at the near-orbital distance `cap`, in line with their neighbours.
+def _park(alpha, b_edge, d_edge, flagged, cap, reached):
+    """Put flagged boundary points at the near-orbital distance `cap`, on the bearing where their
+    shots reach it.
 
-    Their own shots went on past the antipode (or to orbit), so where they landed says nothing
-    about the edge; parked at `cap` they close the curve without crossing any other direction.
-    The azimuth keeps the offset between ground and launch azimuth of the unflagged points.
+    Their farthest shots went on past the antipode (or to orbit), so where they landed says
+    nothing about the edge. Shorter shots of the same launch azimuth cover the ground up to
+    `cap` on a bearing `reached` (NaN where unknown: the offset between ground and launch
+    azimuth of the unflagged points is kept). Near the antipode those bearings crowd together:
+    the Earth turns under long flights, and a few hundred kilometres sideways is many degrees.
     """
     if not flagged.any():
         return b_edge, d_edge
     offset = np.zeros(alpha.shape)
     if (~flagged).any():
         offset = np.interp(alpha, alpha[~flagged], _wrap(b_edge[~flagged] - alpha[~flagged]), period=_TWO_PI)
-    return np.where(flagged, np.mod(alpha + offset, _TWO_PI), b_edge), np.where(flagged, cap, d_edge)
+    parked = np.full(alpha.shape, np.nan)
+    parked[flagged] = reached
+    parked = np.where(np.isfinite(parked), parked, np.mod(alpha + offset, _TWO_PI))
+    return np.where(flagged, parked, b_edge), np.where(flagged, cap, d_edge)
 
 
 def _near_antipode(sl, cl, alpha, th, omega, hi, cap, n_theta=32):
-    """Short arcs (p0, p1 unit vectors, east/north/up) through where shots come down near or past
-    the antipode (farther than `cap`), for the near-orbital launch azimuths `alpha`, pitch sampled
-    over the search. Near the antipode ground azimuths fan out: such a shot can land on the ray
-    of a direction far from its own."""
+    """For the near-orbital launch azimuths `alpha`, pitch sampled over the search: the bearing
+    where each family reaches `cap` (its farthest shot that stays short of it; NaN if none), and
+    short arcs (p0, p1 unit vectors, east/north/up) through where shots come down near or past
+    the antipode (farther than `cap`). Near the antipode ground azimuths fan out: such a shot can
+    land on the ray of a direction far from its own."""
     if alpha.size == 0:
-        return np.empty((0, 3)), np.empty((0, 3))
+        return np.empty(0), (np.empty((0, 3)), np.empty((0, 3)))
     theta = np.linspace(_THETA_LO, hi, n_theta)
     sh = _shots(sl, cl, alpha[:, None], theta, th, omega)
     with np.errstate(invalid="ignore"):
-        past = sh.valid & (_unwrapped(sh, alpha[:, None]) > cap)
+        flown = _unwrapped(sh, alpha[:, None])
+        past = sh.valid & (flown > cap)
+        short = np.where(sh.valid & (flown <= cap), flown, -np.inf)
+    best = np.argmax(short, axis=1)
+    rows = np.arange(alpha.size)
+    reached = np.where(np.isfinite(short[rows, best]), sh.beta[rows, best], np.nan)
     pts = _unit(sh.beta, np.where(sh.valid, sh.d, 0.0))
     seg = past[:, :-1] & past[:, 1:]
     seg &= np.einsum("ijk,ijk->ij", pts[:, :-1], pts[:, 1:]) > math.cos(0.3)        # short arcs only
-    return pts[:, :-1][seg], pts[:, 1:][seg]
+    return reached, (pts[:, :-1][seg], pts[:, 1:][seg])
 
 
 def _interp_periodic(x, y, q):
@@ -1030,7 +1043,8 @@ def _reach_from_boundary(b_edge, d_edge, flagged, past, q, chunk=256):
 
     The boundary points (one per launch azimuth, in order) form a closed curve C. Along each
     ray from the site, the first crossing of C is the edge of the region covered without a gap;
-    it is unbounded (inf) when that crossing is on an arc with a near-orbital end. Beyond it the
+    it is unbounded (inf) when that crossing is on an arc with a near-orbital end, or when the ray
+    crosses an arc between two near-orbital points at all. Beyond it the
     ray comes back into reach where C crosses it again (the region folds back) or where shots
     that came down near or past the antipode (`past`: arcs through their landing points) land
     on it: targets from there on are reached by shots aimed elsewhere or the long way round.
@@ -1039,6 +1053,7 @@ def _reach_from_boundary(b_edge, d_edge, flagged, past, q, chunk=256):
     pts = _unit(b_edge, d_edge)
     nxt = np.roll(np.arange(b_edge.size), -1)
     bad_arc = flagged | flagged[nxt]
+    all_bad = (flagged & flagged[nxt])[None, :]
     c0, c1 = pts, pts[nxt]
     good = ~flagged
     smooth = _interp_periodic(b_edge[good], d_edge[good], q) if good.sum() >= 4 else np.full(q.shape, np.nan)
@@ -1059,7 +1074,9 @@ def _reach_from_boundary(b_edge, d_edge, flagged, past, q, chunk=256):
         # The chord is a linear interpolation; the cubic through the boundary points is finer.
         sm = smooth[i:i + chunk]
         fine = np.where(np.isfinite(sm) & (np.abs(sm - d_first) < 20.0 / EARTH_RADIUS_KM), sm, d_first)
-        unbounded = bad_arc[first] | ~np.isfinite(d_first)
+        # A ray across the parked points of near-orbital launch azimuths is covered out to them
+        # by those shots, whatever other shots that came down near the antipode cross it first.
+        unbounded = bad_arc[first] | ~np.isfinite(d_first) | (hit & all_bad).any(axis=1)
         edge[i:i + chunk] = np.where(unbounded, np.inf, fine)
         beyond[i:i + chunk] = np.where(unbounded, np.inf, back)
     return edge, beyond
