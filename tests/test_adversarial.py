@@ -877,8 +877,11 @@ OPTIONS = {
              ("--sites-file", ["t.csv", "bad.csv", "none.csv"]), ("--country", ["KP", "China", "XX", "", "\x1b"])],
     "find": [("Guam", None), ("London, Canada", None), ("41,126", None), ("", None), ("\x1b[2J", None),
              ("--limit", ["1", "0", "-3", "x"]), ("--json", None), ("--targets-file", ["t.csv", "bad.csv"])],
-    "loft": [("--apogee", NUMBERS), ("--range", NUMBERS), ("--time", NUMBERS), ("--burn-time", NUMBERS),
-             ("--burnout-alt", NUMBERS), ("--model", ["simple", "gravity-loss", "x"]), ("--json", None)],
+    "loft": [("--apogee", NUMBERS + ["4475", "40001", "1e308"]), ("--range", NUMBERS + ["950"]),
+             ("--time", NUMBERS + ["53", "601"]), ("--burn-time", NUMBERS + ["240", "5", "901"]),
+             ("--burnout-alt", NUMBERS), ("--model", ["simple", "gravity-loss", "powered", "x"]), ("--json", None),
+             ("--stages", ["1", "2", "3"]), ("--launch-lat", NUMBERS + ["40", "-90"]),
+             ("--launch-azimuth", NUMBERS + ["90", "-360"]), ("-o", OUTPUTS), ("--dpi", ["10", "0.5", "nan"])],
 }
 
 
@@ -905,6 +908,32 @@ def _workspace(folder: Path) -> None:
                                                                  HealthCheck.too_slow])
 @given(args=argv())
 def test_any_command_line_exits_0_or_2_with_one_line(args, capsys):
+    _run_fuzzed(args, capsys)
+
+
+@st.composite
+def loft_argv(draw):
+    """A `rangemap loft` command line: usually the two required figures, then up to 6 more options."""
+    args = ["loft"]
+    for option, values in OPTIONS["loft"][:2]:
+        if draw(st.integers(0, 9)):
+            args += [option, draw(st.sampled_from(values + ["2111.5", "6248.5"]))]
+    for option, values in draw(st.lists(st.sampled_from(OPTIONS["loft"][2:]), max_size=6)):
+        args.append(option)
+        if values is not None:
+            args.append(draw(st.sampled_from(values)))
+    return args
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(args=loft_argv())
+def test_any_loft_command_line_exits_0_or_2_with_one_line(args, capsys):
+    """The loft command alone, harder: no traceback, no NaN, strict JSON, nothing left by a refusal."""
+    _run_fuzzed(args, capsys)
+
+
+def _run_fuzzed(args, capsys):
     here = os.getcwd()
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
@@ -918,6 +947,10 @@ def test_any_command_line_exits_0_or_2_with_one_line(args, capsys):
         out, err = capsys.readouterr()
         assert status in (0, 2), (args, status, err)
         assert "Traceback" not in err
+        if args[0] == "loft" and status == 0:       # no NaN or infinity reaches a reader; --json is strict JSON
+            assert not re.search(r"\bnan\b|\binf\b|infinity", out, re.IGNORECASE), (args, out)
+            if "--json" in args:
+                json.loads(out, parse_constant=lambda name: pytest.fail(f"{args}: {name} is not JSON"))
         after = listing(folder)
         assert not [p for p in after if files.TEMP_PREFIX in p], after - before
         if status == 2:

@@ -744,3 +744,94 @@ def test_boost_time_estimate():
     assert np.all(np.diff(t) >= 0)
     assert t[0] == t[1] == 1.0 and t[-1] == 5.0
     assert 1 <= t[3] <= 5
+
+
+# ---------------------------------------------------------------------------------------------
+# Lofted tests: bounds, no NaN, the launch site
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        (dict(apogee_km=1e308, ground_range_km=950), "above 40,000 km"),               # was NaN, no error
+        (dict(apogee_km=40000.01, ground_range_km=950, burn_time_s=240, model="gravity-loss"), "above 40,000 km"),
+        (dict(apogee_km=1e6, ground_range_km=900, burn_time_s=240, model="powered"), "above 40,000 km"),
+        (dict(apogee_km=4475, ground_range_km=950, burn_time_s=5, model="powered"), "outside 20-900 s"),
+        (dict(apogee_km=4475, ground_range_km=950, burn_time_s=1e6, model="powered"), "outside 20-900 s"),
+        (dict(apogee_km=4475, ground_range_km=950, time_min=1e9), "above 600 minutes"),
+        (dict(apogee_km=4475, ground_range_km=950, launch_lat=40), "powered-flight model only"),
+        (dict(apogee_km=4475, ground_range_km=950, burn_time_s=240, model="powered", launch_lat=40,
+              launch_azimuth_deg=400), "launch azimuth 400° is outside -360..360"),
+    ],
+)
+def test_loft_bounds(kwargs, words):
+    with pytest.raises(InputError) as exc:
+        loft_range(**kwargs)
+    assert words in one_line(exc)
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        (dict(apogee_km=1e9, ground_range_km=900, burn_time_s=240), "above 40,000 km"),      # ZeroDivisionError
+        (dict(apogee_km=4475, ground_range_km=950, burn_time_s=19.9), "outside 20-900 s"),
+        (dict(apogee_km=4475, ground_range_km=950, burn_time_s=1e6), "outside 20-900 s"),      # ran for minutes
+        (dict(apogee_km=4475, ground_range_km=950, burn_time_s=240, time_min=600.5), "above 600 minutes"),
+    ],
+)
+def test_loft_fit_bounds(kwargs, words):
+    with pytest.raises(InputError) as exc:
+        pw.fit_loft(**kwargs)
+    assert words in one_line(exc)
+
+
+def test_loft_bounds_agree():
+    """fit_loft repeats loft.py's bounds (powered.py cannot import the ballistics package): the same edges."""
+    from geo.core.ballistics.loft import BURN_TIME_RANGE_S, MAX_APOGEE_KM, MAX_FLIGHT_TIME_MIN, check_burn_time
+
+    lo, hi = BURN_TIME_RANGE_S
+    for burn in (np.nextafter(lo, 0), np.nextafter(hi, 2 * hi)):
+        for check in (check_burn_time, lambda b: pw.fit_loft(2111.5, 787, burn_time_s=b)):
+            with pytest.raises(InputError, match="outside 20-900 s"):
+                check(float(burn))
+    with pytest.raises(InputError, match="above 40,000 km"):
+        pw.fit_loft(np.nextafter(MAX_APOGEE_KM, 1e9), 787, burn_time_s=150)
+    with pytest.raises(InputError, match="above 600 minutes"):
+        pw.fit_loft(2111.5, 787, burn_time_s=150, time_min=np.nextafter(MAX_FLIGHT_TIME_MIN, 1e9))
+    assert check_burn_time(lo) == lo and check_burn_time(hi) == hi
+
+
+@pytest.mark.parametrize("burn", [20.0, 900.0])
+@pytest.mark.parametrize("apogee, rng", [(1e-6, 1e-6), (40000, 950), (50, 19000), (4475, 950)])
+def test_loft_corners_answer_or_refuse(burn, apogee, rng):
+    """At the corners of the accepted inputs every model gives finite numbers or one InputError
+    (no NaN, no ZeroDivisionError; the powered fit's work is bounded by the 900 s burn)."""
+    for model in ("simple", "gravity-loss", "powered"):
+        try:
+            est = loft_range(apogee, rng, burn_time_s=burn, model=model, stages=2, time_min=600)
+        except InputError as exc:
+            assert "\n" not in str(exc)
+            continue
+        numbers = [x for x in est[:-2] if isinstance(x, float)]
+        assert all(math.isfinite(x) for x in numbers if x is not est.range_km), est
+        assert math.isfinite(est.range_km) or (model == "powered" and est.range_km == math.inf)
+        assert "nan" not in est.description
+
+
+@settings(max_examples=60, deadline=None)
+@given(apogee=st.floats(1e-9, 40000), rng=st.floats(1e-9, 20000), burn=st.floats(20, 900))
+def test_loft_closed_form_models_never_return_nan(apogee, rng, burn):
+    for model in ("simple", "gravity-loss"):
+        try:
+            est = loft_range(apogee, rng, burn_time_s=burn, model=model)
+        except InputError:
+            continue
+        assert all(math.isfinite(x) for x in est if isinstance(x, float)), est
+
+
+def test_loft_launch_site_is_reported():
+    flat = loft_range(4475, 950, burn_time_s=240, model="powered")
+    east = loft_range(4475, 950, burn_time_s=240, model="powered", launch_lat=40, launch_azimuth_deg=90)
+    assert flat.launch is None and flat.fitted_on == "a non-rotating Earth"
+    assert east.launch == (40.0, 90.0) and east.fitted_on == "the rotating Earth, flying from 40.0°N toward 90°"
+    assert round(flat.range_km) == 14446 and round(east.range_km) == 13899

@@ -1133,18 +1133,21 @@ def fit_loft(apogee_km, ground_range_km, *, burn_time_s, stages=2, time_min=None
     Parameters
     ----------
     apogee_km, ground_range_km : float
-        Observed apogee altitude and ground range, km.
+        Observed apogee altitude, km, in (0, 40,000] (higher is no ballistic test), and ground
+        range, km.
     burn_time_s : float
-        Total powered-flight time, s (assumed).
+        Total powered-flight time, s (assumed), in [20, 900]: shorter is no missile (the fit
+        asks for kilotonnes of thrust), longer is no ballistic missile's boost (and the work of
+        the integration grows with it).
     stages : {1, 2}
     time_min : float, optional
-        Observed flight time, minutes.
+        Observed flight time, minutes, in (0, 600].
 
     Raises
     ------
     InputError
-        For non-positive figures, a burn time <= 0, a stage count other than 1 or 2, or a test
-        that no parameter set of the model reproduces.
+        For non-positive figures, figures outside the bounds above, a stage count other than
+        1 or 2, or a test that no parameter set of the model reproduces.
 
     Examples
     --------
@@ -1160,11 +1163,21 @@ def fit_loft(apogee_km, ground_range_km, *, burn_time_s, stages=2, time_min=None
             raise InputError(f"{what} {value:g} km must be positive: give km > 0")
     if burn <= 0:
         raise InputError(f"burn time {burn:g} s must be positive: give s > 0")
+    # The same bounds as geo.core.ballistics.loft (MAX_APOGEE_KM, BURN_TIME_RANGE_S, MAX_FLIGHT_TIME_MIN).
+    if apogee > 40000.0:
+        raise InputError(f"apogee {apogee:g} km is above 40,000 km, beyond any ballistic test: "
+                         "give the apogee altitude in km")
+    if not 20.0 <= burn <= 900.0:
+        raise InputError(f"burn time {burn:g} s is outside 20-900 s, the powered flight of a ballistic missile: "
+                         "give the burn time in seconds")
     if stages not in (1, 2):
         raise InputError(f"stages {stages!r} must be 1 or 2")
     observed = None if time_min is None else _finite(time_min, "flight time", "minutes")
     if observed is not None and observed <= 0:
         raise InputError(f"flight time {observed:g} minutes must be positive: give minutes > 0")
+    if observed is not None and observed > 600.0:
+        raise InputError(f"flight time {observed:g} minutes is above 600 minutes, beyond any ballistic flight: "
+                         "give the observed flight time in minutes")
     share = 0.0 if stages == 1 else 1.0
     target = np.array([apogee * 1e3, rng * 1e3])
     scale = np.array([1e6, 1e5])                        # residual units: 1,000 km apogee, 100 km range

@@ -39,7 +39,8 @@ _LABEL = dict(parse_math=False, fontsize=8, textcoords="offset points",
               bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.8))
 
 
-def profile_figure(fit: LoftFit, *, title: str | None = None, width_in: float = 10.0) -> Figure:
+def profile_figure(fit: LoftFit, *, title: str | None = None, width_in: float = 10.0,
+                   launch: tuple | None = None) -> Figure:
     """Altitude against ground range: the lofted test and the same missile on its maximum-range trajectory.
 
     Parameters
@@ -50,6 +51,10 @@ def profile_figure(fit: LoftFit, *, title: str | None = None, width_in: float = 
         First line of the title (printed literally).
     width_in : float
         Figure width, inches.
+    launch : (float, float), optional
+        Latitude and azimuth, degrees, the test was fitted flying from over the rotating Earth
+        (``loft_range(..., launch_lat=...).launch``); both flights are drawn on a non-rotating
+        Earth, and the caption says so and gives the fitted test's own apogee and range.
 
     Returns
     -------
@@ -100,17 +105,24 @@ def profile_figure(fit: LoftFit, *, title: str | None = None, width_in: float = 
                  fontsize=10, parse_math=False)
     caption = ("Powered-flight model: point mass with staged thrust, linear pitch-over, no drag, then a Kepler "
                f"coast to the ground; non-rotating spherical Earth. Fitted missile: {fit.vehicle.describe()}.")
+    if launch is not None:
+        lat, az = launch
+        caption += (f" The test was fitted flying from {abs(lat):.1f}°{'N' if lat >= 0 else 'S'} toward "
+                    f"{az % 360.0:g}° over the rotating Earth (apogee {fit.apogee_km:,.0f} km at "
+                    f"{fit.ground_range_km:,.0f} km); drawn here without the Earth's rotation.")
     if fit.observed_time_min is not None:
         caption += f" Flight time: model {fit.time_min:.1f} min, observed {fit.observed_time_min:g} min."
     fig.text(0.01, 0.005, caption, fontsize=6.5, wrap=True, parse_math=False, va="bottom")
     return fig
 
 
-def save_profile(fit: LoftFit, path, *, title: str | None = None, dpi: int = 200):
+def save_profile(fit: LoftFit, path, *, title: str | None = None, dpi: int = 200, launch: tuple | None = None):
     """Draw :func:`profile_figure` and write it to `path` (.png, .svg or .pdf), atomically.
+
+    `launch` as in :func:`profile_figure`.
 
     Returns
     -------
     pathlib.Path
     """
-    return save_figure(profile_figure(fit, title=title), path, dpi=dpi)
+    return save_figure(profile_figure(fit, title=title, launch=launch), path, dpi=dpi)

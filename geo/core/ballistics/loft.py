@@ -36,9 +36,22 @@ from .freeflight import (
     _q,
 )
 
-__all__ = ["LoftEstimate", "loft_range"]
+__all__ = ["LoftEstimate", "loft_range", "check_burn_time", "MAX_APOGEE_KM", "BURN_TIME_RANGE_S",
+           "MAX_FLIGHT_TIME_MIN"]
 
 _G0 = 9.80665                       # m/s², standard gravity (gravity-loss model)
+
+#: Highest apogee accepted, km: beyond it a flight is no ballistic test (a near-vertical shot is
+#: orbital from about 6,400 km up; a tenth of the way to the Moon is a space launch).
+MAX_APOGEE_KM = 40_000.0
+#: Burn times accepted by the powered-flight model (and, in ``rangemap loft``, the gravity-loss
+#: model), s: below 20 s no missile reaches a lofted test's speed (the fit asks for tens of
+#: thousands of kN for seconds), above 900 s no ballistic missile burns (an ICBM's boost is
+#: 3-5 min); the powered-flight model's integration work grows with the burn time.
+BURN_TIME_RANGE_S = (20.0, 900.0)
+#: Longest observed flight time accepted, minutes: a ballistic flight short of orbit comes down
+#: within about an hour and a half (the Hwasong-17's 2022 loft took 67.5 min).
+MAX_FLIGHT_TIME_MIN = 600.0
 
 
 class LoftEstimate(NamedTuple):
@@ -78,6 +91,41 @@ class LoftEstimate(NamedTuple):
     description: str
     #: The powered-flight fit (model "powered" only): fitted vehicle, lofted and maximum-range flights.
     fit: "powered.LoftFit | None" = None
+    #: Latitude and azimuth (degrees) the test was fitted flying from over the rotating Earth
+    #: (model "powered" with ``launch_lat``); None: fitted on a non-rotating Earth.
+    launch: "tuple[float, float] | None" = None
+
+    @property
+    def fitted_on(self) -> str:
+        """Which Earth the test was fitted on, e.g. "a non-rotating Earth".
+
+        >>> loft_range(2111.5, 787).fitted_on
+        'a non-rotating Earth'
+        """
+        if self.launch is None:
+            return "a non-rotating Earth"
+        lat, az = self.launch
+        return f"the rotating Earth, flying from {abs(lat):.1f}°{'N' if lat >= 0 else 'S'} toward {az % 360.0:g}°"
+
+
+def check_burn_time(burn_time_s) -> float:
+    """`burn_time_s` as a float if it lies in :data:`BURN_TIME_RANGE_S`, else :class:`~geo.errors.InputError`.
+
+    Examples
+    --------
+    >>> check_burn_time(240)
+    240.0
+    >>> check_burn_time(5)
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: burn time 5 s is outside 20-900 s, the powered flight of a ballistic missile: give the burn time in seconds
+    """
+    burn = float(_positive(burn_time_s, "burn time", "s"))
+    lo, hi = BURN_TIME_RANGE_S
+    if not lo <= burn <= hi:
+        raise InputError(f"burn time {burn:g} s is outside {lo:g}-{hi:g} s, the powered flight of a ballistic "
+                         "missile: give the burn time in seconds")
+    return burn
 
 
 def _loft_conic(apogee_km: float, ground_range_km: float, h_km: float):
@@ -176,18 +224,25 @@ def loft_range(
     the range is ``inf`` and the description says "near orbital: this model does not bound the
     range". Needs ``burn_time_s``.
 
+    Bounds: the apogee is at most :data:`MAX_APOGEE_KM` (40,000 km), the observed time at most
+    :data:`MAX_FLIGHT_TIME_MIN` (600 minutes), the powered model's burn time within
+    :data:`BURN_TIME_RANGE_S` (20-900 s; the gravity-loss model computes any positive burn time,
+    ``rangemap loft`` holds it to the same bounds). Every number returned is finite except a
+    near-orbital ``range_km`` (``inf``, powered model only).
+
     Parameters
     ----------
     apogee_km : float
-        Observed apogee altitude, km.
+        Observed apogee altitude, km, in (0, 40,000].
     ground_range_km : float
         Observed ground range of the test, km.
     time_min : float, optional
-        Observed flight time, minutes: reported against the model's own free-flight time of the
+        Observed flight time, minutes, in (0, 600]: reported against the model's own free-flight time of the
         lofted conic as a consistency check (nothing is fitted to it). The observed time also
         contains the boost, so it should exceed the model's by roughly a minute or two.
     burn_time_s : float, optional
-        Powered-flight duration, s (required by the gravity-loss model).
+        Powered-flight duration, s (required by the gravity-loss and powered models; 20-900 s for
+        the powered model).
     burnout_alt_km : float, optional
         Burnout altitude, km (default 0: burnout at the launch site on the ground).
     model : {"simple", "gravity-loss", "powered"}
@@ -195,7 +250,9 @@ def loft_range(
     stages : {1, 2}
         Stages of the missile (model "powered" only).
     launch_lat, launch_azimuth_deg : float, optional
-        Latitude and azimuth of the test launch (model "powered" only; default: non-rotating Earth).
+        Latitude and azimuth (degrees clockwise from north, within ±360) of the test launch:
+        the test is fitted over the rotating Earth (model "powered" only; default: no latitude,
+        a non-rotating Earth). The maximum range is still on a non-rotating Earth.
 
     Returns
     -------
@@ -204,8 +261,10 @@ def loft_range(
     Raises
     ------
     InputError
-        Apogee or range <= 0, apogee not above burnout, range of half the globe or more, unknown
-        model, gravity-loss without a burn time, or figures implying an orbital speed.
+        Apogee or range <= 0, apogee above 40,000 km or not above burnout, range of half the
+        globe or more, an observed time above 600 minutes, unknown model, gravity-loss or powered
+        without a burn time, a powered burn time outside 20-900 s, a launch site with another
+        model than "powered", or figures implying an orbital speed.
 
     Examples
     --------
@@ -226,6 +285,9 @@ def loft_range(
     geo.errors.InputError: apogee 7000 km at 1000 km range implies orbital speed (Q=1.05): the minimum-energy model gives no finite range; check the apogee and range
     """
     apogee = float(_positive(apogee_km, "apogee", "km"))
+    if apogee > MAX_APOGEE_KM:
+        raise InputError(f"apogee {apogee:g} km is above {MAX_APOGEE_KM:,.0f} km, beyond any ballistic test: "
+                         "give the apogee altitude in km")
     rng = float(_ground_range(ground_range_km, "ground range"))
     h = float(_altitude(burnout_alt_km))
     if apogee <= h:
@@ -235,12 +297,19 @@ def loft_range(
     if model not in _MODELS:
         raise InputError(f"model {model!r} is unknown: use 'simple', 'gravity-loss' or 'powered'")
     observed = None if time_min is None else float(_positive(time_min, "flight time", "minutes"))
+    if observed is not None and observed > MAX_FLIGHT_TIME_MIN:
+        raise InputError(f"flight time {observed:g} minutes is above {MAX_FLIGHT_TIME_MIN:g} minutes, beyond any "
+                         "ballistic flight: give the observed flight time in minutes")
     burn = None if burn_time_s is None else float(_positive(burn_time_s, "burn time", "s"))
     if model == "gravity-loss" and burn is None:
         raise InputError("the gravity-loss model needs --burn-time SECONDS (the powered-flight duration)")
+    if launch_lat is not None and model != "powered":
+        raise InputError(f"a launch latitude applies to the powered-flight model only, not the {model} model: "
+                         "use model 'powered' or leave out the launch site")
     if model == "powered":
         if burn is None:
             raise InputError("the powered-flight model needs --burn-time SECONDS (the powered-flight duration)")
+        burn = check_burn_time(burn)
         if h:
             raise InputError("the powered-flight model places burnout itself: leave the burnout altitude at 0")
         return _powered_loft(apogee, rng, burn, stages, observed, launch_lat, launch_azimuth_deg)
@@ -266,6 +335,9 @@ def loft_range(
             )
 
     range_std = _R * psi / 1e3
+    if not all(math.isfinite(x) for x in (range_std, v_std, q_std, phi_loft, model_time)):
+        raise InputError(f"apogee {apogee:g} km at {rng:g} km is outside what the {model} model computes: "
+                         "check the apogee and range")
     diff = None if observed is None else observed - model_time
     text = (
         f"{model} model: apogee {apogee:g} km at {rng:g} km -> burnout {v_loft / 1e3:.2f} km/s at "
@@ -297,13 +369,15 @@ def loft_range(
 
 
 def _powered_loft(apogee, rng, burn, stages, observed, launch_lat, launch_azimuth_deg) -> LoftEstimate:
-    site = None
+    site = launch = None
     if launch_lat is not None:
         from ..geodesy import check_lat
 
         lat = float(check_lat(launch_lat))
         az = float(_num(launch_azimuth_deg, "launch azimuth", "degrees clockwise from north"))
-        site = (math.radians(lat), math.radians(az))
+        if not -360.0 <= az <= 360.0:
+            raise InputError(f"launch azimuth {az:g}° is outside -360..360: give degrees clockwise from north")
+        site, launch = (math.radians(lat), math.radians(az)), (lat, az)
     fit = powered.fit_loft(apogee, rng, burn_time_s=burn, stages=stages, time_min=observed, site=site)
     mr = fit.max_range
     r_bo = _R + mr.burnout_alt_km * 1e3
@@ -314,4 +388,4 @@ def _powered_loft(apogee, rng, burn, stages, observed, launch_lat, launch_azimut
         loft_flight_path_deg=fit.loft_burnout_flight_path_deg,
         gravity_loss_kms=mr.burnout_speed_kms - fit.loft_burnout_speed_kms, burn_time_s=burn,
         model_time_min=fit.time_min, observed_time_min=observed, time_diff_min=fit.time_diff_min,
-        description=fit.description, fit=fit)
+        description=fit.description, fit=fit, launch=launch)
