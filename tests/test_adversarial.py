@@ -957,3 +957,13 @@ def _run_fuzzed(args, capsys):
             assert err.startswith("rangemap: error: ") and err.count("\n") == 1, (args, err)
             assert after == before, (args, after - before)
             assert (folder / "t.csv").read_text() == "name,lat,lon\nPort,13.4,144.7\n"
+
+
+@pytest.mark.parametrize("command", [["map"], ["report"], ["export", "--format", "geojson"]])
+def test_an_empty_output_name_is_refused_not_taken_as_the_default(command, tmp_path, monkeypatch, capsys):
+    """`-o ""` used to write the default maps/<site>_<missile>.html and exit 0."""
+    monkeypatch.chdir(tmp_path)
+    status = main([*command, "-o", ""])
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "maps").exists()

@@ -178,7 +178,7 @@ def output_path(args, s: Scenario, fmt: str, suffix: str = "") -> Path:
     standard output, or maps/<site>_<missiles><suffix>.<fmt>."""
     from ..outputs.files import check_output
 
-    if args.output:
+    if args.output is not None:                    # -o "" is refused by check_output, not taken as no -o
         return check_output(args.output, inputs=inputs(args))
     site = s.sites[0].aliases[0] if s.sites[0].aliases else s.sites[0].name
     name = "_".join([_slug(site)] + [_slug(m.name) for m in s.missiles[:3]]) + suffix
