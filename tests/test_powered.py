@@ -263,34 +263,33 @@ def test_east_beats_west(lat, nominal):
 @SLOW
 @given(st.floats(-80, 80), st.floats(1_000, 10_000), st.floats(0, 360))
 def test_reach_is_continuous_in_azimuth(lat, nominal, az):
-    """No jumps: over 0.2° of azimuth the reach moves by less than 0.2° × 60 km/°."""
+    """No jumps: over 0.2° of azimuth the reach moves by less than 100 km/° (the steepest seen up to
+    10,000 km nominal: 72 km/°, at the equator toward the east-north-east)."""
     r = pw.reach(lat, 0.0, az + np.linspace(0.0, 0.2, 21), nominal)
     assert not r.near_orbital.any()
-    assert np.abs(np.diff(r.reach_km)).max() < 0.01 * 60.0 + 1e-6
+    assert np.abs(np.diff(r.reach_km)).max() < 0.01 * 100.0
 
 
 # The steepest the reach gets, km per degree of azimuth, over a 0.1° scan of every direction
-# from 150 random sites with nominal ranges of 300-16,000 km, on rays that do not meet the region
-# again beyond a gap: 113 km/° (the edge grazing the rays close to the antipode, where every ray
-# converges). The old search jumped 5,600 km within 1°.
+# from 210 random sites with nominal ranges of 300-16,000 km, on rays that do not meet the region
+# again beyond a gap: 318 km/° (the edge grazing the rays close to the antipode, where every ray
+# converges; at 0.001° steps it stays 357 km/°: steep, not a jump). The old search jumped 5,600 km
+# within 1°.
 STEEPEST_KM_PER_DEG = 400.0
 
 
 def finite_steps(reach):
-    """Steps between neighbouring finite reaches on rays that do not come back into reach beyond a
-    gap (near-orbital samples, and rays that meet the region again, break the run)."""
+    """Steps between neighbouring finite reaches (near-orbital samples break the run)."""
     k = np.asarray(reach.reach_km, float)
-    clean = np.isfinite(k) & np.isinf(reach.beyond_km)
-    both = clean[:-1] & clean[1:]
+    both = np.isfinite(k[:-1]) & np.isfinite(k[1:])
     return np.abs(k[1:][both] - k[:-1][both])
 
 
 @SLOW
 @given(st.floats(-85, 85), st.floats(10_000, 14_000), st.floats(0, 360))
 def test_reach_is_continuous_in_azimuth_up_to_near_orbital(lat, nominal, az):
-    """Above 10,000 km the reach climbs toward the antipode; it still never jumps on a ray that does
-    not meet the region again beyond a gap, and where it stops being finite it says near orbital
-    (inf), never a stray large number."""
+    """Above 10,000 km the reach climbs toward the antipode; it still never jumps, and where it
+    stops being finite it says near orbital (inf), never a stray large number."""
     r = pw.reach(lat, 0.0, az + np.linspace(0.0, 0.2, 21), nominal)
     steps = finite_steps(r)
     assert steps.size == 0 or steps.max() < 0.01 * STEEPEST_KM_PER_DEG
@@ -301,18 +300,16 @@ def test_reach_is_continuous_in_azimuth_up_to_near_orbital(lat, nominal, az):
     assert (r.beyond_km[back] > r.reach_km[back]).all() and not (back & r.near_orbital).any()
 
 
-def test_the_edge_jumps_only_where_the_ray_meets_the_region_again():
-    """Near the antipode the region can fold back (seen from the site it is not star-shaped): as
-    the fold sweeps across the rays, the edge of the part covered without a gap jumps from one
-    side of the fold to the other. A named case: 30.7°S, 15,825 km class, bearing 95°: 84 km.
-    There the ray comes back into reach (`beyond_km`), so a target past the jump is never called
-    out of range without saying the model does not bound the range beyond the gap."""
-    az = np.arange(94.9, 95.1, 0.001)
-    r = pw.reach(-30.7317, 0.0, az, 15_825.118)
-    steps = np.abs(np.diff(r.reach_km))
-    i = int(np.argmax(steps))
-    assert 80 < steps[i] < 90
-    assert np.isfinite(r.beyond_km[i:i + 2]).all() and (r.beyond_km[i:i + 2] < 19_300).all()
+@pytest.mark.parametrize("lat, nominal, az", [(23.811, 12_813.9, 75.45), (6.568, 12_391.7, 71.86),
+                                              (-0.578, 12_064.3, 105.57)])
+def test_no_jump_where_the_cubic_and_the_chord_part(lat, nominal, az):
+    """Named cases where the ray meets the region again beyond a gap and the edge is steep: the
+    reach was the cubic through the boundary points within 20 km of the chord and the chord
+    beyond, so it jumped by 20-84 km where they parted. Now it blends: at 0.0001° steps the reach
+    moves by well under 1 km."""
+    r = pw.reach(lat, 0.0, np.arange(az - 0.1, az + 0.1, 0.0001), nominal)
+    assert np.isfinite(r.reach_km).all() and np.isfinite(r.beyond_km).all()
+    assert np.abs(np.diff(r.reach_km)).max() < 0.5
 
 
 def test_no_ray_comes_back_into_reach_below_the_onset():

@@ -1036,6 +1036,7 @@ def reach(lat, lon, azimuth_deg, nominal_range_km, *, omega=OMEGA_EARTH_RAD_S, n
 
 
 _SAME = 0.01 / EARTH_RADIUS_KM        # crossings within 10 m of each other are one
+_PART = 40.0 / EARTH_RADIUS_KM        # cubic and chord this far apart: the chord (from half that: a blend)
 
 
 def _reach_from_boundary(b_edge, d_edge, flagged, past, q, chunk=256):
@@ -1072,8 +1073,11 @@ def _reach_from_boundary(b_edge, d_edge, flagged, past, q, chunk=256):
             whit, wdist = _crossings(w0, w1, qq)
             back = np.minimum(back, np.where(whit & (wdist > d_first[:, None] + _SAME), wdist, np.inf).min(axis=1))
         # The chord is a linear interpolation; the cubic through the boundary points is finer.
+        # Where they part (a fold, a kink) the chord is kept, blended in between so as not to jump.
         sm = smooth[i:i + chunk]
-        fine = np.where(np.isfinite(sm) & (np.abs(sm - d_first) < 20.0 / EARTH_RADIUS_KM), sm, d_first)
+        with np.errstate(invalid="ignore"):
+            w = np.clip((_PART - np.abs(sm - d_first)) / (_PART / 2), 0.0, 1.0)
+        fine = np.where(np.isfinite(sm), d_first + w * (sm - d_first), d_first)
         # A ray across the parked points of near-orbital launch azimuths is covered out to them
         # by those shots, whatever other shots that came down near the antipode cross it first.
         unbounded = bad_arc[first] | ~np.isfinite(d_first) | (hit & all_bad).any(axis=1)
