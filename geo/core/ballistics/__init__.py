@@ -24,48 +24,51 @@ This package re-exports the public names of its modules, one module per part:
   Earth: the reach depends on the direction of fire (east gains, west loses).
 * :mod:`~geo.core.ballistics.flighttime` - :func:`flight_time`: boost plus free flight to a target.
 
+>>> from geo.core.ballistics import max_range, speed_for_range
 >>> round(max_range(7.0).range_km)                 # a 7 km/s burnout on the surface
 8910
 >>> round(speed_for_range(10_400), 3)              # burnout speed for a 10,400 km missile
 7.262
 """
 
-from .comparison import (
-    TEST_LAUNCH,
-    ComparisonRow,
-    FlightTimeCheck,
-    comparison_markdown,
-    comparison_table,
-    fits_markdown,
-    flight_time_checks,
-    flight_time_markdown,
-    readme_markdown,
-)
-from .flighttime import FlightTime, flight_time
-from .freeflight import (
-    EARTH_RADIUS_KM,
-    HALF_CIRCUMFERENCE_KM,
-    MU_KM3_S2,
-    OMEGA_EARTH_RAD_S,
-    FreeFlight,
-    boost_time_min,
-    flight_time_min,
-    free_flight,
-    max_range,
-    speed_for_range,
-)
-from .loft import LoftEstimate, loft_range
-from .rotating import (
-    MODEL_LINES,
-    NEAR_ORBITAL_TEXT,
-    REACH_MODELS,
-    Reach,
-    near_orbital,
-    orbital_threshold_km,
-    rotating_flight_time_min,
-    rotating_reach,
-    rotating_reach_km,
-)
+import importlib
+
+# Loaded on first use, like :mod:`geo`: importing one module of the package (the CLI's loft
+# command reads its bounds from :mod:`.loft` on every command line) must not load them all.
+_MODULE_OF = {
+    "TEST_LAUNCH": "comparison",
+    "ComparisonRow": "comparison",
+    "FlightTimeCheck": "comparison",
+    "comparison_markdown": "comparison",
+    "comparison_table": "comparison",
+    "fits_markdown": "comparison",
+    "flight_time_checks": "comparison",
+    "flight_time_markdown": "comparison",
+    "readme_markdown": "comparison",
+    "FlightTime": "flighttime",
+    "flight_time": "flighttime",
+    "EARTH_RADIUS_KM": "freeflight",
+    "HALF_CIRCUMFERENCE_KM": "freeflight",
+    "MU_KM3_S2": "freeflight",
+    "OMEGA_EARTH_RAD_S": "freeflight",
+    "FreeFlight": "freeflight",
+    "boost_time_min": "freeflight",
+    "flight_time_min": "freeflight",
+    "free_flight": "freeflight",
+    "max_range": "freeflight",
+    "speed_for_range": "freeflight",
+    "LoftEstimate": "loft",
+    "loft_range": "loft",
+    "MODEL_LINES": "rotating",
+    "NEAR_ORBITAL_TEXT": "rotating",
+    "REACH_MODELS": "rotating",
+    "Reach": "rotating",
+    "near_orbital": "rotating",
+    "orbital_threshold_km": "rotating",
+    "rotating_flight_time_min": "rotating",
+    "rotating_reach": "rotating",
+    "rotating_reach_km": "rotating",
+}
 
 __all__ = [
     "EARTH_RADIUS_KM",
@@ -101,3 +104,15 @@ __all__ = [
     "flight_time",
     "MODEL_LINES",
 ]
+
+
+def __getattr__(name):
+    if name in _MODULE_OF:
+        value = getattr(importlib.import_module(f".{_MODULE_OF[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
