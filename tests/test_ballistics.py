@@ -20,6 +20,7 @@ from pyproj import Geod
 import geo.core.ballistics.flighttime as ftm
 import geo.core.ballistics.rotating as rotm
 import geo.core.powered as pw
+from geo.core.powered.vehicle import _stages
 from geo.core.ballistics import (
     EARTH_RADIUS_KM,
     MODEL_LINES,
@@ -336,7 +337,7 @@ def test_published_ranges_as_shares_of_the_tests_speed_gain():
             assert share == pytest.approx(1.0, abs=0.02)
         # Flying the fitted missile with that share of its speed gain gives the published range.
         v = row.fit.vehicle
-        stages = pw._stages(0.0 if len(v.stages) == 1 else 1.0, share * v.delta_v_kms, v.burn_time_s)
+        stages = _stages(0.0 if len(v.stages) == 1 else 1.0, share * v.delta_v_kms, v.burn_time_s)
         again = pw.max_range(pw.make_vehicle(stages, source="test")).range_km
         assert again == pytest.approx(row.published_km, abs=1.0)
 
@@ -786,7 +787,7 @@ def test_loft_fit_bounds(kwargs, words):
 
 
 def test_loft_bounds_agree():
-    """fit_loft repeats loft.py's bounds (powered.py cannot import the ballistics package): the same edges."""
+    """fit_loft repeats loft.py's bounds (geo.core.powered cannot import the ballistics package): the same edges."""
     from geo.core.ballistics.loft import BURN_TIME_RANGE_S, MAX_APOGEE_KM, MAX_FLIGHT_TIME_MIN, check_burn_time
 
     lo, hi = BURN_TIME_RANGE_S

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
 import geo.core.powered as pw
+from geo.core.powered import calibration, flight
 from geo.core.ballistics import NEAR_ORBITAL_TEXT, orbital_threshold_km
 from geo.errors import InputError
 
@@ -184,14 +185,14 @@ def test_bad_nominal_range(nominal, words):
 
 def brute_force_reach(lat, az_deg, nominal, n_theta=600):
     """Farthest shot landing at ground azimuth az: a fine grid of final pitch, each aimed by bisection."""
-    vehicle, _ = pw._class_vehicle(float(nominal))
-    th = pw._thrust([vehicle.stages])
+    vehicle, _ = calibration._class_vehicle(float(nominal))
+    th = flight._thrust([vehicle.stages])
     s, c = math.sin(math.radians(lat)), math.cos(math.radians(lat))
     target = math.radians(az_deg)
     theta = np.linspace(math.radians(pw.MIN_PITCH_DEG), math.radians(60.0), n_theta)
 
     def shoot(alpha):
-        sh = pw._shots(s, c, alpha, theta, th, OMEGA)
+        sh = flight._shots(s, c, alpha, theta, th, OMEGA)
         return np.mod(sh.beta - target + math.pi, 2 * math.pi) - math.pi, sh.d
 
     lo, hi = np.full(n_theta, target - 0.3), np.full(n_theta, target + 0.3)
@@ -503,20 +504,38 @@ def test_class_calibrations_are_kept_between_runs(tmp_path, monkeypatch):
     """A calibration (hundreds of ms) is computed once per machine, then read back: same vehicle."""
     import json
 
-    from geo.core import powered
-
     monkeypatch.setenv("RANGEMAP_CACHE_DIR", str(tmp_path))
-    powered._class_vehicle.cache_clear()
-    first = powered._class_vehicle(4321.0)
-    table = json.loads((tmp_path / powered.CALIBRATION_CACHE).read_text())
+    calibration._class_vehicle.cache_clear()
+    first = calibration._class_vehicle(4321.0)
+    table = json.loads((tmp_path / calibration.CALIBRATION_CACHE).read_text())
     assert list(table) == [repr(4321.0)]
-    powered._class_vehicle.cache_clear()
-    assert powered._class_vehicle(4321.0) == first
+    calibration._class_vehicle.cache_clear()
+    assert calibration._class_vehicle(4321.0) == first
     table[repr(4321.0)][0] *= 1.01             # read back, not recomputed: the stored numbers are used
-    (tmp_path / powered.CALIBRATION_CACHE).write_text(json.dumps(table))
-    powered._class_vehicle.cache_clear()
-    assert powered._class_vehicle(4321.0)[0].delta_v_kms == pytest.approx(first[0].delta_v_kms * 1.01, rel=1e-3)
-    (tmp_path / powered.CALIBRATION_CACHE).write_text("not json")
-    powered._class_vehicle.cache_clear()
-    assert powered._class_vehicle(4321.0) == first           # a damaged file costs time, not answers
-    powered._class_vehicle.cache_clear()
+    (tmp_path / calibration.CALIBRATION_CACHE).write_text(json.dumps(table))
+    calibration._class_vehicle.cache_clear()
+    assert calibration._class_vehicle(4321.0)[0].delta_v_kms == pytest.approx(first[0].delta_v_kms * 1.01, rel=1e-3)
+    (tmp_path / calibration.CALIBRATION_CACHE).write_text("not json")
+    calibration._class_vehicle.cache_clear()
+    assert calibration._class_vehicle(4321.0) == first           # a damaged file costs time, not answers
+    calibration._class_vehicle.cache_clear()
+
+
+def test_the_package_gathers_its_modules_names_and_no_public_name_is_a_module():
+    """geo.core.powered is one module per concern; its public names stay what they were, one cache each."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    modules = [importlib.import_module(f"geo.core.powered.{m.name}") for m in pkgutil.iter_modules(pw.__path__)]
+    assert {m.__name__.rsplit(".", 1)[1] for m in modules} == {"vehicle", "flight", "calibration", "trajectories",
+                                                             "azimuths", "loftfit"}
+    for mod in modules:
+        assert mod.__all__ and mod.__doc__
+        assert mod.__name__.rsplit(".", 1)[1] not in pw.__all__
+    for name in pw.__all__:
+        value = getattr(pw, name)
+        assert not inspect.ismodule(value), name
+        assert any(name in m.__all__ and getattr(m, name) is value for m in modules), name
+    assert pw.reach.__module__ == "geo.core.powered.azimuths"
+    assert pw.trajectories._class_vehicle is pw.azimuths._class_vehicle is calibration._class_vehicle

@@ -23,6 +23,8 @@ import numpy as np
 from ...errors import InputError
 from .. import powered
 from ..powered import Reach
+from ..powered.azimuths import _site
+from ..powered.flight import _ground
 from .freeflight import (
     _MU,
     _R,
@@ -85,8 +87,8 @@ def _impact(sin_lat, cos_lat, alpha, phi, v, r, omega):
     x = cp * cos_lat - sp * np.cos(az) * sin_lat
     y = sp * np.sin(az)
     z = cp * sin_lat + sp * np.cos(az) * cos_lat
-    # The Earth turned by ω t; distance and azimuth from the site (one home: powered._ground).
-    d, beta = powered._ground(np.stack(np.broadcast_arrays(x, y, z), axis=-1), t, sin_lat, cos_lat, omega)
+    # The Earth turned by ω t; distance and azimuth from the site (one home: geo.core.powered.flight._ground).
+    d, beta = _ground(np.stack(np.broadcast_arrays(x, y, z), axis=-1), t, sin_lat, cos_lat, omega)
     return d, beta, t
 
 
@@ -251,8 +253,8 @@ def _wrap(x):
 
 
 def _check_site(lat, lon):
-    """The launch site's latitude in radians, checked (one home: :func:`geo.core.powered._site`)."""
-    return powered._site(lat, lon)
+    """The launch site's latitude in radians, checked (one home: :func:`geo.core.powered.azimuths._site`)."""
+    return _site(lat, lon)
 
 
 def _azimuths(azimuth_deg) -> np.ndarray:
