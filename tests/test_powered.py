@@ -296,9 +296,9 @@ def test_reach_is_continuous_in_azimuth_up_to_near_orbital(lat, nominal, az):
     assert steps.size == 0 or steps.max() < 0.01 * STEEPEST_KM_PER_DEG
     assert np.array_equal(np.isinf(r.reach_km), r.near_orbital)
     assert (r.reach_km[~r.near_orbital] < math.pi * R / 1e3 - pw.NEAR_ANTIPODE_KM).all()
-    # Where the ray comes back into reach, it is beyond the edge (and unset where near orbital).
+    # Where the region comes back, never short of the edge (and unset where near orbital).
     back = np.isfinite(r.beyond_km)
-    assert (r.beyond_km[back] > r.reach_km[back]).all() and not (back & r.near_orbital).any()
+    assert (r.beyond_km[back] >= r.reach_km[back]).all() and not (back & r.near_orbital).any()
 
 
 @pytest.mark.parametrize("lat, nominal, az", [(23.811, 12_813.9, 75.45), (6.568, 12_391.7, 71.86),
@@ -382,13 +382,17 @@ def test_hwasong_15_from_pyongyang_the_issues_case():
     from geo.analysis.regions import UNBOUNDED_KM, reach_function
 
     r = pw.reach(*PYONGYANG, 45.0, 15_000)
-    assert not r.near_orbital and 17_000 < float(r.reach_km) < float(r.beyond_km) < 19_811
+    assert not r.near_orbital and 17_000 < float(r.reach_km) <= float(r.beyond_km) < 19_811
     fn = reach_function("rotating", *PYONGYANG, 15_000)
     far = fn([45.0], [19_811.0])
     assert far.tolist() == [UNBOUNDED_KM]
-    assert verdicts(19_811.0, far, far).tolist() == ["possibly in range"]
-    gap = (float(r.reach_km) + float(r.beyond_km)) / 2
-    assert verdicts(gap, fn([45.0], [gap]), fn([45.0], [gap])).tolist() == ["out of range"]
+    assert verdicts(19_811.0, fn([45.0], [0.0]), far).tolist() == ["possibly in range"]
+    # With the 13,000 km class, toward Cape Town: a gap between the edge and where shots come back.
+    r = pw.reach(*PYONGYANG, 250.8, 13_000)
+    fn = reach_function("rotating", *PYONGYANG, 13_000)
+    gap, back = (float(r.reach_km) + float(r.beyond_km)) / 2, float(r.beyond_km) + 100.0
+    assert verdicts(gap, fn([250.8], [0.0]), fn([250.8], [gap])).tolist() == ["out of range"]
+    assert verdicts(back, fn([250.8], [0.0]), fn([250.8], [back])).tolist() == ["possibly in range"]
     # Due east the farthest shots themselves run on to the antipode: near orbital, no number.
     east = pw.reach(*PYONGYANG, 90.0, 15_000)
     assert east.near_orbital and np.isinf(east.reach_km)

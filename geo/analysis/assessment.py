@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -59,18 +60,24 @@ def verdict_codes(distance_km, certain_km, max_km, min_range_km=np.nan) -> np.nd
     [0, 1, 2, 3]
 
     Where the model does not bound the reach (near orbital: a reach of
-    :data:`geo.analysis.regions.UNBOUNDED_KM`), the best verdict is "possibly in range":
+    :data:`geo.analysis.regions.UNBOUNDED_KM`), a target is in range as far as the missile's own
+    shots cover the ground (:data:`geo.analysis.regions.NEAR_ORBITAL_KM`, 19,015 km), and
+    "possibly in range" beyond; a certain reach that is finite while the band's top is unbounded
+    (a target beyond a gap, where shots aimed elsewhere come down) gives "possibly in range":
 
     >>> verdict_codes([15_000, 19_900], 19_500, 19_500).tolist()
-    [1, 1]
+    [0, 1]
+    >>> verdict_codes(15_000, 10_465, 19_500).tolist()
+    1
     """
-    from .regions import UNBOUNDED_KM
+    from .regions import NEAR_ORBITAL_KM, UNBOUNDED_KM
 
     d, certain, high, low = np.broadcast_arrays(np.asarray(distance_km, dtype=float), certain_km, max_km,
                                                 min_range_km)
     code = np.full(d.shape, 2, dtype=np.int8)
     code[(d <= high) | (high >= UNBOUNDED_KM)] = 1         # unbounded (near orbital): not ruled out anywhere
-    code[(d <= certain) & (certain < UNBOUNDED_KM)] = 0     # ... but not proved either
+    # ... and proved only as far as the missile's own near-orbital shots cover the ground
+    code[(d <= certain) & ((certain < UNBOUNDED_KM) | (d <= NEAR_ORBITAL_KM))] = 0
     code[d < np.where(np.isnan(low), -np.inf, low)] = 3
     return code
 
@@ -123,8 +130,8 @@ class Check(NamedTuple):
     band_km: tuple[float, float] | None = None
     #: The missile's minimum range, km (None when unknown).
     min_range_km: float | None = None
-    #: The model does not bound the range toward the target (near orbital): `range_km` is then
-    #: half a meridian and means "anywhere in that direction", not a figure to quote.
+    #: The model does not bound the range toward the target (near orbital): `range_km` and
+    #: `margin_km` are then inf, not figures to quote.
     near_orbital: bool = False
 
     @property
@@ -239,13 +246,19 @@ class Assessment:
         def opt(x) -> float | None:
             return None if np.isnan(x) else float(x)
 
-        band = ((float(self.certain_km[si, mi, ti]), float(self.max_km[si, mi, ti]))
+        from .regions import UNBOUNDED_KM
+
+        def km(x) -> float:                   # the stand-in for "not bounded" leaves the array as inf
+            return math.inf if x >= UNBOUNDED_KM and self.model == "rotating" else float(x)
+
+        band = ((km(self.certain_km[si, mi, ti]), km(self.max_km[si, mi, ti]))
                 if self.has_band(mi) else None)
+        near = bool(self.near_orbital[si, mi, ti])
         return Check(self.sites[si], self.missiles[mi], self.targets[ti], float(self.distance_km[si, ti]),
-                     float(self.reach_km[si, mi, ti]), float(self.margin_km[si, mi, ti]),
+                     km(self.reach_km[si, mi, ti]), math.inf if near else float(self.margin_km[si, mi, ti]),
                      float(self.bearing_deg[si, ti]), VERDICTS[int(self.verdict_code[si, mi, ti])], self.model,
                      opt(self.free_flight_min[si, mi, ti]), opt(self.boost_min[si, mi, ti]), band,
-                     opt(self.min_range_km[mi]), bool(self.near_orbital[si, mi, ti]))
+                     opt(self.min_range_km[mi]), near)
 
     def checks(self) -> list[Check]:
         """Every cell as a :class:`Check`, in site, missile, target order."""
@@ -391,7 +404,9 @@ def measure(site_lat, site_lon, target_lat, target_lon, ranges, model: str = "ge
         for k in range(3):
             for mi in range(m):
                 fn = reach_function(model, site_lat[si], site_lon[si], ranges[mi, k])
-                reach[k, si, mi] = fn(bearing[si], dist[si])
+                # The certain reach is the edge (unbounded only on a near-orbital bearing): a target
+                # beyond a gap is never certain; the nominal and the band's top may come back there.
+                reach[k, si, mi] = fn(bearing[si], np.zeros(t) if k == 1 else dist[si])
     nominal, certain, high = reach
     low = ranges[:, 3]
     d = dist[:, None, :]

@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 import shapely
@@ -33,13 +34,17 @@ from ..core import rings
 from ..core.geodesy import check_range_km
 from .scenario import as_missile, as_place, check_model
 
-__all__ = ["AZIMUTH_STEP_DEG", "UNBOUNDED_KM", "reach_function", "region", "footprint"]
+__all__ = ["AZIMUTH_STEP_DEG", "UNBOUNDED_KM", "NEAR_ORBITAL_KM", "reach_function", "region", "footprint"]
 
 #: Spacing of the rotating-Earth reach samples, degrees of azimuth.
 AZIMUTH_STEP_DEG = 0.25
 #: The reach taken where the model does not bound the range (near orbital): as far as a ray from the
 #: site runs before the cut locus near the antipode (the outputs say "near orbital", not a figure).
 UNBOUNDED_KM = 19_500.0
+#: On a near-orbital bearing the missile's own shots cover the ground out to this distance (km:
+#: :data:`geo.core.powered.NEAR_ANTIPODE_KM` short of half the model sphere's circumference), so a
+#: target within it is in range; beyond it the model does not bound the range.
+NEAR_ORBITAL_KM = math.pi * 6371.0088 - 1000.0
 
 
 @functools.lru_cache(maxsize=256)
@@ -57,12 +62,13 @@ def _rotating_profile(lat: float, lon: float, km: float) -> tuple[np.ndarray, np
 def reach_function(model: str, lat: float, lon: float, nominal_km: float):
     """The reach (km) toward each azimuth (degrees) of a missile of `nominal_km` fired from (lat, lon).
 
-    The function takes azimuths and, optionally, the distances of the targets there. Under the
-    rotating model a target that lies beyond a gap, where shots aimed elsewhere come down near
-    or past the antipode (:attr:`geo.core.powered.Reach.beyond_km`, taken from the nearer of the
-    two samples around its azimuth), gets :data:`UNBOUNDED_KM`: the model does not bound the
-    range there. Without distances the function gives the edge of the region covered without a
-    gap, which is what the maps draw.
+    The function takes azimuths and, optionally, the distances of the targets there. Without
+    distances it gives the edge of the region covered without a gap, interpolated between
+    samples every :data:`AZIMUTH_STEP_DEG` degrees: what the maps draw. With distances, under
+    the rotating model, a target gets :data:`UNBOUNDED_KM` (the model does not bound the range
+    toward it) when either sample around its azimuth is near orbital (no figure blended from the
+    stand-in), or when it lies at or beyond :attr:`geo.core.powered.Reach.beyond_km`, from where
+    shots that came down near or past the antipode may reach it.
 
     Examples
     --------
@@ -87,8 +93,9 @@ def reach_function(model: str, lat: float, lon: float, nominal_km: float):
         if dist is None:
             return edge
         i = np.clip(np.searchsorted(azimuths, a, side="right") - 1, 0, azimuths.size - 2)
+        near = (reach[i] >= UNBOUNDED_KM) | (reach[i + 1] >= UNBOUNDED_KM)    # no blend into a stand-in
         back = np.minimum(beyond[i], beyond[i + 1])
-        return np.where(np.asarray(dist, dtype=float) >= back, UNBOUNDED_KM, edge)
+        return np.where(near | (np.asarray(dist, dtype=float) >= back), UNBOUNDED_KM, edge)
 
     return fn
 

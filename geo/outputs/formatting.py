@@ -22,6 +22,8 @@ margin columns (the one rule for every output):
 
 from __future__ import annotations
 
+import math
+
 from ..errors import InputError
 
 __all__ = ["UNITS", "KM_PER_UNIT", "check_units", "to_units", "km", "length", "signed_km", "signed_length",
@@ -89,7 +91,14 @@ def signed_km(value: float, *, minus: str = "-") -> str:
 
 
 def band_text(low_km: float, high_km: float, units: str = "km") -> str:
-    """``'4,500-5,000 km'``, or ``''`` where there is no band."""
+    """``'4,500-5,000 km'``, or ``''`` where there is no band; an end the model does not bound
+    (inf: near orbital) reads "near orbital".
+
+    >>> band_text(4500, 5000), band_text(10_418, math.inf), band_text(math.inf, 19_164), band_text(5000, 5000)
+    ('4,500-5,000 km', '10,418 km to near orbital', 'near orbital', '')
+    """
+    if not (math.isfinite(low_km) and math.isfinite(high_km)):
+        return f"{length(low_km, units)} to near orbital" if math.isfinite(low_km) else "near orbital"
     if not high_km > low_km:
         return ""
     return f"{number(to_units(low_km, units))}-{number(to_units(high_km, units))} {units}"

@@ -59,10 +59,11 @@ class Reach(NamedTuple):
     model: str
     #: The missile flown.
     vehicle: Vehicle | None
-    #: Where the ray comes back into reach beyond a gap, km (inf where it does not): shots aimed
-    #: elsewhere that came down near or past the antipode, or the region folding back. A target
-    #: between `reach_km` and this is out of reach; from this on the model does not bound the
-    #: range there either. None for models that do not compute it.
+    #: From this distance on the model does not bound the range, km (inf where nothing comes back):
+    #: the nearest point, on any bearing, where shots that came down near or past the antipode
+    #: land or where the region folds back beyond a gap; never less than `reach_km` (inf where
+    #: near orbital). A target between `reach_km` and this is out of reach. None for models that
+    #: do not compute it.
     beyond_km: np.ndarray | None = None
 
 
@@ -292,10 +293,33 @@ def reach(lat, lon, azimuth_deg, nominal_range_km, *, omega=OMEGA_EARTH_RAD_S, n
     omega = _finite(omega, "omega", "rad/s")
     vehicle, b_edge, d_edge, flagged, past = _boundary(lat_rad, nominal, omega, int(n_alpha))
     q = np.radians(az).ravel()
-    edge, beyond = _reach_from_boundary(b_edge, d_edge, flagged, past, q)
+    edge, _ = _reach_from_boundary(b_edge, d_edge, flagged, past, q)
+    # Where anything comes back into reach beyond a gap, one distance for every bearing (see Reach).
+    beyond = np.where(np.isinf(edge), np.inf, np.maximum(edge, _comes_back(lat_rad, nominal, omega, int(n_alpha))))
     shape = az.shape
     return Reach(az, (edge * EARTH_RADIUS_KM).reshape(shape), np.isinf(edge).reshape(shape), "powered", vehicle,
                  (beyond * EARTH_RADIUS_KM).reshape(shape))
+
+
+#: Bearings on which :func:`_comes_back` looks for the region coming back beyond a gap.
+_BACK_RAYS = 720
+
+
+@lru_cache(maxsize=64)
+def _comes_back(lat_rad: float, nominal_km: float, omega: float, n_alpha: int) -> float:
+    """The nearest distance (rad) at which the region comes back into reach beyond a gap, on any
+    bearing: where shots came down near or past the antipode, or where the edge curve crosses a ray
+    a second time. inf when nothing does.
+
+    One distance for every bearing, not one per bearing: the landing points near the antipode are
+    a sample of a two-parameter family, so a per-bearing figure would come and go between
+    neighbouring bearings; the nearest of them over all bearings is a bound a reader can use.
+    """
+    _, b_edge, d_edge, flagged, past = _boundary(lat_rad, nominal_km, omega, n_alpha)
+    rays = np.linspace(0.0, _TWO_PI, _BACK_RAYS, endpoint=False)
+    _, back = _reach_from_boundary(b_edge, d_edge, flagged, past, rays)
+    landed = [np.arctan2(np.hypot(p[:, 0], p[:, 1]), p[:, 2]) for p in past if p.shape[0]]
+    return float(min([np.min(back)] + [float(np.min(x)) for x in landed]))
 
 
 _SAME = 0.01 / EARTH_RADIUS_KM        # crossings within 10 m of each other are one
