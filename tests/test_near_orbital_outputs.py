@@ -285,3 +285,30 @@ def test_reach_cell_reads_a_check():
     assert formatting.reach_cell(buenos) == formatting.NEAR_ORBITAL_TEXT
     assert formatting.reach_cell(buenos, signed=True, short=True) == "near orbital"
     assert formatting.reach_value(buenos) is None and formatting.reach_value(guam) == guam.range_km
+
+
+# --- second review ---------------------------------------------------------------------------------
+
+def test_single_target_json_has_a_boolean_flag_and_the_sentence_beside_it(capsys):
+    """As in the tables: `near_orbital` is a boolean on every answer; the sentence is in
+    `near_orbital_note`; a band end the model does not bound is null (never Infinity)."""
+    far = json.loads(run(capsys, "check", "--site", SITE, "--missile", MISSILE, "--target", "Buenos Aires, Argentina",
+                         "--model", "rotating", "--json"))
+    assert far["near_orbital"] is True and far["near_orbital_note"] == formatting.NEAR_ORBITAL_TEXT
+    assert far["range_km"] is None and far["margin_km"] is None and far["verdict"] == "possibly in range"
+    assert far["range_band_km"][1] is None
+    near = json.loads(run(capsys, "check", "--site", SITE, "--missile", MISSILE, "--target", "Guam", "--model",
+                          "rotating", "--json"))
+    assert near["near_orbital"] is False and near["near_orbital_note"] is None
+
+
+def test_a_near_target_on_a_near_orbital_bearing_is_in_range(capsys):
+    """Tokyo, 1,289 km from Pyongyang on a bearing the Hwasong-15's shots cover out to the
+    antipode's neighbourhood: in range (it was 'possibly in range'); no reach figure to quote."""
+    doc = json.loads(run(capsys, "check", "--site", SITE, "--missile", MISSILE, "--target", "Tokyo", "--model",
+                         "rotating", "--json"))
+    assert doc["verdict"] == "in range" and doc["near_orbital"] is True and doc["range_km"] is None
+    import geo
+
+    c = geo.check(SITE, MISSILE, "Tokyo", model="rotating")
+    assert c.verdict == "in range" and c.range_km == float("inf") and c.margin_km == float("inf")

@@ -11,6 +11,8 @@ KN-23 from Hoejung-ri missile operating base (Chagang) to Seoul: in range
 
 from __future__ import annotations
 
+import math
+
 import re
 
 from ..analysis.assessment import VERDICTS, Check
@@ -133,14 +135,19 @@ def check_json(c: Check, units: str = "km") -> dict:
         "sources": {"missile": m.source, "site": c.site.source, "target": c.target.source},
         "units": units,
     }
-    if c.near_orbital:        # no figure to quote: the model does not bound the reach
-        doc.update(range_km=None, margin_km=None, range_band_km=None, near_orbital=NEAR_ORBITAL_TEXT)
+    # No figure to quote where the model does not bound the reach: null, and the flag (a boolean,
+    # as in the tables) with the sentence beside it; a band's unbounded end is null too.
+    doc.update(near_orbital=bool(c.near_orbital), near_orbital_note=NEAR_ORBITAL_TEXT if c.near_orbital else None)
+    if c.near_orbital:
+        doc.update(range_km=None, margin_km=None)
+    if doc["range_band_km"]:
+        doc["range_band_km"] = [v if math.isfinite(v) else None for v in doc["range_band_km"]]
     if units != "km":
         for key in ("range", "min_range", "inside_minimum", "distance", "margin"):
             value = doc[f"{key}_km"]
             doc[f"{key}_{units}"] = None if value is None else to_units(value, units)
-        doc[f"range_band_{units}"] = [to_units(v, units) for v in doc["range_band_km"]] if doc["range_band_km"] \
-            else None
+        doc[f"range_band_{units}"] = [None if v is None else to_units(v, units) for v in doc["range_band_km"]] \
+            if doc["range_band_km"] else None
     return doc
 
 
