@@ -526,7 +526,7 @@ def rotating_reach(lat, lon, azimuth_deg, nominal_range_km, *, model="powered",
     (array([11980.,  8990.]), array([False, False]), 'powered')
     >>> r = rotating_reach(39.02, 125.74, [45, 90], 15_000)             # 15,000 km class from Pyongyang
     >>> r.near_orbital, r.reach_km.round(-2), r.beyond_km.round(-2)   # due east: near orbital
-    (array([False,  True]), array([17800.,    inf]), array([18900.,    inf]))
+    (array([False,  True]), array([17800.,    inf]), array([17800.,    inf]))
     >>> round(float(rotating_reach(39.66, 124.705, 47.65, 10_400, model="kepler").reach_km), -1)
     11470.0
     """
