@@ -312,3 +312,17 @@ def test_a_near_target_on_a_near_orbital_bearing_is_in_range(capsys):
 
     c = geo.check(SITE, MISSILE, "Tokyo", model="rotating")
     assert c.verdict == "in range" and c.range_km == float("inf") and c.margin_km == float("inf")
+
+
+def test_where_the_region_comes_back_beyond_a_gap_is_said_though_not_drawn(capsys, tmp_path):
+    """Beyond 18,156 km from Pyongyang, on any bearing, shots of the Hwasong-15 class that came down
+    near the antipode may reach a target ('possibly in range'); the maps do not draw that zone, so
+    the report's assumptions say where it starts."""
+    from geo.analysis.unbounded import comes_back_km
+
+    assert round(comes_back_km("rotating", 39.0194, 125.7381, 13_000)) == 18_156
+    out = tmp_path / "r.html"
+    run(capsys, "report", *SCENARIO, "-o", str(out))
+    assumptions = re.search(r"<section id='assumptions'>(.*?)</section>", out.read_text(encoding="utf-8"),
+                            flags=re.S)[1]
+    assert "from 18,156 km on, on any bearing, this model does not bound the range" in assumptions

@@ -22,7 +22,7 @@ import numpy as np
 from .regions import AZIMUTH_STEP_DEG, UNBOUNDED_KM, reach_function
 from .scenario import check_model
 
-__all__ = ["Sector", "NearOrbital", "near_orbital_sectors", "drawn_near_orbital"]
+__all__ = ["Sector", "NearOrbital", "near_orbital_sectors", "comes_back_km", "drawn_near_orbital"]
 
 
 class Sector(NamedTuple):
@@ -42,6 +42,9 @@ class NearOrbital(NamedTuple):
     #: The nominal range whose region this is, km.
     radius_km: float
     sectors: tuple[Sector, ...]
+    #: From this distance on, on any bearing, the model does not bound the range (shots that came
+    #: down near or past the antipode), km; None where nothing comes back. Not part of the drawing.
+    comes_back_km: float | None = None
 
 
 @functools.lru_cache(maxsize=256)
@@ -83,6 +86,26 @@ def near_orbital_sectors(model: str, lat: float, lon: float, km: float) -> tuple
     return _sectors(model, float(lat), float(lon), float(km))
 
 
+@functools.lru_cache(maxsize=256)
+def comes_back_km(model: str, lat: float, lon: float, km: float) -> float | None:
+    """The distance (km) from which, on any bearing, the model does not bound the range of a
+    missile of nominal range `km` from (lat, lon): where shots that came down near or past the
+    antipode land (:attr:`geo.core.powered.Reach.beyond_km`); None where nothing comes back and
+    under the geodesic model.
+
+    >>> round(comes_back_km("rotating", 39.0194, 125.7381, 13_000)), comes_back_km("rotating", 39.0194, 125.7381, 10_000)
+    (18156, None)
+    """
+    check_model(model)
+    if model == "geodesic":
+        return None
+    from ..core.ballistics import rotating_reach
+
+    back = rotating_reach(float(lat), float(lon), np.arange(0.0, 360.0, AZIMUTH_STEP_DEG), float(km)).beyond_km
+    back = back[np.isfinite(back)] if back is not None else np.empty(0)
+    return float(back.min()) if back.size else None
+
+
 def drawn_near_orbital(assessment) -> tuple[NearOrbital, ...]:
     """Every region of `assessment` (:meth:`~geo.analysis.assessment.Assessment.regions`' site ×
     missile × kind) that has near-orbital directions; empty under the geodesic model.
@@ -103,6 +126,7 @@ def drawn_near_orbital(assessment) -> tuple[NearOrbital, ...]:
         for mi, m in enumerate(a.missiles):
             for kind, km in _kinds(m):
                 sectors = near_orbital_sectors(a.model, site.lat, site.lon, km)
-                if sectors:
-                    out.append(NearOrbital(si, mi, kind, float(km), sectors))
+                back = comes_back_km(a.model, site.lat, site.lon, km)
+                if sectors or back is not None:
+                    out.append(NearOrbital(si, mi, kind, float(km), sectors, back))
     return tuple(out)

@@ -20,7 +20,8 @@ from ..analysis.scenario import MODEL_DESCRIPTIONS
 from .formatting import NEAR_ORBITAL_TEXT, band_text, check_units, length, sectors_text, signed_length, to_units
 
 __all__ = ["check_lines", "check_json", "place_json", "track_text", "reader_note", "FLIGHT_TIME_NOTE",
-           "NEAR_ORBITAL_TEXT", "ROTATING_REGIONS_TEXT", "near_orbital_line", "near_orbital_notes"]
+           "NEAR_ORBITAL_TEXT", "ROTATING_REGIONS_TEXT", "near_orbital_line", "near_orbital_notes",
+           "comes_back_line"]
 
 #: What the flight times are, in one phrase.
 FLIGHT_TIME_NOTE = ("boost of the class missile (powered-flight model, assumed stages) until its speed suffices, "
@@ -57,7 +58,21 @@ def near_orbital_notes(a, units: str = "km") -> list[str]:
     from ..analysis.unbounded import drawn_near_orbital
 
     return [f"{a.missiles[n.missile].name} from {a.sites[n.site].name} ({_KIND_WORDS[n.kind]} "
-            f"{length(n.radius_km, units)}): {near_orbital_line(n.sectors, units)}" for n in drawn_near_orbital(a)]
+            f"{length(n.radius_km, units)}): "
+            + "; ".join(x for x in (near_orbital_line(n.sectors, units), comes_back_line(n.comes_back_km, units)) if x)
+            for n in drawn_near_orbital(a)]
+
+
+def comes_back_line(km: float | None, units: str = "km") -> str:
+    """Where, on any bearing, the model stops bounding the range, as one clause (``""`` for None).
+
+    >>> comes_back_line(18_156.0)
+    'from 18,156 km on, on any bearing, this model does not bound the range (shots that came down near or past the antipode): not drawn'
+    """
+    if km is None:
+        return ""
+    return (f"from {length(km, units)} on, on any bearing, {NEAR_ORBITAL_TEXT.partition(': ')[2]} "
+            "(shots that came down near or past the antipode): not drawn")
 
 
 _KIND_WORDS = {"nominal": "nominal range", "certain": "in range up to", "band": "possibly in range up to"}
