@@ -194,9 +194,21 @@ def _near_antipode(sl, cl, alpha, th, omega, hi, cap, n_theta=32):
         flown = _unwrapped(sh, alpha[:, None])
         past = sh.valid & (flown > cap)
         short = np.where(sh.valid & (flown <= cap), flown, -np.inf)
-    best = np.argmax(short, axis=1)
+        # The steepest pitch at which the family still gets past `cap`, and the next one that does
+        # not: the bearing where it reaches `cap` is interpolated between them, so that it moves
+        # continuously with the missile (the nearest sample would jump from one to the next).
+        cross = (flown[:, :-1] > cap) & (flown[:, 1:] <= cap) & sh.valid[:, 1:]
     rows = np.arange(alpha.size)
+    best = np.argmax(short, axis=1)
     reached = np.where(np.isfinite(short[rows, best]), sh.beta[rows, best], np.nan)
+    has = cross.any(axis=1)
+    j = cross.shape[1] - 1 - np.argmax(cross[:, ::-1], axis=1)         # the last crossing (steepest side)
+    d0, d1 = flown[rows, j], flown[rows, j + 1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f = np.clip((d0 - cap) / (d0 - d1), 0.0, 1.0)
+    b0, b1 = sh.beta[rows, j], sh.beta[rows, j + 1]
+    finite0 = np.isfinite(d0) & np.isfinite(b0)
+    reached = np.where(has & finite0, np.mod(b1 - (1.0 - f) * _wrap(b1 - b0), _TWO_PI), reached)
     pts = _unit(sh.beta, np.where(sh.valid, sh.d, 0.0))
     seg = past[:, :-1] & past[:, 1:]
     seg &= np.einsum("ijk,ijk->ij", pts[:, :-1], pts[:, 1:]) > math.cos(0.3)        # short arcs only
