@@ -20,7 +20,7 @@ from geo.cli.main import main
 from geo.outputs import formatting
 
 # Hwasong-15 from Pyongyang: Guam in range, Cape Town out (in the gap), Buenos Aires (near the
-# antipode) near orbital; a 15,000 km class is near orbital toward bearings 74-116°.
+# antipode) near orbital; a 15,000 km class is near orbital toward bearings 74-107°.
 SITE, MISSILE = "Pyongyang", "Hwasong-15"
 TARGETS = ("Guam", "Cape Town", "Buenos Aires, Argentina")
 SCENARIO = ["--site", SITE, "--missile", MISSILE, *[a for t in TARGETS for a in ("--target", t)], "--model", "rotating"]
@@ -153,7 +153,7 @@ def test_geojson_export_paths(capsys, tmp_path):
     # the Hwasong-15's regions (13,000 km nominal, 12,874 km in range) are drawn out to 19,500 km
     # toward the bearings where the farthest shots reach the antipode's neighbourhood
     assert [(r["kind"], r["near_orbital"], r["near_orbital_bearings"]) for r in rings] == [
-        ("nominal", True, "bearings 83-107°"), ("certain", True, "bearings 82-109°")]
+        ("nominal", True, "bearings 82-103°"), ("certain", True, "bearings 82-103°")]
 
 
 def test_gpkg_export_paths(capsys, tmp_path):
@@ -200,7 +200,7 @@ def test_report_table_summary_and_map_show_no_reach_where_near_orbital(capsys, t
     assert formatting.NEAR_ORBITAL_TEXT in line and not STAND_IN.search(line)
     assumptions = re.search(r"<section id='assumptions'>(.*?)</section>", page, flags=re.S)[1]
     assert "exact regions within the range" not in assumptions
-    assert "near orbital toward bearings 82-109°" in assumptions
+    assert "near orbital toward bearings 82-103°" in assumptions
 
 
 # --- web map, figure -------------------------------------------------------------------------------
@@ -211,11 +211,11 @@ def test_web_map_legend_says_what_is_drawn_and_where_unbounded(capsys, tmp_path)
     m = build_map(SITE, [15_000], ["Buenos Aires, Argentina"], model="rotating")
     notes = " ".join(m.data["legend"]["notes"])
     assert "edge of the region covered without a gap" in notes
-    assert "near orbital toward bearings 74-116°, where this model does not bound the range" in notes
+    assert "near orbital toward bearings 74-107°, where this model does not bound the range" in notes
     assert "exact geodesic" not in json.dumps(m.data)
     tips = [" ".join("".join(s if isinstance(s, str) else s["b"] for s in line) for line in r["tip"]["lines"])
             for r in m.data["regions"]]
-    assert any("near orbital toward bearings 74-116°" in t for t in tips)
+    assert any("near orbital toward bearings 74-107°" in t for t in tips)
     target_line = "".join(s if isinstance(s, str) else s["b"] for s in m.data["targets"][0]["lines"][0])
     assert formatting.NEAR_ORBITAL_TEXT in target_line and not STAND_IN.search(target_line)
     # bounded everywhere (Hwasong-12): no near-orbital note
@@ -223,7 +223,7 @@ def test_web_map_legend_says_what_is_drawn_and_where_unbounded(capsys, tmp_path)
     assert not any("near orbital" in n for n in bounded.data["legend"]["notes"])
     path = tmp_path / "m.html"
     run(capsys, "map", "--site", SITE, "--range", "15000", "--model", "rotating", "-o", str(path))
-    assert "near orbital toward bearings 74-116" in path.read_text(encoding="utf-8")
+    assert "near orbital toward bearings 74-107" in path.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("view", ["world", "site"])
@@ -234,7 +234,7 @@ def test_figure_under_rotating_model_does_not_call_rings_geodesic(view):
     text = " ".join(t.get_text().replace("\n", " ") for t in fig.texts)
     assert "exact geodesic" not in text
     assert "edge of the region covered without a gap" in text
-    assert "near orbital toward bearings 74-116°, where this model does not bound the range" in text
+    assert "near orbital toward bearings 74-107°, where this model does not bound the range" in text
     plain = " ".join(t.get_text() for t in figure(SITE, ["Hwasong-12"], ["Guam"], model="rotating",
                                                   view=view).texts)
     assert "near orbital" not in plain and "exact geodesic" not in plain
@@ -246,7 +246,7 @@ def test_figure_under_rotating_model_does_not_call_rings_geodesic(view):
 
 def test_coverage_text_carries_the_near_orbital_caveat(capsys):
     lines = run(capsys, "coverage", "--site", SITE, "--range", "15000", "--model", "rotating").splitlines()
-    assert lines[1].startswith("Caveat: near orbital toward bearings 74-116°, where this model does not bound "
+    assert lines[1].startswith("Caveat: near orbital toward bearings 74-107°, where this model does not bound "
                                "the range; the region is drawn out to 19,500 km in those directions")
     assert lines[2].startswith("Countries within range:")
     for argv in (("--range", "15000"), ("--missile", "Hwasong-14", "--model", "rotating")):    # bounded: no caveat
@@ -255,8 +255,8 @@ def test_coverage_text_carries_the_near_orbital_caveat(capsys):
 
 def test_coverage_json_carries_the_near_orbital_caveat(capsys):
     doc = json.loads(run(capsys, "coverage", "--site", SITE, "--range", "15000", "--model", "rotating", "--json"))
-    assert doc["near_orbital"] is True and doc["near_orbital_bearings_deg"] == [[74.0, 115.5]]
-    assert doc["near_orbital_note"].startswith("near orbital toward bearings 74-116°")
+    assert doc["near_orbital"] is True and doc["near_orbital_bearings_deg"] == [[73.75, 107.0]]
+    assert doc["near_orbital_note"].startswith("near orbital toward bearings 74-107°")
     plain = json.loads(run(capsys, "coverage", "--site", SITE, "--range", "15000", "--json"))
     assert plain["near_orbital"] is False and plain["near_orbital_bearings_deg"] == [] \
         and plain["near_orbital_note"] is None
@@ -265,7 +265,7 @@ def test_coverage_json_carries_the_near_orbital_caveat(capsys):
 def test_coverage_csv_notes_the_caveat_on_stderr(capsys):
     status = main(["coverage", "--site", SITE, "--range", "15000", "--model", "rotating", "--csv"])
     out, err = capsys.readouterr()
-    assert status == 0 and out.startswith("name,") and "near orbital toward bearings 74-116°" in err
+    assert status == 0 and out.startswith("name,") and "near orbital toward bearings 74-107°" in err
 
 
 # --- the rule itself -------------------------------------------------------------------------------

@@ -170,7 +170,7 @@ class Coverage:
         when it is bounded everywhere.
 
         >>> coverage("Pyongyang", 15_000, model="rotating").near_orbital_caveat()[:75]
-        'near orbital toward bearings 74-116°, where this model does not bound the r'
+        'near orbital toward bearings 74-107°, where this model does not bound the r'
         """
         from ..outputs.text import near_orbital_line
 

@@ -7,7 +7,7 @@ finds those directions, so every caption, legend and coverage total can say so i
 passing the drawn area off as a reach.
 
 >>> near_orbital_sectors("rotating", 39.0194, 125.7381, 15_000)       # 15,000 km class from Pyongyang
-(Sector(start_deg=74.0, end_deg=115.5),)
+(Sector(start_deg=73.75, end_deg=107.0),)
 >>> near_orbital_sectors("rotating", 39.0194, 125.7381, 10_000), near_orbital_sectors("geodesic", 0, 0, 19_000)
 ((), ())
 """

@@ -53,7 +53,7 @@ def near_orbital_notes(a, units: str = "km") -> list[str]:
     >>> from geo.analysis.assessment import assess
     >>> from geo.analysis.scenario import Scenario
     >>> near_orbital_notes(assess(Scenario.resolve("Pyongyang", "Hwasong-15", model="rotating")))[0][:103]
-    'Hwasong-15 from Pyongyang (city centre) (nominal range 13,000 km): near orbital toward bearings 83-107°'
+    'Hwasong-15 from Pyongyang (city centre) (nominal range 13,000 km): near orbital toward bearings 82-103°'
     """
     from ..analysis.unbounded import drawn_near_orbital
 
