@@ -293,7 +293,10 @@ def test_reach_is_continuous_in_azimuth_up_to_near_orbital(lat, nominal, az):
     stops being finite it says near orbital (inf), never a stray large number."""
     r = pw.reach(lat, 0.0, az + np.linspace(0.0, 0.2, 21), nominal)
     steps = finite_steps(r)
-    assert steps.size == 0 or steps.max() < 0.01 * STEEPEST_KM_PER_DEG
+    if steps.size and steps.max() >= 0.01 * STEEPEST_KM_PER_DEG:
+        # Steeper than anything but the narrow spots near the antipode where the edge runs almost
+        # along the rays: look closer, twice; a jump would stay as large.
+        assert steepest_step(lat, nominal, az, 0.2, (0.01, 0.0001, 0.000001)) < 0.5
     assert np.array_equal(np.isinf(r.reach_km), r.near_orbital)
     assert (r.reach_km[~r.near_orbital] < math.pi * R / 1e3 - pw.NEAR_ANTIPODE_KM).all()
     # Where the region comes back, never short of the edge (and unset where near orbital).
@@ -309,15 +312,20 @@ def test_the_steepest_step_is_steep_not_a_jump(lat, nominal):
     notches; the edge can run almost along the rays there, up to 14,000 km/°): find the steepest
     step between finite neighbours, and look again around it at a hundredth of the step, twice:
     a jump would stay as large; the reach moves by well under a kilometre at 0.00001°."""
-    start, width = 0.0, 360.0
-    for step in (0.1, 0.001, 0.00001):
-        az = np.arange(start, start + width, step)
+    assert steepest_step(lat, nominal, 0.0, 360.0, (0.1, 0.001, 0.00001)) < 0.5
+
+
+def steepest_step(lat, nominal, start, width, steps):
+    """The step between finite neighbours at the last of `steps`, found by looking, at each step in
+    turn, around the steepest step of the one before."""
+    for step in steps:
+        az = np.arange(start, start + width + step / 2, step)
         k = pw.reach(lat, 0.0, az, nominal).reach_km
         both = np.isfinite(k[:-1]) & np.isfinite(k[1:])
         assert both.any()
         i = int(np.argmax(np.where(both, np.abs(np.diff(np.where(np.isfinite(k), k, 0.0))), -1.0)))
         start, width = float(az[i]), step
-    assert abs(float(k[i + 1] - k[i])) < 0.5
+    return abs(float(k[i + 1] - k[i]))
 
 
 def test_no_ray_comes_back_into_reach_below_the_onset():

@@ -359,7 +359,7 @@ def assess(scenario: Scenario) -> Assessment:
     >>> a = assess(Scenario.resolve("Sohae", "Hwasong-14", "Los Angeles", model="rotating"))
     >>> c = a.check(0, 0, 0)
     >>> c.verdict, round(c.range_km, -1), [round(b, -1) for b in c.band_km]
-    ('possibly in range', 11990.0, [7200.0, 11990.0])
+    ('possibly in range', 11980.0, [7210.0, 11980.0])
     """
     sites, missiles, targets, model = scenario.sites, scenario.missiles, scenario.targets, scenario.model
     m = len(missiles)

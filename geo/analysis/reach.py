@@ -54,7 +54,7 @@ def check(site, missile, target, *, model: str = "geodesic", catalog: Catalog | 
     ('out of range', 10791, 18.5)
     >>> r = check("Sohae", "Hwasong-14", "Los Angeles", model="rotating")
     >>> r.verdict, round(r.range_km, -1), round(r.flight_time_min)
-    ('possibly in range', 11990.0, 36)
+    ('possibly in range', 11980.0, 36)
     """
     if isinstance(site, (list, set)) or isinstance(target, (list, set)) or isinstance(missile, (list, set)):
         raise TypeError("check answers one site, missile and target: use check_table or geo.assess for many")

@@ -77,7 +77,7 @@ def reach_function(model: str, lat: float, lon: float, nominal_km: float):
     array([11980.,  8990.])
     >>> g = reach_function("rotating", 39.0194, 125.7381, 13_000)     # Hwasong-15 class from Pyongyang
     >>> g([250.8, 250.8], [13_659, 19_000]).round(-1).tolist()        # Cape Town out; near the antipode unbounded
-    [10460.0, 19500.0]
+    [10470.0, 19500.0]
     >>> reach_function("geodesic", 0.0, 0.0, 4500)([0.0, 123.0])
     array([4500., 4500.])
     """

@@ -94,7 +94,7 @@ def comes_back_km(model: str, lat: float, lon: float, km: float) -> float | None
     under the geodesic model.
 
     >>> round(comes_back_km("rotating", 39.0194, 125.7381, 13_000)), comes_back_km("rotating", 39.0194, 125.7381, 10_000)
-    (18156, None)
+    (18173, None)
     """
     check_model(model)
     if model == "geodesic":

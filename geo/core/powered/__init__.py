@@ -39,7 +39,7 @@ Examples
 >>> round(max_range(v).range_km, 3)                      # calibrated: flies the nominal range
 10400.0
 >>> [round(s.burn_time_s, 1) for s in v.stages]         # two stages, burn times assumed
-[147.6, 98.4]
+[147.5, 98.3]
 """
 
 from __future__ import annotations

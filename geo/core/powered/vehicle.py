@@ -172,9 +172,11 @@ CLASS_ASSUMPTIONS = {
 
 
 def _class_burn_s(nominal_km: float) -> float:
+    """Burn time of the class missile, s: the boost estimate, not rounded (a rounded burn time
+    changed the missile in steps, and its reach with it, as the nominal range grew)."""
     from ..ballistics import boost_time_min
 
-    return round(float(boost_time_min(nominal_km)) * 60.0)
+    return float(boost_time_min(nominal_km)) * 60.0
 
 
 def _class_share(nominal_km: float) -> float:
