@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..core.geodesy import check_range_km
 from .regions import AZIMUTH_STEP_DEG, UNBOUNDED_KM, reach_function
 from .scenario import check_model
 
@@ -99,10 +100,10 @@ def comes_back_km(model: str, lat: float, lon: float, km: float) -> float | None
     check_model(model)
     if model == "geodesic":
         return None
-    from ..core.ballistics import rotating_reach
+    from .regions import _rotating_profile          # the samples the regions and verdicts use
 
-    back = rotating_reach(float(lat), float(lon), np.arange(0.0, 360.0, AZIMUTH_STEP_DEG), float(km)).beyond_km
-    back = back[np.isfinite(back)] if back is not None else np.empty(0)
+    back = _rotating_profile(float(lat), float(lon), float(check_range_km(km)))[2]
+    back = back[np.isfinite(back)]
     return float(back.min()) if back.size else None
 
 

@@ -305,7 +305,7 @@ def reach(lat, lon, azimuth_deg, nominal_range_km, *, omega=OMEGA_EARTH_RAD_S, n
     omega = _finite(omega, "omega", "rad/s")
     vehicle, b_edge, d_edge, flagged, past = _boundary(lat_rad, nominal, omega, int(n_alpha))
     q = np.radians(az).ravel()
-    edge, _ = _reach_from_boundary(b_edge, d_edge, flagged, past, q)
+    edge, _ = _reach_from_boundary(b_edge, d_edge, flagged, past, q, with_back=False)
     # Where anything comes back into reach beyond a gap, one distance for every bearing (see Reach).
     beyond = np.where(np.isinf(edge), np.inf, np.maximum(edge, _comes_back(lat_rad, nominal, omega, int(n_alpha))))
     shape = az.shape
@@ -338,7 +338,7 @@ _SAME = 0.01 / EARTH_RADIUS_KM        # crossings within 10 m of each other are 
 _PART = 40.0 / EARTH_RADIUS_KM        # cubic and chord this far apart: the chord (from half that: a blend)
 
 
-def _reach_from_boundary(b_edge, d_edge, flagged, past, q, chunk=256):
+def _reach_from_boundary(b_edge, d_edge, flagged, past, q, chunk=256, with_back=True):
     """The edge of the region covered without a gap and where the ray comes back into reach, rad.
 
     The boundary points (one per launch azimuth, in order) form a closed curve C. Along each
@@ -348,7 +348,8 @@ def _reach_from_boundary(b_edge, d_edge, flagged, past, q, chunk=256):
     ray comes back into reach where C crosses it again (the region folds back) or where shots
     that came down near or past the antipode (`past`: arcs through their landing points) land
     on it: targets from there on are reached by shots aimed elsewhere or the long way round.
-    Returns (edge, beyond), inf where unbounded and where the ray never comes back.
+    Returns (edge, beyond), inf where unbounded and where the ray never comes back; without
+    `with_back` only the edge is worked out (beyond all inf).
     """
     pts = _unit(b_edge, d_edge)
     nxt = np.roll(np.arange(b_edge.size), -1)
@@ -367,8 +368,10 @@ def _reach_from_boundary(b_edge, d_edge, flagged, past, q, chunk=256):
         first = np.argmin(dist, axis=1)
         d_first = dist[np.arange(qq.size), first]
         # Crossings farther out (not the same point seen from two arcs that share an end).
-        back = np.where(dist > d_first[:, None] + _SAME, dist, np.inf).min(axis=1)
-        if w0.shape[0]:
+        back = np.full(qq.size, np.inf)
+        if with_back:
+            back = np.where(dist > d_first[:, None] + _SAME, dist, np.inf).min(axis=1)
+        if with_back and w0.shape[0]:
             whit, wdist = _crossings(w0, w1, qq)
             back = np.minimum(back, np.where(whit & (wdist > d_first[:, None] + _SAME), wdist, np.inf).min(axis=1))
         # The chord is a linear interpolation; the cubic through the boundary points is finer.
