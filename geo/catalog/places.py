@@ -581,8 +581,11 @@ def cities_within(south: float, west: float, north: float, east: float, limit: i
     >>> [c.name for c in cities_within(51.2, -0.6, 51.8, 0.4, limit=1)]
     ['London']
     """
+    # "+p.population": sort the rows in the box rather than walk the population index, which for a
+    # small box visits most of the 235,000 cities one by one (1.3 s against 0.13 s for Cyprus; a
+    # box of the whole world takes 0.2 s either way); ties in the order the index walk gave them.
     rows = _db().execute(f"SELECT {_COLUMNS} FROM place p WHERE p.kind = 'city' AND p.lat BETWEEN ? AND ? "
-                         "AND p.lon BETWEEN ? AND ? ORDER BY p.population DESC LIMIT ?",
+                         "AND p.lon BETWEEN ? AND ? ORDER BY +p.population DESC, p.id DESC LIMIT ?",
                          (south, north, west, east, int(limit))).fetchall()
     return [_match(r) for r in rows]
 
