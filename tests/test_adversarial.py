@@ -143,9 +143,12 @@ def render(fmt: str, h: str, tmp_path: Path):
 
         return write_report(build_report(a, title=h), tmp_path / "r.html").read_text(encoding="utf-8")
     if fmt in ("svg", "png", "pdf"):
+        import matplotlib
+
         from geo.outputs.figure import save_figure
 
-        return save_figure(figure_of(h), tmp_path / f"f.{fmt}", dpi=20).read_bytes()
+        with matplotlib.rc_context({"pdf.compression": 0}):   # the PDF's text readable by pdf_text()
+            return save_figure(figure_of(h), tmp_path / f"f.{fmt}", dpi=20).read_bytes()
     if fmt in ("geojson", "kml", "gpkg"):
         from geo.outputs.export import export
 
@@ -155,6 +158,47 @@ def render(fmt: str, h: str, tmp_path: Path):
         df = batch.batch_check([site], [missile], batch.TargetTable.from_places([target]))
         return batch.write_table(df, tmp_path / f"t.{fmt[6:]}")
     raise AssertionError(fmt)
+
+
+def drawn_literally(fig, h: str) -> None:
+    """The figure draws `h` as it is, as plain text: a line of a Text artist is `h`, and no Text that
+    holds it is parsed as mathtext (``$...$`` would be typeset, ``\\`` would start a command)."""
+    import matplotlib.text
+
+    holding = [t for t in fig.findobj(matplotlib.text.Text) if h in t.get_text()]
+    assert any(h in t.get_text().split("\n") for t in holding), [t.get_text() for t in holding]
+    assert not [t.get_text() for t in holding if t.get_parse_math()]
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a PNG whose chunks are all whole, with correct CRCs, ending in IEND."""
+    import struct
+    import zlib
+
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    at, kinds = 8, []
+    while at < len(data):
+        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        body = data[at + 8:at + 8 + length]
+        assert len(body) == length and zlib.crc32(kind + body) == struct.unpack(">I", data[at + 8 + length:
+                                                                                           at + 12 + length])[0]
+        kinds.append(kind)
+        at += 12 + length
+    assert kinds[0] == b"IHDR" and kinds[-1] == b"IEND" and b"IDAT" in kinds, kinds
+    return struct.unpack(">II", data[16:24])
+
+
+def pdf_text(data: bytes) -> str:
+    """The text an uncompressed matplotlib PDF shows (TrueType fonts: 2-byte codes), strings of each TJ joined.
+
+    Also checks the file's frame: ``%PDF-`` first, ``%%EOF`` last, a cross-reference table.
+    """
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF") and b"\nxref\n" in data
+    shown = []
+    for array in re.findall(rb"\[(.*?)\]\s*TJ", data, re.DOTALL):
+        codes = b"".join(re.sub(rb"\\(.)", rb"\1", m) for m in re.findall(rb"\(((?:\\.|[^\\)])*)\)", array, re.DOTALL))
+        shown.append(codes.decode("utf-16-be", errors="replace"))
+    return "\n".join(shown)
 
 
 @functools.lru_cache(maxsize=None)
@@ -193,10 +237,19 @@ def test_hostile_text_in_every_output(fmt, h, tmp_path):
             assert not element.tag.endswith(("script", "img")) and not element.tag.endswith("}svg") or \
                 element is root
             assert not [a for a in element.attrib if a.lower().startswith("on")]
-    elif fmt == "png":
-        assert out.startswith(b"\x89PNG")
+    if fmt in ("svg", "png", "pdf"):
+        drawn_literally(figure_of(h), h)
+    if fmt == "png":
+        width, height = png_size(out)                             # every chunk whole, CRCs right
+        w_in, h_in = figure_of(h).get_size_inches()
+        assert (width, height) == (round(w_in * 20), round(h_in * 20))
     elif fmt == "pdf":
-        assert out.startswith(b"%PDF")
+        shown = pdf_text(out)
+        logical, _, overridden = h.partition("\u202e")
+        for run in re.findall(r"[!-~]+", logical):                # each printable run, as it is
+            assert run in shown, (run, shown[:300])
+        for run in re.findall(r"[!-~]+", overridden):             # after a right-to-left override the
+            assert run[::-1] in shown, (run, shown[:300])         # glyphs go right to left (bidi layout)
     elif fmt == "geojson":
         doc = json.loads(out.read_text(encoding="utf-8"))
         names = {f["properties"].get("name") for f in doc["features"]} | \
