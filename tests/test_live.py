@@ -445,7 +445,7 @@ def test_hostile_names_from_user_files_show_as_text(tab, tmp_path):
     page.wait_for_timeout(50)
     assert HOSTILE_TARGET.strip("\u2028") in page.locator(".leaflet-tooltip").last.text_content()
     assert page.locator("img[src=x], b[onmouseover], a[href^=javascript]").count() == 0
-    assert page.locator("script").count() == 6                            # Leaflet, data, land, 3 scripts
+    assert page.locator("script").count() == 7                            # Leaflet, data, land, 4 scripts
     assert tab.dialogs == [] and tab.errors == []
 
 

@@ -61,7 +61,7 @@ BAND_NODES = 8
 _TYPED_RANGES_KM = np.geomspace(1.0, HALF_MERIDIAN_KM, 45)
 _TYPED_NODES = 32
 _ORIGIN = Place("origin", 0.0, 0.0)
-_SCRIPTS = ("rings.js", "live.js")
+_SCRIPTS = ("rings.js", "verdict.js", "live.js")
 
 
 class LiveMap(str):
@@ -123,6 +123,7 @@ def build_live_map(sites, missiles=(), targets: Sequence = (), *, title: str | N
         "LAND": _land_data(float(sites[0].lon))[0],
         "GEOGRAPHICLIB": _vendored(),
         "RINGS": _script("rings.js"),
+        "VERDICT": _script("verdict.js"),
         "LIVE": _script("live.js"),
     }
     return LiveMap(re.sub(r"@([A-Z]+)@", lambda m: parts[m[1]], _asset("live.html")))

@@ -348,10 +348,7 @@
     var s = state.site, r = state.reach;
     var inv = geod.Inverse(s.lat, s.lon, lat, lon, Geodesic.DISTANCE | Geodesic.AZIMUTH);
     var d = inv.s12 / 1000.0, bearing = ((inv.azi1 % 360) + 360) % 360;
-    var verdict = VERDICTS[2];
-    if (d <= r.max_km) verdict = VERDICTS[1];
-    if (d <= r.certain_km) verdict = VERDICTS[0];
-    if (r.min_range_km !== null && d < r.min_range_km) verdict = VERDICTS[3];
+    var verdict = VERDICTS[window.rangemapVerdict.code(d, r.certain_km, r.max_km, r.min_range_km)];
     return {distance_km: d, bearing_deg: bearing === 360 ? 0 : bearing, margin_km: r.range_km - d,
             verdict: verdict, flight_time_min: verdict === VERDICTS[3] ? null : flightTime(r, d)};
   }
