@@ -30,7 +30,7 @@ CHAGANG = (41.369883, 126.913631)
 SLOW = settings(max_examples=6, deadline=None)
 
 
-def nominal_km(lo: float, hi: float, step: float = 50.0):
+def nominal_km(lo: float, hi: float, step: float = 250.0):
     """Nominal ranges from `lo` to `hi` km on a `step` km grid.
 
     Each new nominal range calibrates a class missile (about a second); on a grid the calibrations
