@@ -373,7 +373,9 @@ def test_shots_landing_near_the_antipode_bring_the_ray_they_land_on_back_into_re
     assert float(r.beyond_km) <= s.range_km[on_45].min() + 1.0 and float(r.reach_km) < float(r.beyond_km)
 
 
-@SLOW
+# 4 examples, not 6: each calibrates two class missiles anew (arbitrary nominal ranges are the point
+# here); test_reach_grows_smoothly_with_nominal_range_until_near_orbital keeps a named case of the same.
+@settings(max_examples=4, deadline=None)
 @given(st.sampled_from([0.0, 39.66, 70.0, 85.0]), st.floats(0, 360), st.floats(-3_000, 500))
 def test_reach_is_continuous_in_nominal_range_across_the_old_threshold(lat, az, below):
     """Near the closed-form model's orbital threshold (where its reach jumped) the powered reach is
