@@ -31,7 +31,6 @@ ALLOWED_UPWARD: set[tuple[str, str]] = {
     ("geo.analysis.batch", "geo.outputs.formatting"),
     ("geo.analysis.coverage", "geo.outputs.text"),
     ("geo.analysis.coverage", "geo.outputs.formatting"),
-    ("geo.catalog.tables", "geo.outputs.escape"),
 }
 ALLOWED_CYCLES: set[tuple[str, ...]] = {
     ("geo.catalog.places", "geo.catalog.tables"),

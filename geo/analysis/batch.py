@@ -102,7 +102,7 @@ def _text_problems(names: np.ndarray, problems: dict) -> None:
     """Mark names holding a control character (tab and line breaks are allowed: a quoted CSV cell
     may hold them) or a lone surrogate; one fast search over all names when none does."""
     # The text rules live with the escaping of every medium (an upward import, kept lazy).
-    from ..outputs.escape import control_character, describe_character, quote
+    from ..validate import control_character, describe_character, quote
 
     if not len(names) or control_character("".join(names), allow_breaks=True) is None:
         return
@@ -514,7 +514,7 @@ def _frame(columns: dict, sites, missiles, target_names, model: str = "geodesic"
         return pd.DataFrame({c: _text(labels[c]).take(v) if c in labels else v for c, v in columns.items()},
                             copy=False)
     except UnicodeEncodeError as e:           # a lone surrogate (read_targets refuses them; Python callers may not)
-        from ..outputs.escape import describe_character, quote
+        from ..validate import describe_character, quote
 
         raise InputError(f"name {quote(e.object, 60)} holds {describe_character(e.object[e.start])}, which "
                          "UTF-8 cannot encode: remove it") from None
@@ -684,7 +684,7 @@ def write_table(df: pd.DataFrame, path, *, fmt: str | None = None, inputs=()) ->
         with atomic_path(path, inputs=inputs) as tmp:
             writer(df, tmp)
     except UnicodeEncodeError as e:
-        from ..outputs.escape import describe_character
+        from ..validate import describe_character
 
         raise InputError(f"cannot write {path}: a text cell holds {describe_character(e.object[e.start])}, "
                          "which UTF-8 cannot encode: remove it") from None
@@ -742,7 +742,7 @@ def check_scheduler(scheduler):
     ...
     geo.errors.InputError: --dask 'http://example.org' is not a Dask scheduler: give 'local', or an address tcp://HOST:PORT or tls://HOST:PORT (e.g. tcp://10.0.0.5:8786)
     """
-    from ..outputs.escape import quote
+    from ..validate import quote
 
     if scheduler is None or scheduler == "local":
         return None

@@ -205,7 +205,7 @@ def _check_cells(cells: list, header: list | None, where: str) -> None:
     """Control characters and lone surrogates are refused, with the line and the column; line
     breaks and tabs only in free text (source, notes)."""
     # The text rules live with the escaping of every medium (an upward import, kept lazy).
-    from ..outputs.escape import FREE_TEXT, control_character, describe_character, quote
+    from ..validate import FREE_TEXT, control_character, describe_character, quote
 
     for i, cell in enumerate(cells):
         column = header[i] if header is not None and i < len(header) else None
