@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from enum import Enum
 
 import numpy as np
 
 from .errors import InputError, InputTypeError
 
 __all__ = ["check_lat", "check_lon", "check_range_km", "as_float", "scalar_or_array", "describe_values", "MIN_RANGE_KM",
-           "check_text", "check_record", "control_character", "describe_character", "quote", "terminal", "FREE_TEXT"]
+           "check_text", "check_record", "control_character", "describe_character", "quote", "terminal", "FREE_TEXT",
+           "ParamEnum", "Model", "Units", "Verdict", "View", "Labels"]
 
 #: The smallest range rangemap accepts, km (1 m): below it a ring has no area GEOS can hold.
 MIN_RANGE_KM = 0.001
@@ -237,3 +239,86 @@ def terminal(text) -> str:
     'Gu\\u202eam\\t1'
     """
     return _NOT_TERMINAL.sub(_escape_char, str(text))
+
+
+class ParamEnum(str, Enum):
+    """The values an option may take (in the style of shapely's ``_enum.ParamEnum``).
+
+    Members are strings, equal to (and hashing like) their values, so ``Verdict.TOO_CLOSE ==
+    "too close"``; :meth:`get_value` checks what a user gave.
+
+    >>> Units.get_value("nmi"), Units.values()
+    ('nmi', ('km', 'mi', 'nmi'))
+    >>> Units.get_value("miles")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: unknown units 'miles': choose one of km, mi, nmi
+    """
+
+    __hash__ = str.__hash__
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def values(cls) -> tuple[str, ...]:
+        """Every valid value, in order, as plain strings."""
+        return tuple(member.value for member in cls)
+
+    @classmethod
+    def get_value(cls, name) -> str:
+        """`name` as a plain string if it is one of :meth:`values`, else :class:`InputError` listing them."""
+        if isinstance(name, str) and name in cls.values():
+            return str.__str__(name) if isinstance(name, cls) else name
+        raise InputError(f"unknown {cls.__name__.lower()} {name!r}: choose one of {', '.join(cls.values())}")
+
+
+class Model(ParamEnum):
+    """The reach model: how the reach is judged (see :mod:`geo.core.ballistics`)."""
+
+    #: The range is a geodesic circle: non-rotating Earth.
+    GEODESIC = "geodesic"
+    #: The range depends on the direction of fire on a rotating Earth.
+    ROTATING = "rotating"
+
+
+class Units(ParamEnum):
+    """The unit of every distance shown (JSON keeps its ``_km`` fields)."""
+
+    KM = "km"
+    #: Statute miles, 1.609344 km.
+    MI = "mi"
+    #: Nautical miles, 1.852 km.
+    NMI = "nmi"
+
+
+class Verdict(ParamEnum):
+    """Whether a target is in range; the order is that of the verdict codes (0-3).
+
+    >>> Verdict.values().index(Verdict.TOO_CLOSE)
+    3
+    """
+
+    #: Within the range every source agrees on.
+    IN_RANGE = "in range"
+    #: Inside the band where sources disagree.
+    POSSIBLY_IN_RANGE = "possibly in range"
+    OUT_OF_RANGE = "out of range"
+    #: Under a known minimum range.
+    TOO_CLOSE = "too close"
+
+
+class View(ParamEnum):
+    """The print figure's map (``auto`` picks by reach)."""
+
+    AUTO = "auto"
+    SITE = "site"
+    WORLD = "world"
+
+
+class Labels(ParamEnum):
+    """Which targets the print figure labels."""
+
+    ALL = "all"
+    IN_RANGE = "in-range"
+    NONE = "none"

@@ -9,7 +9,7 @@ from geographiclib.geodesic import Geodesic
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.analysis.country_reach import VERDICTS, CountryReach, country_reach
+from geo.analysis.country_reach import COUNTRY_VERDICTS, CountryReach, country_reach
 from geo.catalog.countries import country_records
 from geo.catalog.tables import default_catalog
 from geo.errors import InputError, NotFoundError
@@ -150,7 +150,7 @@ def test_bad_range(reach):
 @given(st.floats(-80, 80), st.floats(-180, 180), st.floats(50, 15000), st.sampled_from(["LUX", "CYP", "JAM", "ISL"]))
 def test_properties(lat, lon, km, iso):
     r = country_reach((lat, lon), iso, km)
-    assert r.verdict in VERDICTS and 0 <= r.share <= 1
+    assert r.verdict in COUNTRY_VERDICTS and 0 <= r.share <= 1
     assert r.nearest.distance_km <= r.farthest.distance_km
     xy = shapely.get_coordinates(outline(iso))
     d = np.array([GEOD.Inverse(lat, lon, y, x, Geodesic.DISTANCE)["s12"] for x, y in xy[::5]]) / 1000.0

@@ -32,13 +32,14 @@ import numpy as np
 
 from ..catalog.tables import Missile, Place
 from ..core.geodesy import inverse
+from ..validate import Verdict
 from .scenario import MODEL_DESCRIPTIONS, Scenario
 
 __all__ = ["VERDICTS", "Check", "Region", "Assessment", "assess", "as_assessment", "measure", "verdicts",
            "verdict_codes", "near_orbital_cells"]
 
 #: The possible verdicts, from best to worst reach; :attr:`Assessment.verdict_code` indexes it.
-VERDICTS = ("in range", "possibly in range", "out of range", "too close")
+VERDICTS = Verdict.values()
 
 
 def verdict_codes(distance_km, certain_km, max_km, min_range_km=np.nan) -> np.ndarray:
@@ -142,7 +143,7 @@ class Check(NamedTuple):
     @property
     def inside_minimum_km(self) -> float | None:
         """How far inside the minimum range the target lies, km (None unless "too close")."""
-        return self.min_range_km - self.distance_km if self.verdict == VERDICTS[3] else None
+        return self.min_range_km - self.distance_km if self.verdict == Verdict.TOO_CLOSE else None
 
 
 class Region(NamedTuple):

@@ -47,10 +47,10 @@ from ..catalog.tables import Catalog, Place, default_catalog
 from ..core.geodesy import WGS84, check_lat, check_lon, check_range_km
 from ..errors import InputError, NotFoundError
 
-__all__ = ["CountryReach", "CountryPoint", "country_reach", "VERDICTS", "OUTLINE_NOTE"]
+__all__ = ["CountryReach", "CountryPoint", "country_reach", "COUNTRY_VERDICTS", "OUTLINE_NOTE"]
 
-#: The verdicts, in the order of reach.
-VERDICTS = ("all", "part", "none")
+#: What share of a country is within range, in the order of reach (not the target verdicts, :data:`geo.VERDICTS`).
+COUNTRY_VERDICTS = ("all", "part", "none")
 
 #: What the outline is, for captions and JSON.
 OUTLINE_NOTE = ("Natural Earth 1:50m admin-0 outline (generalised; quantized to about 400 m), edges straight "

@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import math
 
-from ..errors import InputError
+from ..validate import Units
 
 __all__ = ["UNITS", "KM_PER_UNIT", "check_units", "to_units", "km", "length", "signed_km", "signed_length",
            "number", "band_text", "minutes", "NEAR_ORBITAL_TEXT", "NEAR_ORBITAL_SHORT", "REACH_COLUMNS",
            "reach_cell", "reach_value", "blank_near_orbital", "sectors_text"]
 
 #: Display units for distances.
-UNITS = ("km", "mi", "nmi")
+UNITS = Units.values()
 #: Kilometres per display unit (exact by definition).
 KM_PER_UNIT = {"km": 1.0, "mi": 1.609344, "nmi": 1.852}
 #: Said instead of a reach (or margin) the model does not bound (the words of
@@ -51,9 +51,7 @@ def check_units(units) -> str:
     ...
     geo.errors.InputError: unknown units 'miles': choose one of km, mi, nmi
     """
-    if units not in UNITS:
-        raise InputError(f"unknown units {units!r}: choose one of {', '.join(UNITS)}")
-    return units
+    return Units.get_value(units)
 
 
 def to_units(value_km, units: str = "km"):

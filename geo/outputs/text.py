@@ -15,7 +15,8 @@ import math
 
 import re
 
-from ..analysis.assessment import VERDICTS, Check
+from ..analysis.assessment import Check
+from ..validate import Verdict
 from ..analysis.scenario import MODEL_DESCRIPTIONS
 from .formatting import NEAR_ORBITAL_TEXT, band_text, check_units, length, sectors_text, signed_length, to_units
 
@@ -91,7 +92,7 @@ def _reach_line(c: Check, units: str) -> str:
         if c.band_km and not c.near_orbital else ""
     if c.near_orbital:
         return f"  distance {d(c.distance_km)}, {reach}: {NEAR_ORBITAL_TEXT}, bearing {c.bearing_deg:.1f}°"
-    if c.verdict == VERDICTS[3]:
+    if c.verdict == Verdict.TOO_CLOSE:
         return (f"  distance {d(c.distance_km)}, inside the minimum range of {d(c.min_range_km)} by "
                 f"{d(c.inside_minimum_km)} (too close to be hit); {reach} {d(c.range_km)}{band}, "
                 f"bearing {c.bearing_deg:.1f}°")
