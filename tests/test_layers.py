@@ -33,7 +33,6 @@ ALLOWED_UPWARD: set[tuple[str, str]] = {
     ("geo.analysis.coverage", "geo.outputs.formatting"),
 }
 ALLOWED_CYCLES: set[tuple[str, ...]] = {
-    ("geo.catalog.places", "geo.catalog.tables"),
     ("geo.analysis.assessment", "geo.analysis.country_reach", "geo.analysis.coverage", "geo.analysis.unbounded",
      "geo.outputs.text"),
 }

@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from .tables import data_dir
+from .datafiles import data_dir
 from ..errors import CatalogFileError
 
 __all__ = ["COUNTRIES_FILE", "BINARY_FILE", "COUNTRIES_SOURCE", "countries_path", "binary_path",
