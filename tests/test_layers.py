@@ -29,13 +29,8 @@ ALLOWED_UPWARD: set[tuple[str, str]] = {
     ("geo.analysis.batch", "geo.outputs.escape"),
     ("geo.analysis.batch", "geo.outputs.files"),
     ("geo.analysis.batch", "geo.outputs.formatting"),
-    ("geo.analysis.coverage", "geo.outputs.text"),
-    ("geo.analysis.coverage", "geo.outputs.formatting"),
 }
-ALLOWED_CYCLES: set[tuple[str, ...]] = {
-    ("geo.analysis.assessment", "geo.analysis.country_reach", "geo.analysis.coverage", "geo.analysis.unbounded",
-     "geo.outputs.text"),
-}
+ALLOWED_CYCLES: set[tuple[str, ...]] = set()
 
 
 def _module_name(path: Path) -> str:

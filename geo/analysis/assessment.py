@@ -157,16 +157,6 @@ class Region(NamedTuple):
     geometry: object
 
 
-def _kinds(m: Missile) -> list[tuple[str, float]]:
-    """The region kinds of a missile, widest first: band top, nominal, the range sources agree on."""
-    kinds = [("nominal", m.range_km)]
-    if m.certain_km != m.range_km:
-        kinds.append(("certain", m.certain_km))
-    if m.max_km > m.range_km:
-        kinds.append(("band", m.max_km))
-    return sorted(kinds, key=lambda k: -k[1])
-
-
 @dataclass(frozen=True, eq=False)
 class Assessment:
     """Every number about a scenario, as arrays over site × missile × target (``(S, M, T)``).
@@ -308,12 +298,12 @@ class Assessment:
         Under ``"rotating"`` each is the rotating-Earth footprint at that nominal range. A
         minimum range is cut out as a hole. ``display=True`` gives the web-map form.
         """
-        from .regions import region
+        from .regions import region, region_kinds
 
         site, m = self.sites[si], self.missiles[mi]
         low = None if np.isnan(self.min_range_km[mi]) else float(self.min_range_km[mi])
         return tuple(Region(kind, km, region(self.model, site.lat, site.lon, km, min_range_km=low,
-                                             display=display)) for kind, km in _kinds(m))
+                                             display=display)) for kind, km in region_kinds(m))
 
     def country(self, si: int, mi: int, ti: int):
         """For a target that is a whole country (``Place.kind == "country"``): its nearest and farthest

@@ -87,6 +87,7 @@ def _one(args, out) -> None:
 def _country(args, a, whole, out) -> None:
     """A whole country as the target: nearest and farthest point, share within range, verdict."""
     from ..analysis.scenario import MODEL_DESCRIPTIONS
+    from ..outputs.text import country_reach_lines
 
     m, site = a.missiles[0], a.sites[0]
     if args.json:
@@ -96,11 +97,11 @@ def _country(args, a, whole, out) -> None:
                "sources": {"missile": m.source, "site": site.source, "target": a.targets[0].source}}
         out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return
-    share = whole.summary()[0].partition(": ")[2]                  # "part within range (16.0% of its area)"
+    share = country_reach_lines(whole)[0].partition(": ")[2]                  # "part within range (16.0% of its area)"
     verdict = {"all": "all of it in range", "none": "none of it in range",
                "part": share.replace("part within range", "part of it in range")}[whole.verdict]
     lines = [f"{m.name} from {site.name} to {whole.country} (the whole country): {verdict}",
-             *whole.summary()[1:],
+             *country_reach_lines(whole)[1:],
              f"  ({MODEL_DESCRIPTIONS[a.model]}; nominal range {m.range_km:,.0f} km; range: "
              f"{m.source or 'no source given'}; outline: Natural Earth 1:50m)"]
     out.write("\n".join(terminal(line) for line in lines) + "\n")

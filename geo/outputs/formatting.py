@@ -27,7 +27,7 @@ import math
 from ..validate import Units
 
 __all__ = ["UNITS", "KM_PER_UNIT", "check_units", "to_units", "km", "length", "signed_km", "signed_length",
-           "number", "band_text", "minutes", "NEAR_ORBITAL_TEXT", "NEAR_ORBITAL_SHORT", "REACH_COLUMNS",
+           "number", "band_text", "minutes", "percent", "NEAR_ORBITAL_TEXT", "NEAR_ORBITAL_SHORT", "REACH_COLUMNS",
            "reach_cell", "reach_value", "blank_near_orbital", "sectors_text"]
 
 #: Display units for distances.
@@ -100,6 +100,17 @@ def band_text(low_km: float, high_km: float, units: str = "km") -> str:
     if not high_km > low_km:
         return ""
     return f"{number(to_units(low_km, units))}-{number(to_units(high_km, units))} {units}"
+
+
+def percent(share: float) -> str:
+    """A share in [0, 1] as a percentage that never rounds to 0 % or 100 % when it is not.
+
+    >>> percent(1.0), percent(0.9995), percent(0.0004), percent(0.161)
+    ('100%', '>99.9%', '<0.1%', '16.1%')
+    """
+    if share >= 1.0:
+        return "100%"
+    return ">99.9%" if share > 0.999 else "<0.1%" if share < 0.001 else f"{100 * share:.1f}%"
 
 
 def minutes(value: float | None, decimals: int = 0) -> str:
