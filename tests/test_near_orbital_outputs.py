@@ -123,7 +123,7 @@ def test_python_tables_carry_model_and_near_orbital():
 
 
 def test_dask_parquet_has_no_reach_where_near_orbital(tmp_path):
-    from geo.analysis.batch import dask_check
+    from geo.outputs.tables import dask_check
     from geo.catalog import default_catalog
 
     cat = default_catalog()

@@ -111,6 +111,7 @@ def _table(args, out) -> None:
     import numpy as np
 
     from ..analysis import batch
+    from ..outputs.tables import write_table
 
     on_invalid = "skip" if args.skip_invalid else "fail"
     if args.dask:                                 # outputs checked before anything is read
@@ -142,14 +143,14 @@ def _table(args, out) -> None:
 
         table = blank_near_orbital(table)      # as write_table does: no reach where the model bounds none
     if path is not None:
-        batch.write_table(table, path, fmt=fmt)
+        write_table(table, path, fmt=fmt)
         counts = table["verdict"].value_counts()
         summary = ", ".join(f"{counts[v]:,} {v}" for v in counts.index)
         out.write(f"{path}: {len(table):,} rows ({summary or 'no targets'})\n")
     elif fmt == "json":
         out.write(table.to_json(orient="records", force_ascii=False, indent=2) + "\n")
     elif fmt == "geojson":
-        batch.write_table(table, "-", fmt="geojson")
+        write_table(table, "-", fmt="geojson")
     else:
         csv_frame(table).to_csv(out, index=False)
 
@@ -193,8 +194,8 @@ def _dask_output(args):
 
 
 def _dask(args, sites, missiles, on_invalid, scheduler, out) -> None:
-    from ..analysis import batch
+    from ..outputs import tables
 
-    summary = batch.dask_check(args.targets_table[0], sites, missiles, args.output, scheduler=scheduler,
-                               on_invalid=on_invalid, model=args.model, inputs=options.inputs(args))
+    summary = tables.dask_check(args.targets_table[0], sites, missiles, args.output, scheduler=scheduler,
+                                on_invalid=on_invalid, model=args.model, inputs=options.inputs(args))
     out.write(f"{summary.path}: {summary.rows:,} rows\n")
