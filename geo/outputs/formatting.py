@@ -34,8 +34,7 @@ __all__ = ["UNITS", "KM_PER_UNIT", "check_units", "to_units", "km", "length", "s
 UNITS = Units.values()
 #: Kilometres per display unit (exact by definition).
 KM_PER_UNIT = {"km": 1.0, "mi": 1.609344, "nmi": 1.852}
-#: Said instead of a reach (or margin) the model does not bound (the words of
-#: :data:`geo.core.ballistics.NEAR_ORBITAL_TEXT`, kept here so formatting stays light to import).
+#: Said instead of a reach (or margin) the model does not bound: the one definition of this sentence.
 NEAR_ORBITAL_TEXT = "near orbital: this model does not bound the range"
 #: The short form, for table cells and labels, with :data:`NEAR_ORBITAL_TEXT` in a note beside them.
 NEAR_ORBITAL_SHORT = "near orbital"
