@@ -1,7 +1,7 @@
 """The catalogs: launch sites, missile classes and targets, each row with its source.
 
 The builtin rows live in CSV files that an analyst edits in a spreadsheet (see
-``data/README.md``); users add or replace rows with CSV files of their own. Every
+``geo/data/README.md``); users add or replace rows with CSV files of their own. Every
 file, builtin or not, goes through one validating reader: a bad row raises
 :class:`~geo.errors.CatalogFileError` naming the file and line, never a silent drop.
 
