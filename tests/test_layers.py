@@ -11,6 +11,7 @@ names every layer) and ``geo/__main__.py`` are exempt.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,25 @@ def test_the_allow_list_only_names_exceptions_that_still_exist():
     upward = {(m, t) for m, t, _ in upward_imports()}
     assert not ALLOWED_UPWARD - upward, f"fixed, remove from ALLOWED_UPWARD: {sorted(ALLOWED_UPWARD - upward)}"
     assert not ALLOWED_CYCLES - set(cycles()), f"fixed, remove from ALLOWED_CYCLES: {sorted(ALLOWED_CYCLES - set(cycles()))}"
+
+
+def _readme_layout() -> dict[str, str]:
+    """Module path → its row, for every ``name.py`` the README's layout table names."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+    named = {}
+    for row in table.splitlines():
+        cells = [c.strip() for c in row.strip().strip("|").split("|")]
+        if len(cells) < 2 or not cells[0].startswith("`geo/"):
+            continue
+        folder = cells[0].strip("`")
+        for name in re.findall(r"`(\w+\.py)`", cells[1]):
+            named[folder + name] = row
+    return named
+
+
+def test_the_readme_layout_names_every_module():
+    modules = {str(p.relative_to(ROOT)) for p in PACKAGE.rglob("*.py") if p.name not in ("__init__.py", "__main__.py")}
+    named = {path for path in _readme_layout() if not path.endswith(("/__init__.py", "/__main__.py"))}
+    assert not modules - named, f"modules missing from the README's layout table: {sorted(modules - named)}"
+    assert not named - modules, f"the README's layout table names modules that do not exist: {sorted(named - modules)}"
