@@ -11,6 +11,7 @@ names every layer) and ``geo/__main__.py`` are exempt.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -62,6 +63,7 @@ def _resolve(module: str, level: int, target: str | None) -> str:
     return ".".join(base + ([target] if target else []))
 
 
+@functools.lru_cache(maxsize=None)
 def imports_of(module: str, source: str | None = None) -> list[tuple[int, str, str]]:
     """Every import of geo in ``module``: (line, imported module, the import as written)."""
     source = MODULES[module].read_text(encoding="utf-8") if source is None else source
