@@ -73,7 +73,8 @@ def _calibrate(make_stages, target_rad, lo=0.3, hi=12.0):
 #: (:func:`geo.core.cache.cache_dir`); the name carries a version, so a change to the model's
 #: assumptions starts a new file.
 CALIBRATION_CACHE = "class-vehicles-v2.json"
-#: The layout of that file: ``{"schema": CALIBRATION_SCHEMA, "calibrations": {"4500.0": [Δv, θ], …}}``.
+#: The layout of that file: ``{"schema": CALIBRATION_SCHEMA, "4500.0": [Δv, θ], …}`` (a file without
+#: "schema" is of the same layout, written by an older version; every entry is checked all the same).
 CALIBRATION_SCHEMA = 1
 #: A calibration file larger than this (bytes) is not read: it cannot be ours (256 entries are ~15 kB).
 _MAX_FILE_BYTES = 1 << 20
@@ -100,12 +101,9 @@ def _read_table() -> dict:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):        # UnicodeDecodeError is a ValueError
         return {}
-    if not isinstance(doc, dict) or doc.get("schema") != CALIBRATION_SCHEMA:
+    if not isinstance(doc, dict) or doc.get("schema", CALIBRATION_SCHEMA) != CALIBRATION_SCHEMA:
         return {}
-    table = doc.get("calibrations")
-    if not isinstance(table, dict):
-        return {}
-    return {k: v for k, v in table.items() if _plausible(v)}
+    return {k: v for k, v in doc.items() if k != "schema" and _plausible(v)}
 
 
 def _plausible(value) -> bool:
@@ -165,7 +163,7 @@ def _store_calibration(nominal_km: float, dv: float, theta: float) -> None:
         clean_stale(path.parent, legacy=True)
         tmp = temp_path(path.parent)
         with open(tmp, "x", encoding="utf-8") as f:
-            json.dump({"schema": CALIBRATION_SCHEMA, "calibrations": table}, f)
+            json.dump({"schema": CALIBRATION_SCHEMA, **table}, f)
         os.replace(tmp, path)
     except OSError:
         if tmp is not None:
