@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..core.cache import HOST as _HOST  # noqa: F401 (the tests name it)
-from ..core.cache import STALE_AFTER_S, TEMP_PREFIX, temp_path
+from ..core.cache import STALE_AFTER_S, TEMP_PREFIX, register, temp_path, unregister
 from ..core.cache import clean_stale as _clean_stale
 from ..errors import OutputError
 from .escape import check_text, quote
@@ -287,6 +287,7 @@ def atomic_path(path, *, inputs=(), folder: bool = False) -> Iterator[Path]:
     work = None
     try:
         work = temp_path(parent)
+        register(work)                  # any later run finds it if this one is killed
         os.mkdir(work)                  # default permissions: Dask workers may run as another user
         tmp = work / path.name
         yield tmp
@@ -298,6 +299,7 @@ def atomic_path(path, *, inputs=(), folder: bool = False) -> Iterator[Path]:
     finally:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
+            unregister(work)
 
 
 def write_atomic(path, data: str | bytes, *, inputs=()) -> Path:
