@@ -229,14 +229,21 @@ def not_utf8(lines) -> str:
         try:
             text = line.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as e:
-            prefix = line[:e.start].decode("utf-8", "replace")
-            field = len(next(csv.reader([prefix]), [""])) - 1 if prefix else 0
+            field = max(len(_cells(line[:e.start].decode("utf-8", "replace"))) - 1, 0)
             column = f", column {header[field].strip()!r}" if field < len(header) else ""
             return (f"line {number}{column}: byte 0x{line[e.start]:02X} is not UTF-8 text "
                     "(is the file Latin-1 or Windows-1252?)")
         if number == 1:
-            header = next(csv.reader([text]), [])
+            header = _cells(text)
     return "not UTF-8 text"
+
+
+def _cells(text: str) -> list:
+    """The cells of one line of CSV, however broken (then split at commas)."""
+    try:
+        return next(csv.reader([text.rstrip("\r\n")]), [""])
+    except csv.Error:
+        return text.split(",")
 
 
 def _read(path, columns: tuple[str, ...], required: tuple[str, ...], make) -> list:
