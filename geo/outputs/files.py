@@ -41,7 +41,7 @@ from ..core.cache import HOST as _HOST  # noqa: F401 (the tests name it)
 from ..core.cache import STALE_AFTER_S, TEMP_PREFIX, register, temp_path, unregister
 from ..core.cache import clean_stale as _clean_stale
 from ..errors import OutputError
-from .escape import check_text, quote
+from ..validate import check_text, quote
 
 __all__ = ["write_atomic", "atomic_path", "check_writable", "check_output", "is_stdout", "clean_stale",
            "is_our_folder", "as_inputs", "STDOUT", "TEMP_PREFIX", "MARKER", "STALE_AFTER_S"]
