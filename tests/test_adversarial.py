@@ -1340,7 +1340,7 @@ def test_kill_9_mid_batch_and_any_later_run_elsewhere_cleans_up(tmp_path, own_ca
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     code = ("import numpy as np, pandas as pd\n"
-            "from geo.analysis.batch import write_table\n"
+            "from geo.outputs.tables import write_table\n"
             "df = pd.DataFrame({'target': np.repeat('a target', 2_000_000), 'lat': np.linspace(-80, 80, 2_000_000)})\n"
             f"write_table(df, {str(out_dir / 'b.csv')!r})\n")
     env = dict(os.environ, PYTHONPATH=str(ROOT), RANGEMAP_CACHE_DIR=str(own_cache))
