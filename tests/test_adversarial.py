@@ -1391,3 +1391,13 @@ def test_a_forged_pending_record_cannot_remove_anything_else(own_cache, tmp_path
     (pending / name).write_text(str(victim))
     core_cache.sweep()
     assert (victim / "data.txt").read_text() == "keep" and not (pending / name).exists()
+
+
+@pytest.mark.parametrize("write", [_binary_name_parquet, _bad_string_parquet], ids=["binary", "string"])
+def test_a_name_that_is_not_utf8_on_dask(write, tmp_path, capsys):
+    write(tmp_path / "t.parquet")
+    argv = ["check", *CHAGANG, "--targets-table", tmp_path / "t.parquet", "--dask", "local", "-o", tmp_path / "o.parquet"]
+    status, out, err = cli(capsys, *argv)
+    one_line_error(status, out, err, "partition 0 row 1: name b'\\xff\\xfe' is not UTF-8 text")
+    status, out, err = cli(capsys, *argv, "--skip-invalid")
+    assert status == 0 and pd.read_parquet(tmp_path / "o.parquet")["target"].tolist() == ["Port"]
