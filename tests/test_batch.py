@@ -168,7 +168,7 @@ def test_empty_parquet(tmp_path):
     ("t.csv", "name,lat\nA,1\n", "needs columns name, lat, lon"),
     ("t.csv", "name,lat,lon,Lat\nA,1,2,3\n", "duplicate column 'Lat'"),
     ("t.csv", 'name,lat,lon\n"A,1,2\n', "cannot read as CSV"),
-    ("t.csv", b"name,lat,lon\n\xff,1,2\n", "cannot read as CSV"),
+    ("t.csv", b"name,lat,lon\n\xff,1,2\n", r"t\.csv: line 2, column 'name': byte 0xFF is not UTF-8 text"),
     ("t.geojson", "{not json", "cannot read as JSON"),
     ("t.json", '{"type": "Feature"}', "not a GeoJSON FeatureCollection"),
     ("t.parquet", "not parquet", "cannot read as Parquet"),

@@ -19,6 +19,7 @@ import importlib
 import re
 import sys
 
+from ..core.cache import sweep
 from ..errors import InputError, RangemapError
 from ..validate import control_character, describe_character, quote, terminal
 from .options import Parser, finish
@@ -90,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     ok = False
     try:
         argv = list(sys.argv[1:] if argv is None else argv)
+        sweep()                                 # what killed runs left behind
         _check_argv(argv)
         args = _parser().parse_args(_join_negative_places(argv))
         _module(args.command).run(args, sys.stdout)
