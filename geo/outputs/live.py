@@ -170,7 +170,7 @@ def live_data(sites: Sequence[Place], missiles: Sequence[Missile], targets: Sequ
         "cities": _big_cities(),
         "city_min_population_text": f"{CITY_MIN_POPULATION:,}",
         "flight": {"typed": typed_flight_table(),
-                   "model": "geo.assess: minimum-energy free flight plus an estimated boost "
+                   "model": "geo.assess: the class missile's maximum-range programme, thrust cut off to land there "
                             "(geo.core.ballistics), tabulated in Python and interpolated"},
         "geographiclib": _vendor_info()["version"],
         "style": {"ring": PALETTE[0], "verdict_colors": dict(VERDICT_COLORS), "band_opacity": BAND_OPACITY,
@@ -292,7 +292,7 @@ def _caption() -> str:
 
     return (f"Rings and distances: WGS84 geodesics (Karney), computed in this page with GeographicLib "
             f"{_vendor_info()['version']}; every vertex on the circle, every edge within 1 km of it. "
-            "Flight times: minimum-energy free flight plus an estimated boost (rangemap's ballistics, "
+            "Flight times: the class missile's maximum-range programme, thrust cut off to land there (rangemap's ballistics, "
             "tabulated), on a non-rotating Earth. "
             f"Country outlines: {COUNTRIES_SOURCE}; cities: GeoNames.")
 
