@@ -194,7 +194,7 @@ def flight_table(missile: Missile) -> tuple[float, ...]:
     >>> row = flight_table(Missile("M", 4500.0))
     >>> lon, lat = destination(0.0, 0.0, 0.0, 4499.999)        # the last entry: at the missile's reach
     >>> len(row), round(row[-1], 2), round(check((0.0, 0.0), Missile("M", 4500.0), (lat, lon)).flight_time_min, 2)
-    (49, 21.88, 21.88)
+    (49, 20.13, 20.13)
     """
     return tuple(_times(missile, missile.range_km, FLIGHT_NODES))
 
