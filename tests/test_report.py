@@ -161,7 +161,7 @@ def test_assumptions(scenario_report):
     text = html.unescape(re.sub(r"<[^>]+>", "", section(scenario_report, "assumptions")))
     for phrase in ("WGS84 ellipsoid", "Karney", "within 1 km of the true geodesic circle", "nominal maximum ranges",
                    "possibly in range: inside the band", "too close: under a known minimum range",
-                   "minimum-energy trajectory", "Keplerian", "boost estimate", "±85.05°", "azimuthal equidistant",
+                   "maximum-range shot", "Kepler coast", "thrust cut off", "±85.05°", "azimuthal equidistant",
                    "Natural Earth", "Not used in this report"):
         assert phrase in text, phrase
 

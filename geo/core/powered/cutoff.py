@@ -59,8 +59,10 @@ class _Table(NamedTuple):
     edge: np.ndarray         # (rows,) bool: the row's full burn is a point of the reach's edge
 
 
-def _table_from(sin_lat, cos_lat, alpha, theta, vehicle, omega, edge) -> _Table:
-    """Fly the programmes (alpha, theta) with the boost recorded; coast from every recorded moment."""
+def _table_from(sin_lat, cos_lat, alpha, theta, vehicle, omega, edge, cap) -> _Table:
+    """Fly the programmes (alpha, theta) with the boost recorded; coast from every recorded moment.
+
+    Shots that land farther than `cap` (rad), go round past the antipode or into orbit end a row."""
     th = _thrust([vehicle.stages])
     *_, samples = _boost(sin_lat, cos_lat, alpha, theta, th, omega, record=True, step=_TABLE_STEP_S)
     t_vert, _ = _pitch_times(th.ends[-1])
@@ -72,7 +74,6 @@ def _table_from(sin_lat, cos_lat, alpha, theta, vehicle, omega, edge) -> _Table:
     total = t[None, :] + coast
     d, beta = _ground(pos, np.where(orbital, 0.0, total), sin_lat, cos_lat, omega)
     past = (d > math.pi / 2) & (np.cos(beta - alpha[:, None]) < 0)     # round past the antipode
-    cap = (math.pi * EARTH_RADIUS_KM - NEAR_ANTIPODE_KM) / EARTH_RADIUS_KM
     ok = ~orbital & (np.linalg.norm(r, axis=-1) >= _R - 1.0) & ~past & (d <= cap) & np.isfinite(total)
     ok = np.logical_and.accumulate(ok, axis=1)
     d = np.where(ok, np.fmax.accumulate(np.where(ok, d, -np.inf), axis=1), np.nan)
@@ -86,9 +87,10 @@ def _table_from(sin_lat, cos_lat, alpha, theta, vehicle, omega, edge) -> _Table:
 
 @lru_cache(maxsize=64)
 def _flat_table(nominal_km: float) -> _Table:
-    """The non-rotating table: one programme, the class missile's maximum-range shot."""
+    """The non-rotating table: one programme, the class missile's maximum-range shot (no bearing to
+    lose near the antipode: its shots count all the way)."""
     vehicle, theta = _class_vehicle(nominal_km)
-    return _table_from(0.0, 1.0, np.zeros(1), np.array([theta]), vehicle, 0.0, np.ones(1, bool))
+    return _table_from(0.0, 1.0, np.zeros(1), np.array([theta]), vehicle, 0.0, np.ones(1, bool), math.pi)
 
 
 @lru_cache(maxsize=64)
@@ -97,7 +99,9 @@ def _rotating_table(lat_rad: float, nominal_km: float, omega: float, n_alpha: in
     from .azimuths import _boundary
 
     vehicle, _, _, flagged, _, (alpha, theta) = _boundary(lat_rad, nominal_km, omega, n_alpha)
-    return _table_from(math.sin(lat_rad), math.cos(lat_rad), alpha, theta, vehicle, omega, ~flagged)
+    # Near the antipode ground bearings fan out: the shots that land there say nothing about a bearing.
+    cap = (math.pi * EARTH_RADIUS_KM - NEAR_ANTIPODE_KM) / EARTH_RADIUS_KM
+    return _table_from(math.sin(lat_rad), math.cos(lat_rad), alpha, theta, vehicle, omega, ~flagged, cap)
 
 
 def _wrap(x):
