@@ -165,7 +165,8 @@ class Assessment:
     """Every number about a scenario, as arrays over site × missile × target (``(S, M, T)``).
 
     Distances and bearings are ``(S, T)``; the rest ``(S, M, T)``. Flight times are NaN where
-    the target cannot be hit (out of range or too close).
+    the target cannot be hit (out of range or too close) and where no shot of the model comes
+    down on it (near orbital); :attr:`flight_time_basis` says which.
     """
 
     scenario: Scenario
