@@ -52,13 +52,14 @@ def one_line(exc) -> str:
 # The independent integrator
 # ---------------------------------------------------------------------------------------------
 
-def reference_flight(lat_deg, alpha_deg, pitch_deg, stages, omega=OMEGA):
+def reference_flight(lat_deg, alpha_deg, pitch_deg, stages, omega=OMEGA, cutoff_s=None):
     """(distance km, ground azimuth deg, time s) of one shot, by DOP853 over the whole flight.
 
     stages: (thrust N, mass flow kg/s, burn s, ignition mass kg). Pitch programme as documented:
     vertical for min(10 s, a quarter of the burn), then down at a constant rate to the final
     pitch at half of the remaining burn, held after; thrust in the launch plane (fixed in
-    inertial space), the missile starting with the ground's velocity.
+    inertial space), the missile starting with the ground's velocity. With `cutoff_s` the
+    thrust stops at that moment (the programme's timing unchanged).
     """
     lat, a, pe = math.radians(lat_deg), math.radians(alpha_deg), math.radians(pitch_deg)
     up = np.array([math.cos(lat), 0.0, math.sin(lat)])
@@ -70,7 +71,11 @@ def reference_flight(lat_deg, alpha_deg, pitch_deg, stages, omega=OMEGA):
     t_pitch = t_vert + 0.5 * (burn - t_vert)
     starts = np.cumsum([0.0] + [s[2] for s in stages])
 
+    end = burn if cutoff_s is None else min(burn, cutoff_s)
+
     def thrust(t):
+        if t >= end:
+            return 0.0
         for k, (f, mdot, _, m0) in enumerate(stages):
             if starts[k] <= t < starts[k + 1]:
                 return f / (m0 - mdot * (t - starts[k]))
@@ -86,7 +91,7 @@ def reference_flight(lat_deg, alpha_deg, pitch_deg, stages, omega=OMEGA):
         return np.concatenate([v, -MU * r / rn**3 + thrust(t) * (math.cos(p) * h + math.sin(p) * u)])
 
     y = np.concatenate([R * up, omega * R * math.cos(lat) * east])
-    cuts = sorted(set(list(starts) + [t_vert, t_pitch]))
+    cuts = sorted(x for x in set(list(starts) + [t_vert, t_pitch, end]) if x <= end)
     for t0, t1 in zip(cuts[:-1], cuts[1:]):
         y = solve_ivp(rhs, (t0, t1), y, method="DOP853", rtol=1e-12, atol=1e-6).y[:, -1]
 
@@ -94,7 +99,7 @@ def reference_flight(lat_deg, alpha_deg, pitch_deg, stages, omega=OMEGA):
         return np.linalg.norm(y[:3]) - R
 
     ground.terminal, ground.direction = True, -1
-    sol = solve_ivp(rhs, (burn, burn + 30_000), y, method="DOP853", rtol=1e-12, atol=1e-6, events=ground)
+    sol = solve_ivp(rhs, (end, end + 30_000), y, method="DOP853", rtol=1e-12, atol=1e-6, events=ground)
     tf, p = sol.t_events[0][0], sol.y_events[0][0][:3]
     th = -omega * tf
     p = np.array([p[0] * math.cos(th) - p[1] * math.sin(th), p[0] * math.sin(th) + p[1] * math.cos(th), p[2]]) / R
@@ -568,7 +573,7 @@ def test_the_package_gathers_its_modules_names_and_no_public_name_is_a_module():
 
     modules = [importlib.import_module(f"geo.core.powered.{m.name}") for m in pkgutil.iter_modules(pw.__path__)]
     assert {m.__name__.rsplit(".", 1)[1] for m in modules} == {"vehicle", "flight", "calibration", "trajectories",
-                                                             "azimuths", "loftfit"}
+                                                             "azimuths", "loftfit", "cutoff"}
     for mod in modules:
         assert mod.__all__ and mod.__doc__
         assert mod.__name__.rsplit(".", 1)[1] not in pw.__all__

@@ -19,7 +19,7 @@ Examples
 [[['in range', 'out of range'], ['in range', 'in range']]]
 >>> c = a.check(0, 0, 0)
 >>> round(c.distance_km), round(c.margin_km), round(c.flight_time_min)
-(3540, 960, 19)
+(3540, 960, 17)
 """
 
 from __future__ import annotations
@@ -122,9 +122,9 @@ class Check(NamedTuple):
     verdict: str
     #: The reach model that judged: ``"geodesic"`` or ``"rotating"``.
     model: str = "geodesic"
-    #: Minimum-energy free flight from the burnout point to the target, minutes (None when it cannot be hit).
+    #: The coast from thrust cut-off to the target, minutes (None when no shot of the model lands there).
     free_flight_min: float | None = None
-    #: Boost of the class missile until its speed suffices for that free flight, minutes.
+    #: The boost of the class missile until its thrust is cut off, minutes.
     boost_min: float | None = None
     #: The band's ends toward the target under the model, km: (in range up to, possibly up to);
     #: None when sources agree.
@@ -134,10 +134,13 @@ class Check(NamedTuple):
     #: The model does not bound the range toward the target (near orbital): `range_km` and
     #: `margin_km` are then inf, not figures to quote.
     near_orbital: bool = False
+    #: Which trajectory the flight time is the time of, or why there is none though the target may
+    #: be hit (:meth:`Assessment.flight_time_basis`); None when the target cannot be hit.
+    flight_time_basis: str | None = None
 
     @property
     def flight_time_min(self) -> float | None:
-        """Free flight plus the boost estimate, minutes (None when the target cannot be hit)."""
+        """Boost to thrust cut-off plus the coast, minutes (None when the target cannot be hit)."""
         return None if self.free_flight_min is None else self.free_flight_min + self.boost_min
 
     @property
@@ -162,7 +165,8 @@ class Assessment:
     """Every number about a scenario, as arrays over site × missile × target (``(S, M, T)``).
 
     Distances and bearings are ``(S, T)``; the rest ``(S, M, T)``. Flight times are NaN where
-    the target cannot be hit (out of range or too close).
+    the target cannot be hit (out of range or too close) and where no shot of the model comes
+    down on it (near orbital); :attr:`flight_time_basis` says which.
     """
 
     scenario: Scenario
@@ -218,6 +222,23 @@ class Assessment:
         """Free flight plus boost, minutes, ``(S, M, T)``; NaN where the target cannot be hit."""
         return self.free_flight_min + self.boost_min
 
+    @property
+    def flight_time_basis(self) -> np.ndarray:
+        """``(S, M, T)`` words: which trajectory each flight time is the time of (the class missile
+        flown, its maximum-range programme with the thrust cut off so it lands on the target; at
+        the edge of the reach that is its maximum-range shot), or why a target that may be hit has
+        none; None where it cannot be hit.
+
+        >>> a = assess(Scenario.resolve("Chagang", "Hwasong-12", ["Guam", "4.2,150", "Washington"]))
+        >>> a.flight_time_basis[0, 0].tolist()          # doctest: +NORMALIZE_WHITESPACE
+        ['4,500 km class missile: maximum-range pitch programme, thrust cut off so the coast lands on the target',
+         "5,000 km class missile (the band's top): maximum-range pitch programme, thrust cut off so the coast lands
+         on the target", None]
+        """
+        if "basis" not in self._cache:
+            self._cache["basis"] = _basis(self)
+        return self._cache["basis"]
+
     def best_verdict(self, ti: int) -> str | None:
         """The best verdict for target `ti` over every site × missile (None without sites or missiles)."""
         codes = self.verdict_code[:, :, ti]
@@ -249,7 +270,7 @@ class Assessment:
                      km(self.reach_km[si, mi, ti]), math.inf if near else float(self.margin_km[si, mi, ti]),
                      float(self.bearing_deg[si, ti]), VERDICTS[int(self.verdict_code[si, mi, ti])], self.model,
                      opt(self.free_flight_min[si, mi, ti]), opt(self.boost_min[si, mi, ti]), band,
-                     opt(self.min_range_km[mi]), near)
+                     opt(self.min_range_km[mi]), near, self.flight_time_basis[si, mi, ti])
 
     def checks(self) -> list[Check]:
         """Every cell as a :class:`Check`, in site, missile, target order."""
@@ -273,6 +294,7 @@ class Assessment:
             "bearing_deg": np.broadcast_to(self.bearing_deg[:, None, :], (s, m, t)).ravel(),
             "verdict": self.verdict.ravel(), "model": np.full(s * m * t, self.model, dtype=object),
             "near_orbital": self.near_orbital.ravel(), "flight_time_min": self.flight_time_min.ravel(),
+            "flight_time_basis": self.flight_time_basis.ravel(),
         }
 
     def table(self):
@@ -402,29 +424,68 @@ def measure(site_lat, site_lon, target_lat, target_lon, ranges, model: str = "ge
     low = ranges[:, 3]
     d = dist[:, None, :]
     code = verdict_codes(d, certain, high, low[None, :, None])
-    free, boost = (_flight_times(model, site_lat, site_lon, dist, bearing, ranges, code, nominal) if flight_times
+    free, boost = (_flight_times(model, site_lat, site_lon, dist, bearing, ranges, code, nominal, high)
+                   if flight_times
                    else (np.full(code.shape, np.nan), np.full(code.shape, np.nan)))
     return dist, bearing, nominal, certain, high, low, nominal - d, code, free, boost
 
 
-def _flight_times(model, site_lat, site_lon, dist, bearing, ranges, code, nominal) -> tuple[np.ndarray, np.ndarray]:
-    """Free-flight and boost minutes per cell (:func:`geo.core.ballistics.flight_time`: the class
-    missile's boost, then the minimum-energy free flight from the burnout point); NaN where the
-    target cannot be hit (out of range, too close, or at the site).
+#: Why a target that may be hit has no flight time.
+NO_TIME_NEAR_ORBITAL = ("near orbital: no shot of the model's programmes toward it comes down there (they run on "
+                        "near the antipode or into orbit), so no flight time")
+NO_TIME_NO_SHOT = "no shot of the model's programmes comes down there, so no flight time"
+
+
+def _basis(a: Assessment) -> np.ndarray:
+    """:attr:`Assessment.flight_time_basis`, worked out from the cells (see :func:`_flown_class`)."""
+    from ..core.ballistics import CUTOFF_TRAJECTORY
+
+    out = np.full(a.verdict_code.shape, None, dtype=object)
+    flown = _flown_class(a.distance_km, a.reach_km)
+    timed = np.isfinite(a.flight_time_min)
+    for idx in zip(*np.nonzero((a.verdict_code <= 1) & (a.distance_km[:, None, :] > 0))):
+        m = a.missiles[idx[1]]
+        if timed[idx]:
+            top = flown[idx] == 2
+            km = m.max_km if top else m.range_km
+            which = " (the band's top)" if top else ""
+            out[idx] = f"{km:,.0f} km class missile{which}: {CUTOFF_TRAJECTORY}"
+        else:
+            out[idx] = NO_TIME_NEAR_ORBITAL if a.near_orbital[idx] else NO_TIME_NO_SHOT
+    return out
+
+
+def _flown_class(dist, nominal_reach) -> np.ndarray:
+    """Per cell ``(S, M, T)``, the column of `ranges` whose class missile flies to the target: 0 (the
+    nominal range) up to the nominal reach toward it, 2 (the band's top, the only one that gets
+    there) beyond. The one place this rule lives."""
+    return np.where(dist[:, None, :] > nominal_reach, 2, 0)
+
+
+def _flight_times(model, site_lat, site_lon, dist, bearing, ranges, code, nominal, high) -> tuple[np.ndarray, np.ndarray]:
+    """Boost-to-cut-off and coast minutes per cell (:func:`geo.core.ballistics.flight_time`: the
+    class missile's maximum-range programme, its thrust cut off so the coast lands on the target);
+    NaN where the target cannot be hit (out of range, too close, at the site) and where no cut-off
+    shot of the model lands (near orbital, beyond a gap).
 
     The missile flown is the class of the nominal range (the catalog's headline figure, as in
     the README's flight-time table); a target beyond the nominal reach but within the band is
-    flown by the class of the band's top, the only one that gets there."""
+    flown by the class of the band's top, the only one that gets there, up to that class's edge
+    toward the target (:func:`_flown_class`)."""
     from ..core.ballistics import flight_time
+    from .regions import UNBOUNDED_KM
 
     free, boost = np.full(code.shape, np.nan), np.full(code.shape, np.nan)
     hit = (code <= 1) & (dist[:, None, :] > 0)
+    flown = _flown_class(dist, nominal)
     for si, mi in zip(*np.nonzero(hit.any(axis=2))):
-        for k, beyond_nominal in ((0, False), (2, True)):
-            ti = np.flatnonzero(hit[si, mi] & ((dist[si] > nominal[si, mi]) == beyond_nominal))
+        for k, reach in ((0, nominal), (2, high)):
+            ti = np.flatnonzero(hit[si, mi] & (flown[si, mi] == k))
             if ti.size == 0:
                 continue
-            kw = dict(lat=site_lat[si], lon=site_lon[si], azimuth_deg=bearing[si, ti]) if model == "rotating" else {}
+            edge = np.where(reach[si, mi, ti] >= UNBOUNDED_KM, np.inf, reach[si, mi, ti])
+            kw = (dict(lat=site_lat[si], lon=site_lon[si], azimuth_deg=bearing[si, ti], reach_km=edge)
+                  if model == "rotating" else {})
             ft = flight_time(dist[si, ti], ranges[mi, k], model=model, **kw)
             free[si, mi, ti], boost[si, mi, ti] = ft.free_flight_min, ft.boost_min
     return free, boost

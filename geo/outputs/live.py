@@ -171,7 +171,7 @@ def live_data(sites: Sequence[Place], missiles: Sequence[Missile], targets: Sequ
         "cities": _big_cities(),
         "city_min_population_text": f"{CITY_MIN_POPULATION:,}",
         "flight": {"typed": typed_flight_table(),
-                   "model": "geo.assess: minimum-energy free flight plus an estimated boost "
+                   "model": "geo.assess: the class missile's maximum-range programme, thrust cut off to land there "
                             "(geo.core.ballistics), tabulated in Python and interpolated"},
         "geographiclib": _vendor_info()["version"],
         "style": {"ring": PALETTE[0], "verdict_colors": dict(VERDICT_COLORS), "band_opacity": BAND_OPACITY,
@@ -195,7 +195,7 @@ def flight_table(missile: Missile) -> tuple[float, ...]:
     >>> row = flight_table(Missile("M", 4500.0))
     >>> lon, lat = destination(0.0, 0.0, 0.0, 4499.999)        # the last entry: at the missile's reach
     >>> len(row), round(row[-1], 2), round(check((0.0, 0.0), Missile("M", 4500.0), (lat, lon)).flight_time_min, 2)
-    (49, 21.88, 21.88)
+    (49, 20.13, 20.13)
     """
     return tuple(_times(missile, missile.range_km, FLIGHT_NODES))
 
@@ -293,7 +293,7 @@ def _caption() -> str:
 
     return (f"Rings and distances: WGS84 geodesics (Karney), computed in this page with GeographicLib "
             f"{_vendor_info()['version']}; every vertex on the circle, every edge within 1 km of it. "
-            "Flight times: minimum-energy free flight plus an estimated boost (rangemap's ballistics, "
+            "Flight times: the class missile's maximum-range programme, thrust cut off to land there (rangemap's ballistics, "
             "tabulated), on a non-rotating Earth. "
             f"Country outlines: {COUNTRIES_SOURCE}; cities: GeoNames.")
 

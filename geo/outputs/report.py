@@ -176,7 +176,7 @@ def _summary(sites, missiles, targets, rows, model, units) -> str:
 
 
 def _target_phrase(c: Check, units: str = "km") -> str:
-    """'Guam at 3,540 km (margin +960 km, flight about 19 min)'."""
+    """'Guam at 3,540 km (margin +960 km, flight about 17 min)'."""
     facts = []
     if c.near_orbital:
         facts.append(NEAR_ORBITAL_TEXT)
@@ -276,7 +276,7 @@ def _table(rows, geodesic, targets, model, units: str = "km") -> str:
                                  f"{c.free_flight_min:.1f} + {c.boost_min:.1f}</span></td>")
                 body.append("<tr>" + "".join(cells) + "</tr>")
     note = ("Margin: range (under the rotating model, the reach toward the target) minus distance; positive "
-            "means inside. Flight time: total, then its parts (minimum-energy free flight + boost estimate); "
+            "means inside. Flight time: total, then its parts (coast + boost to thrust cut-off); "
             "estimates, see Assumptions; none is given beyond the reach.")
     if any(c.near_orbital for per_site in rows for per_missile in per_site for c in per_missile):
         note += (f" Near orbital: {NEAR_ORBITAL_TEXT.partition(': ')[2]} toward that target (the farthest shots "
@@ -330,10 +330,10 @@ def _assumptions(model: str, has_targets: bool, units: str = "km", near_notes=()
         ("Ranges and verdicts", "Ranges are nominal maximum ranges from public estimates (see Sources); real "
          "reach also depends on payload, trajectory and the missile's condition. Where sources disagree a "
          f"band is given. {verdicts} Margin = range minus distance."),
-        ("Flight times", "Free flight on the minimum-energy trajectory of a point mass in vacuum (Keplerian "
-         f"orbit over a sphere of radius {length(6371, units)}, burnout at ground level; no atmosphere, no "
-         f"re-entry slow-down), plus a rough boost estimate by range class (about 1 min at {length(300, units)} "
-         f"to 5 min at {length(15000, units)}). Estimates for orientation, not data about any one missile."
+        ("Flight times", "The class missile of the range (powered-flight model: a point mass with assumed "
+         "stages, no drag) on the pitch programme of its maximum-range shot, its thrust cut off so that the "
+         f"Kepler coast over a sphere of radius {length(6371, units)} lands on the target; at the edge of the "
+         "reach that is its maximum-range shot. Estimates for orientation, not data about any one missile."
          + ("" if has_targets else " (No targets, so no flight times here.)")),
         ("Maps", "The interactive map uses Web Mercator, which cannot show latitudes beyond ±85.05°: rings "
          "reaching farther are clamped there. Rings are computed on the ellipsoid and drawn as such, never as "

@@ -26,8 +26,9 @@ __all__ = ["check_lines", "check_json", "place_json", "track_text", "reader_note
            "comes_back_line", "coverage_caveat", "coverage_lines", "country_reach_lines"]
 
 #: What the flight times are, in one phrase.
-FLIGHT_TIME_NOTE = ("boost of the class missile (powered-flight model, assumed stages) until its speed suffices, "
-                    "then the minimum-energy free flight from the burnout point (Keplerian, over a sphere)")
+FLIGHT_TIME_NOTE = ("the class missile (powered-flight model, assumed stages) on its maximum-range pitch programme, "
+                    "its thrust cut off so that the coast (Keplerian, over a sphere) lands on the target; at the "
+                    "edge of the reach that is its maximum-range shot")
 
 #: What a region drawn under the rotating model is (never "the exact geodesic region").
 ROTATING_REGIONS_TEXT = ("the reach of the powered-flight model on a rotating Earth in each direction, out to the "
@@ -120,7 +121,7 @@ def check_lines(c: Check, overflight: str | None = None, *, units: str = "km") -
     lines = [f"{c.missile.name} from {c.site.name} to {c.target.name}: {c.verdict}", _reach_line(c, units)]
     if c.flight_time_min is not None:
         lines.append(f"  flight time about {c.flight_time_min:.0f} min ({c.boost_min:.1f} min boost + "
-                     f"{c.free_flight_min:.1f} min minimum-energy free flight from burnout)")
+                     f"{c.free_flight_min:.1f} min coast; maximum-range programme cut off to land there)")
     if overflight is not None:
         lines.append(f"  overflight: {overflight}")
     unit = {"mi": "; 1 mi = 1.609344 km", "nmi": "; 1 nmi = 1.852 km"}.get(units, "")
@@ -149,6 +150,7 @@ def check_json(c: Check, units: str = "km") -> dict:
         "verdict": c.verdict, "model": c.model, "model_description": MODEL_DESCRIPTIONS[c.model],
         "flight_time_min": c.flight_time_min, "free_flight_min": c.free_flight_min, "boost_min": c.boost_min,
         "flight_time_note": FLIGHT_TIME_NOTE if c.flight_time_min is not None else "target cannot be hit",
+        "flight_time_basis": c.flight_time_basis,
         "sources": {"missile": m.source, "site": c.site.source, "target": c.target.source},
         "units": units,
     }

@@ -98,8 +98,8 @@
     return -1;
   }
 
-  // Flight time: tables computed in Python by geo.check (minimum-energy free flight plus the
-  // boost estimate of geo.core.ballistics), interpolated here; no physics in JavaScript.
+  // Flight time: tables computed in Python by geo.check (the class missile's maximum-range
+  // programme cut off to land there, geo.core.ballistics), interpolated here; no physics in JavaScript.
   // A missile's row holds times at distances max_km * (i / n)^2; a typed range R is
   // interpolated between the rows of a table over log10(R).
   function rowTime(row, reachKm, d) {
