@@ -23,8 +23,11 @@ from conftest import VIEWPORT
 from geo.catalog.tables import Place, default_catalog
 from geo.core.rings import display_ring
 from geo.outputs.report import build_report, write_report
-from geo.outputs.webmap import (BAND_OPACITY, CERTAIN_OPACITY, LAND_COLOR, OFFLINE_BACKGROUND, PALETTE, build_map,
-                                write_map)
+from geo.outputs.style import PALETTE
+from geo.outputs.web.basemap import LAND_COLOR, OFFLINE_BACKGROUND
+from geo.outputs.web.data import BAND_OPACITY, CERTAIN_OPACITY
+from geo.outputs.web.offline import write_map
+from geo.outputs.web.page import build_map
 
 pytestmark = pytest.mark.browser
 
@@ -72,7 +75,7 @@ def open_map(page, m, tmp_path, expected: int | None = None, name: str = "map.ht
     """Write `m`, load it from file://, wait until it is drawn (and `expected` shapes are interactive)."""
     path = write_map(m, tmp_path / name)
     page.goto(path.as_uri())
-    page.wait_for_function("window.rangemap !== undefined && window.rangemap.labels.every(l => l.w !== undefined)",
+    page.wait_for_function("window.rangemap !== undefined && window.rangemap.layers.length > 0 && window.rangemap.layers.every(r => r.labels.every(l => l.w !== undefined))",
                            timeout=10_000)
     if expected is not None:
         assert page.locator(INTERACTIVE).count() == expected
@@ -88,13 +91,13 @@ SCENARIO = ([CAT.site("Chagang"), CAT.site("Sohae")], [CAT.missile("Hwasong-12")
 
 
 def container_point(page, lat: float, lon: float):
-    return page.evaluate(f"(p => [p.x, p.y])(window.rangemap.map.latLngToContainerPoint([{lat}, {lon}]))")
+    return page.evaluate(f"(p => [p.x, p.y])(window.rangemap.layers[0].map.latLngToContainerPoint([{lat}, {lon}]))")
 
 
 def marker_point(page, kind: str, index: int):
     """Container point of site or target marker `index`."""
-    return page.evaluate(f"""(() => {{ const d = window.rangemap.data.{kind}s[{index}];
-        const p = window.rangemap.map.latLngToContainerPoint([d.lat, d.lon]); return [p.x, p.y]; }})()""")
+    return page.evaluate(f"""(() => {{ const d = window.rangemap.layers[0].data.{kind}s[{index}];
+        const p = window.rangemap.layers[0].map.latLngToContainerPoint([d.lat, d.lon]); return [p.x, p.y]; }})()""")
 
 
 def open_point(page, x: float, y: float, viewport=VIEWPORT) -> bool:
@@ -195,7 +198,7 @@ def test_hostile_names_show_literally_and_run_nothing(tab, tmp_path):
         shape.dispatch_event("click", at)
         page.wait_for_timeout(20)
         popups.append(page.locator(".leaflet-popup-content").last.text_content())
-        page.evaluate("void window.rangemap.map.closePopup()")
+        page.evaluate("void window.rangemap.layers[0].map.closePopup()")
     switch(page, "Labels", True)
     legend = page.locator(".rangemap-legend").text_content()
     labels = [b["text"] for b in boxes(page, LABELS)]
@@ -297,7 +300,7 @@ def test_a_target_in_range_is_inside_the_ring_in_every_world_copy_in_view(tab, t
     for layer in ("Targets", "Geodesic paths", "Launch sites", "Labels"):
         switch(page, layer, False)
     page.evaluate("document.querySelector('.rangemap-legend').open = false")
-    page.evaluate("void window.rangemap.map.setView([20, window.rangemap.data.ref], 0, {animate: false})")
+    page.evaluate("void window.rangemap.layers[0].map.setView([20, window.rangemap.layers[0].data.ref], 0, {animate: false})")
     page.mouse.move(500, 5)
     ref = site.lon
     antipode = (-site.lat, site.lon - 180.0)
@@ -334,7 +337,7 @@ def test_labels_never_overlap_each_other_or_markers(tab, tmp_path, n):
     counts = []
     for zoom_in in range(3):
         if zoom_in:                                                          # into the crowd
-            page.evaluate("void window.rangemap.map.setView([37.5, 133], window.rangemap.map.getZoom() + 1, "
+            page.evaluate("void window.rangemap.layers[0].map.setView([37.5, 133], window.rangemap.layers[0].map.getZoom() + 1, "
                           "{animate: false})")
             page.wait_for_timeout(50)
         shown = assert_labels_clear(page)
@@ -354,7 +357,7 @@ def test_tooltips_wrap_and_stay_on_screen(tab, tmp_path):
     page.evaluate("document.querySelector('.rangemap-legend').open = false")
     for edge in (VIEWPORT["width"] - 12, 12):
         x, y = marker_point(page, "target", 0)
-        page.evaluate(f"void window.rangemap.map.panBy([{x - edge}, 0], {{animate: false}})")
+        page.evaluate(f"void window.rangemap.layers[0].map.panBy([{x - edge}, 0], {{animate: false}})")
         x, y = marker_point(page, "target", 0)
         assert abs(x - edge) < 2
         page.locator("path.rangemap-target").dispatch_event("mouseover", {"clientX": x, "clientY": y})
@@ -368,7 +371,7 @@ def test_tooltips_wrap_and_stay_on_screen(tab, tmp_path):
         assert page.locator(".leaflet-tooltip").count() == 0                           # the popup replaces it
         popup = page.locator(".leaflet-popup").bounding_box()
         assert popup["x"] >= 0 and popup["x"] + popup["width"] <= VIEWPORT["width"]
-        page.evaluate("void window.rangemap.map.closePopup()")
+        page.evaluate("void window.rangemap.layers[0].map.closePopup()")
     assert tab.errors == []
 
 
