@@ -4,13 +4,13 @@ The reader moves the launch site (drag its marker, pick a catalog site, search a
 by name), chooses the reach (a missile class from the embedded catalog, or a typed range
 in km, mi or nmi), and sees the rings redrawn at once, exact on WGS84: the page computes
 them with Karney's algorithms (GeographicLib's JavaScript port, vendored in
-``geo/outputs/vendor/``) under every rule of :func:`geo.core.rings.display_ring`
+``geo/outputs/web/vendor/``) under every rule of :func:`geo.core.rings.display_ring`
 (``geo/outputs/js/rings.js``). Clicking the map or dragging a target gives distance,
 bearing, margin, verdict and flight time, with the geodesic path drawn. The state lives
 in the URL fragment; a button downloads the rings and targets as GeoJSON.
 
 The page makes no network request: Leaflet is inlined from ``xstatic-leaflet``, country
-outlines come from :func:`geo.outputs.webmap._land_data`, and the JavaScript
+outlines come from :func:`geo.outputs.web.basemap.land_data`, and the JavaScript
 (``geo/outputs/js/*.js``) is fed one JSON blob. Flight times are not re-derived in
 JavaScript: Python tabulates the assessment's flight time (:func:`geo.assess`) against
 distance for every missile (and over a grid of typed ranges), and the page interpolates.
@@ -45,8 +45,9 @@ from ..errors import InputError
 from .files import write_atomic
 from .formatting import KM_PER_UNIT
 from .style import PALETTE, VERDICT_COLORS
-from .webmap import (BAND_OPACITY, BORDER_COLOR, CERTAIN_OPACITY, LAND_COLOR, OFFLINE_BACKGROUND, _leaflet_inline,
-                     _land_data, js_literal)
+from .escape import js_literal
+from .web.basemap import BORDER_COLOR, LAND_COLOR, OFFLINE_BACKGROUND, land_data, leaflet_inline
+from .web.data import BAND_OPACITY, CERTAIN_OPACITY
 
 __all__ = ["build_live_map", "write_live_map", "live_data", "LiveMap", "flight_table", "band_flight_table",
            "typed_flight_table", "CITY_MIN_POPULATION", "FLIGHT_NODES", "BAND_NODES"]
@@ -117,10 +118,10 @@ def build_live_map(sites, missiles=(), targets: Sequence = (), *, title: str | N
     data = live_data(sites, missiles, targets, title=title, catalog=catalog)
     parts = {
         "TITLE": html.escape(title or f"rangemap live map: {missiles[0].name} from {sites[0].name}"),
-        "LEAFLET": _leaflet_inline(),
+        "LEAFLET": leaflet_inline(),
         "CSS": _asset("live.css"),
         "DATA": js_literal(data),
-        "LAND": _land_data(float(sites[0].lon))[0],
+        "LAND": land_data(float(sites[0].lon))[0],
         "GEOGRAPHICLIB": _vendored(),
         "RINGS": _script("rings.js"),
         "LIVE": _script("live.js"),
@@ -307,13 +308,13 @@ def _script(name: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _vendor_info() -> dict:
-    return json.loads(resources.files(__package__).joinpath("vendor", "geographiclib-geodesic.json")
+    return json.loads(resources.files(__package__).joinpath("web", "vendor", "geographiclib-geodesic.json")
                       .read_text(encoding="utf-8"))
 
 
 def _vendored() -> str:
     info = _vendor_info()
-    text = resources.files(__package__).joinpath("vendor", info["file"]).read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath("web", "vendor", info["file"]).read_text(encoding="utf-8")
     return (f"/* GeographicLib {info['version']} (geographiclib-geodesic, MIT licence, (c) Charles Karney; "
             f"see vendor/geographiclib-geodesic.LICENSE.txt) */\n" + _inlinable(info["file"], text))
 

@@ -2,8 +2,9 @@
 
 A :class:`folium.map.Layer` (so :class:`folium.LayerControl` lists it) whose Jinja ``script``
 macro calls ``rangemap.layer(map, data)`` (``js/rangemap.js``) on its parent map, with the
-blob of :func:`geo.outputs.web.data.map_data` escaped for a ``<script>`` element
-(:func:`geo.outputs.escape.json_for_script`). rangemap's script and styles are registered
+blob of :func:`geo.outputs.web.data.map_data` escaped for a ``<script>`` element and for
+folium, which compiles the script it renders as a Jinja template again
+(:func:`geo.outputs.escape.js_literal`: braces in strings escaped too). rangemap's script and styles are registered
 once per page, inline (:mod:`geo.outputs.web.assets`). User text is data, never template:
 ``{{ }}``, ``{% %}`` and ``${ }`` in a name stay text.
 
@@ -67,8 +68,7 @@ class RangeLayer(Layer):
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-    var {{ this.get_name() }} = rangemap.layer({{ this._parent.get_name() }}, {{ this.json }},
-        {{ this.options_json }});
+    var {{ this.get_name() }} = rangemap.layer({{ this._parent.get_name() }}, {{ this.json }}, {{ this.options_json }});
 {% endmacro %}
 """)
 
@@ -78,13 +78,14 @@ class RangeLayer(Layer):
         a = assessment if isinstance(assessment, Assessment) else as_assessment(assessment)
         if name is None:
             name = f"{', '.join(m.name for m in a.missiles)} from {short_name(a.sites[0])}"
-        # Leaflet's layer control shows names as HTML: hand it the name as HTML text.
-        super().__init__(name=escape.html(str(name)), overlay=True, control=True, show=show)
+        # Leaflet's layer control shows names as HTML: hand it the name as HTML text (braces too:
+        # folium renders the control's script as a Jinja template again).
+        super().__init__(name=escape.html(str(name), braces=True), overlay=True, control=True, show=show)
         self._name = "RangeLayer"
         self.assessment = a
         self.data = map_data(a, title=title, shaded=shaded, tiles=tiles, units=check_units(units))
-        self.json = escape.json_for_script(self.data)
-        self.options_json = escape.json_for_script({"fit": bool(fit), "labels": bool(labels)})
+        self.json = escape.js_literal(self.data)
+        self.options_json = escape.js_literal({"fit": bool(fit), "labels": bool(labels)})
 
     @property
     def bounds(self) -> list:

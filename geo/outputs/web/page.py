@@ -121,7 +121,7 @@ def build_map(sites, missiles=(), targets=(), *, title: str | None = None, offli
     m.get_root().title = escape.html(escape.xml_clean(title or a.scenario.title or "rangemap: missile range rings"))
     LandLayer(float(a.sites[0].lon)).add_to(m)
     if provider is not None:
-        folium.TileLayer(provider, name=escape.html(f"Map tiles ({tile_name}, needs a network)"), overlay=True,
+        folium.TileLayer(provider, name=escape.html(f"Map tiles ({tile_name}, needs a network)", braces=True), overlay=True,
                          control=True).add_to(m)
     layer.add_to(m)
     if provider is not None:
