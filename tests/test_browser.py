@@ -36,16 +36,6 @@ INTERACTIVE = "path.leaflet-interactive"
 LABELS = ".rangemap-label:not(.rangemap-hidden)"
 
 
-def blank_png(size: int = 1) -> bytes:
-    """A white PNG tile, made here."""
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\x00" + b"\xff\xff\xff" * size for _ in range(size))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
-
-
 def only_local_requests(tab, also=()):
     """Let file:, data: and blob: requests through; record and abort anything else."""
     allowed = ("file:", "data:", "blob:", *also)
@@ -53,9 +43,18 @@ def only_local_requests(tab, also=()):
         tab.errors.append(f"network: {route.request.url}"), route.abort()))
 
 
-def serve_blank_tiles(tab):
-    """Answer OpenStreetMap tile requests with a blank PNG; abort the rest."""
-    tile = blank_png()
+def solid_png(rgb, size: int = 256) -> bytes:
+    """A PNG of one colour, made here."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + bytes(rgb) * size for _ in range(size))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def serve_tiles(tab, tile: bytes):
+    """Answer OpenStreetMap tile requests with `tile` (never the network); record and abort the rest."""
     tab.unexpected = []
 
     def handle(route):
@@ -151,14 +150,16 @@ def assert_labels_clear(page, viewport=VIEWPORT) -> list[dict]:
 
 # --- what loads -------------------------------------------------------------------------
 
-def test_osm_tiles_load_over_the_land_with_only_leaflet_inline(tab, tmp_path):
-    serve_blank_tiles(tab)
-    open_map(tab.page, scenario(tiles="osm"), tmp_path, expected_shapes(*SCENARIO))
+def test_tiles_are_requested_and_drawn_over_the_land_from_a_local_fake(tab, tmp_path, land):
+    """No network: every tile request is answered here with a magenta tile; the tiles cover the land,
+    the rings stay over them, and the layer control takes them away again."""
+    magenta = (255, 0, 255)
+    serve_tiles(tab, solid_png(magenta))
+    open_map(tab.page, founding(tiles="osm"), tmp_path, 2 + 1 + 2)
     page = tab.page
-    page.wait_for_load_state("networkidle")
+    page.wait_for_function("document.querySelectorAll('img.leaflet-tile-loaded').length > 0", timeout=10_000)
     assert page.evaluate("[L.version, typeof window.jQuery, typeof window.bootstrap]") == \
         ["1.9.3", "undefined", "undefined"]
-    assert page.locator("img.leaflet-tile-loaded").count() > 0
     assert page.locator(".leaflet-rangemap-land-pane path").count() > 200                # the land, under the tiles
     z = page.evaluate("['.leaflet-rangemap-land-pane', '.leaflet-tile-pane', '.leaflet-overlay-pane']"
                       ".map(s => +getComputedStyle(document.querySelector(s)).zIndex)")
@@ -166,9 +167,22 @@ def test_osm_tiles_load_over_the_land_with_only_leaflet_inline(tab, tmp_path):
     hosts = {urlsplit(u).hostname for u in tab.requests if not u.startswith(("file:", "data:"))}
     assert hosts == {"tile.openstreetmap.org"} and tab.unexpected == [] and tab.errors == []
     assert "OpenStreetMap" in page.locator(".leaflet-control-attribution").text_content()
-    tokyo, honolulu = marker_point(page, "target", 1)[0], marker_point(page, "target", 2)[0]
-    assert 0 < tokyo < honolulu < 1000                                                   # east of Japan, on screen
-    switch(page, "Map tiles", False)
+    page.evaluate("document.querySelector('.rangemap-legend').open = false")
+    page.mouse.move(*open_sea(page))
+    ring = display_ring(CAT.site("Chagang").lat, CAT.site("Chagang").lon, CAT.missile("Hwasong-12").max_km)
+    free = []
+    for lat, lon in [(64.0, 210.0), (60.0, 240.0), (40.0, 75.0), (48.0, 68.0), (-25.0, 134.0), (62.0, 100.0)]:
+        x, y = container_point(page, lat, lon)
+        if (open_point(page, x, y) and not shapely.intersects_xy(ring.buffer(1.0), lon, lat)
+                and land.contains(shapely.Point(lon - 360 if lon > 180 else lon, lat).buffer(1.0))):
+            free.append((x, y))                                                          # land, outside the rings
+    assert free
+    gx, gy = marker_point(page, "target", 0)
+    png = page.screenshot()
+    tiled, guam = (median_rgb(px) for px in pixels(page, png, [free[0], (gx + 20, gy + 20)]))
+    assert max(abs(a - b) for a, b in zip(tiled, magenta)) <= 4, tiled                  # tiles over land and sea
+    assert max(abs(a - b) for a, b in zip(guam, magenta)) > 20                            # the rings over the tiles
+    page.locator(".leaflet-control-layers label", has_text="Map tiles").locator("input").uncheck()
     assert page.locator("img.leaflet-tile").count() == 0
 
 
