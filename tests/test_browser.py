@@ -541,3 +541,49 @@ def pixels(page, png: bytes, points, r: int = 2):
             return out;
         });
     }""", [base64.b64encode(png).decode("ascii"), points, r])
+
+
+# --- rangemap's layers on a user's own folium map ---------------------------------------------
+
+def test_a_users_folium_map_with_plugins_and_two_range_layers_works_offline(tab, tmp_path):
+    """folium.Marker (Leaflet's default icon and an awesome-markers icon), plugins.Fullscreen,
+    folium.LayerControl and two RangeLayers, written by geo.write_map: everything draws, no request
+    leaves the file, no script error."""
+    import folium
+    from folium import plugins
+
+    import geo
+
+    only_local_requests(tab)
+    m = folium.Map(location=[35, 130], zoom_start=3, tiles=None)
+    folium.Marker([35.68, 139.69], tooltip="a user's marker").add_to(m)
+    folium.Marker([37.57, 126.98], icon=folium.Icon(color="green", icon="info-sign")).add_to(m)
+    plugins.Fullscreen().add_to(m)
+    north = geo.RangeLayer(geo.assess(geo.Scenario.resolve("Chagang", "Hwasong-12", "Guam")))
+    south = geo.RangeLayer(geo.assess(geo.Scenario.resolve("Sohae", "KN-23", "Tokyo")), units="mi",
+                           name="KN-23 <b>from</b> Sohae {{ 7*7 }}")
+    north.add_to(m)
+    south.add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    path = geo.write_map(m, tmp_path / "composed.html")
+    page = tab.page
+    page.goto(path.as_uri())
+    page.wait_for_function("window.rangemap && window.rangemap.layers.length === 2 && "
+                           "window.rangemap.layers.every(r => r.labels.every(l => l.w !== undefined))", timeout=10_000)
+    page.wait_for_timeout(200)
+    filled = [sum(1 for r in layer.data["regions"] if r["fill"]) for layer in (north, south)]
+    assert min(filled) > 0 and page.locator("path.rangemap-region").count() == sum(filled)     # both layers draw
+    assert page.locator("path.rangemap-target").count() == 2
+    assert page.locator(".leaflet-marker-pane > *").count() == 2                        # the user's markers
+    assert page.evaluate("document.querySelector('img.leaflet-marker-icon').src").startswith("data:image/png")
+    assert page.locator(".awesome-marker-icon-green").count() == 1
+    assert page.locator(".leaflet-control-zoom-fullscreen, .leaflet-control-fullscreen").count() >= 1
+    assert page.locator(".rangemap-legend").count() == 2                                 # a legend per layer
+    control = page.locator(".leaflet-control-layers").text_content()
+    assert "Hwasong-12 from Chagang" in control and "KN-23 <b>from</b> Sohae {{ 7*7 }}" in control
+    assert "mi" in page.locator(".rangemap-legend").nth(1).text_content()
+    assert_labels_clear(page)                                                             # both layers' labels
+    page.locator(".leaflet-control-layers label", has_text="KN-23").locator("input").uncheck()
+    assert page.locator("path.rangemap-region").count() == filled[0] and page.locator(".rangemap-legend").count() == 1
+    assert {urlsplit(u).scheme for u in tab.requests} <= {"file", "data", "blob"}
+    assert tab.errors == [] and tab.dialogs == []
