@@ -9,7 +9,9 @@ them with Karney's algorithms (GeographicLib's JavaScript port, vendored in
 bearing, margin, verdict and flight time, with the geodesic path drawn. The state lives
 in the URL fragment; a button downloads the rings and targets as GeoJSON.
 
-The page makes no network request: Leaflet is inlined from ``xstatic-leaflet``, country
+The page is a folium page (a ``folium.Map`` whose script calls ``rangemap.live(map)``; the
+panel and the verdict legend are Leaflet controls of that map), written offline by
+:func:`geo.outputs.web.offline.offline_html`. It makes no network request: Leaflet is inlined from ``xstatic-leaflet``, country
 outlines come from :func:`geo.outputs.web.basemap.land_data`, and the JavaScript
 (``geo/outputs/js/*.js``) is fed one JSON blob. Flight times are not re-derived in
 JavaScript: Python tabulates the assessment's flight time (:func:`geo.assess`) against
@@ -45,8 +47,10 @@ from ..errors import InputError
 from .files import write_atomic
 from .formatting import KM_PER_UNIT
 from .style import PALETTE, VERDICT_COLORS
+from . import escape
 from .escape import js_literal
-from .web.basemap import BORDER_COLOR, LAND_COLOR, OFFLINE_BACKGROUND, land_data, leaflet_inline
+from .web.basemap import BORDER_COLOR, LAND_COLOR, OFFLINE_BACKGROUND, land_data
+from .web.offline import offline_html
 from .web.data import BAND_OPACITY, CERTAIN_OPACITY
 
 __all__ = ["build_live_map", "write_live_map", "live_data", "LiveMap", "flight_table", "band_flight_table",
@@ -116,17 +120,38 @@ def build_live_map(sites, missiles=(), targets: Sequence = (), *, title: str | N
     else:
         sites, missiles, targets = as_scenario(sites, missiles, targets, catalog)
     data = live_data(sites, missiles, targets, title=title, catalog=catalog)
-    parts = {
-        "TITLE": html.escape(title or f"rangemap live map: {missiles[0].name} from {sites[0].name}"),
-        "LEAFLET": leaflet_inline(),
-        "CSS": _asset("live.css"),
-        "DATA": js_literal(data),
-        "LAND": land_data(float(sites[0].lon))[0],
-        "GEOGRAPHICLIB": _vendored(),
-        "RINGS": _script("rings.js"),
-        "LIVE": _script("live.js"),
-    }
-    return LiveMap(re.sub(r"@([A-Z]+)@", lambda m: parts[m[1]], _asset("live.html")))
+    return LiveMap(offline_html(live_folium_map(data, float(sites[0].lon), title or
+                                                f"rangemap live map: {missiles[0].name} from {sites[0].name}")))
+
+
+def live_folium_map(data: dict, ref: float, title: str):
+    """The folium map of the live page: Leaflet's map with the panel, the legend and the data in
+    the page (raw elements: folium never reads them as a template), ``rangemap.live(map)`` in its script."""
+    import folium
+    from jinja2 import Template
+
+    from .web.assets import InlineScript, InlineStyle, Raw
+    from .web.page import RangeMap
+
+    class LivePanel(folium.MacroElement):
+        _template = Template("{% macro script(this, kwargs) %}rangemap.live({{ this._parent.get_name() }});"
+                             "{% endmacro %}")
+
+    m = RangeMap(location=[0.0, ref], zoom_start=2, tiles=None, zoom_control="topright", min_zoom=1,
+                 world_copy_jump=False, zoom_snap=0.25, zoom_delta=0.5, attribution_control=False)
+    root = m.get_root()
+    root.title = escape.html(escape.xml_clean(title))
+    for name, element in (("live_css", InlineStyle(_asset("live.css"))), ("geographiclib", InlineScript(_vendored())),
+                          ("rings_js", InlineScript(_script("rings.js"))), ("live_js", InlineScript(_script("live.js")))):
+        root.header.add_child(element, name=name)
+    root.html.add_child(Raw(_asset("live-panel.html")), name="live_panel")
+    root.html.add_child(Raw(f'<script type="application/json" id="rangemap-data">{js_literal(data)}</script>'),
+                        name="live_data")
+    root.html.add_child(Raw(f'<script type="application/json" id="rangemap-land">{land_data(ref)[0]}</script>'),
+                        name="live_land")
+    LivePanel().add_to(m)
+    return m
+
 
 
 def write_live_map(page: str, path):

@@ -19,7 +19,7 @@ from importlib import resources
 
 from branca.element import Element, Figure
 
-__all__ = ["register", "asset", "inlinable", "InlineScript", "InlineStyle"]
+__all__ = ["register", "asset", "inlinable", "Raw", "InlineScript", "InlineStyle"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -33,6 +33,18 @@ def inlinable(name: str, text: str) -> str:
     if re.search(r"</(script|style)|<!--", text, re.IGNORECASE):    # what could end or re-open the element
         raise RuntimeError(f"{name} cannot be inlined in a page")
     return text
+
+
+class Raw(Element):
+    """Text put in the page as it is: never compiled as a Jinja template (folium compiles what its
+    elements render), so it must already be escaped for where it goes."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs):
+        return self.text
 
 
 class InlineScript(Element):
