@@ -10,7 +10,7 @@ import geo
 
 #: What each public name must be: a class, a function, or a constant of the given type.
 KINDS = {
-    "Catalog": "class", "Place": "class", "Missile": "class", "Scenario": "class", "Assessment": "class",
+    "Catalog": "class", "RangeLayer": "class", "Place": "class", "Missile": "class", "Scenario": "class", "Assessment": "class",
     "Check": "class", "RangemapError": "class", "InputError": "class", "NotFoundError": "class",
     "CatalogFileError": "class", "InputTypeError": "class", "OutputError": "class", "VERDICTS": tuple, "MODELS": tuple,
 }
