@@ -269,13 +269,12 @@ def _target(a: Assessment, ti: int, ref: float, units: str) -> dict:
 
 
 def _path(a: Assessment, si: int, ti: int, ref: float, units: str) -> dict:
-    """The geodesic from site `si` to target `ti`, starting at the site's (unwrapped) longitude:
+    """The geodesic from site `si` to target `ti` (:meth:`Assessment.path
+    <geo.analysis.assessment.Assessment.path>`), starting at the site's (unwrapped) longitude:
     vertices every 10 km, simplified to :data:`PATH_TOLERANCE_M` on Web Mercator, rounded to
     :data:`PATH_DECIMALS`."""
-    from ...core.geodesy import geodesic_path
-
     s, t = a.sites[si], a.targets[ti]
-    line = np.asarray(geodesic_path(s.lat, s.lon, t.lat, t.lon, max_step_km=10.0, unwrap=True).coords)
+    line = np.asarray(a.path(si, ti, unwrap=True).coords)
     line[:, 0] += 360.0 * round((_near(s.lon, ref) - line[0, 0]) / 360.0)
     line = simplify_path(line)
     head = f"{s.name} → {t.name}: {length(float(a.distance_km[si, ti]), units)} (geodesic)"
