@@ -560,7 +560,7 @@ def test_a_users_folium_map_with_plugins_and_two_range_layers_works_offline(tab,
     folium.Marker([37.57, 126.98], icon=folium.Icon(color="green", icon="info-sign")).add_to(m)
     plugins.Fullscreen().add_to(m)
     north = geo.RangeLayer(geo.assess(geo.Scenario.resolve("Chagang", "Hwasong-12", "Guam")))
-    south = geo.RangeLayer(geo.assess(geo.Scenario.resolve("Sohae", "KN-23", "Tokyo")), units="mi",
+    south = geo.RangeLayer(geo.assess(geo.Scenario.resolve("Sohae", "KN-23", "Tokyo")), units="mi", first_color=1,
                            name="KN-23 <b>from</b> Sohae {{ 7*7 }}")
     north.add_to(m)
     south.add_to(m)
@@ -583,6 +583,9 @@ def test_a_users_folium_map_with_plugins_and_two_range_layers_works_offline(tab,
     assert "Hwasong-12 from Chagang" in control and "KN-23 <b>from</b> Sohae {{ 7*7 }}" in control
     assert "mi" in page.locator(".rangemap-legend").nth(1).text_content()
     assert_labels_clear(page)                                                             # both layers' labels
+    colors = page.evaluate("[...document.querySelectorAll('.rangemap-legend .rangemap-swatch')]"
+                           ".map(e => getComputedStyle(e).backgroundColor)")
+    assert len(set(colors)) == 2                                                          # two layers, two colours
     page.locator(".leaflet-control-layers label", has_text="KN-23").locator("input").uncheck()
     assert page.locator("path.rangemap-region").count() == filled[0] and page.locator(".rangemap-legend").count() == 1
     assert {urlsplit(u).scheme for u in tab.requests} <= {"file", "data", "blob"}

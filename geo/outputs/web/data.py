@@ -64,7 +64,7 @@ def whole_countries(a: Assessment) -> list:
 
 
 def map_data(a: Assessment, *, title: str | None = None, shaded=(), tiles: str | None = None,
-             units: str = "km") -> dict:
+             units: str = "km", first_color: int = 0) -> dict:
     """The JSON blob of a web map of assessment `a` (what :func:`build_map` puts in the page).
 
     Keys: ``title``, ``ref`` (longitude the map is unwrapped around), ``fit`` and ``limits``
@@ -75,6 +75,7 @@ def map_data(a: Assessment, *, title: str | None = None, shaded=(), tiles: str |
     Coordinates are Leaflet's ``[lat, lon]``. `shaded` are (label, polygon) pairs to hatch
     (checked by :func:`check_shaded`), with the in-range part of every whole-country target
     (:func:`whole_countries`); `tiles` names a tile layer drawn over the land, for the caption.
+    Missile `mi` is drawn in ``PALETTE[(first_color + mi) % len(PALETTE)]``.
     """
     shaded = check_shaded(shaded) + whole_countries(a)
     ref = float(a.sites[0].lon)
@@ -83,7 +84,7 @@ def map_data(a: Assessment, *, title: str | None = None, shaded=(), tiles: str |
     for mi, missile in enumerate(a.missiles):
         name = missile.name if missile.name not in used else f"{missile.name} ({mi + 1})"
         used.add(name)
-        color = PALETTE[mi % len(PALETTE)]
+        color = PALETTE[(first_color + mi) % len(PALETTE)]
         layers.append({"id": f"m{mi}", "name": name, "kind": "rings", "color": color})
         for si, site in enumerate(a.sites):
             shift = _near(site.lon, ref) - site.lon
@@ -122,7 +123,7 @@ def map_data(a: Assessment, *, title: str | None = None, shaded=(), tiles: str |
         "paths": paths,
         "sites": sites,
         "targets": targets,
-        "legend": _legend(a, units, bool(shades), COUNTRIES_SOURCE, tiles),
+        "legend": _legend(a, units, bool(shades), COUNTRIES_SOURCE, tiles, first_color),
     }
 
 
@@ -342,13 +343,13 @@ def _shaded(shaded, ref: float) -> list[dict]:
     return out
 
 
-def _legend(a: Assessment, units: str, shaded: bool, land_source: str, tiles: str) -> dict:
+def _legend(a: Assessment, units: str, shaded: bool, land_source: str, tiles: str | None, first_color: int) -> dict:
     km = functools.partial(length, units=units)
     missiles = []
     for mi, m in enumerate(a.missiles):
         band = f"; in range to {km(m.certain_km)}, possibly to {km(m.max_km)}" if m.max_km > m.certain_km else ""
         minimum = f"; minimum range {km(m.min_range_km)}" if m.min_range_km else ""
-        missiles.append({"layer": f"m{mi}", "name": m.name, "color": PALETTE[mi % len(PALETTE)],
+        missiles.append({"layer": f"m{mi}", "name": m.name, "color": PALETTE[(first_color + mi) % len(PALETTE)],
                          "text": f"{km(m.range_km)}{band}{minimum}", "source": m.source})
     notes = []
     if a.model == "rotating":

@@ -56,6 +56,9 @@ class RangeLayer(Layer):
         copies drawn (what :func:`geo.build_map` does).
     tiles : str, optional
         Name of a tile layer under the rings, for the legend's caption.
+    first_color : int
+        Entry of the palette (:data:`geo.outputs.style.PALETTE`) of the first missile, so that
+        several layers on one map tell apart.
 
     Attributes
     ----------
@@ -74,7 +77,7 @@ class RangeLayer(Layer):
 
     def __init__(self, assessment, *, units: str = "km", labels: bool = True, name: str | None = None,
                  show: bool = True, title: str | None = None, shaded=(), fit: bool = False,
-                 tiles: str | None = None):
+                 tiles: str | None = None, first_color: int = 0):
         a = assessment if isinstance(assessment, Assessment) else as_assessment(assessment)
         if name is None:
             name = f"{', '.join(m.name for m in a.missiles)} from {short_name(a.sites[0])}"
@@ -83,7 +86,8 @@ class RangeLayer(Layer):
         super().__init__(name=escape.html(str(name), braces=True), overlay=True, control=True, show=show)
         self._name = "RangeLayer"
         self.assessment = a
-        self.data = map_data(a, title=title, shaded=shaded, tiles=tiles, units=check_units(units))
+        self.data = map_data(a, title=title, shaded=shaded, tiles=tiles, units=check_units(units),
+                             first_color=int(first_color))
         self.json = escape.js_literal(self.data)
         self.options_json = escape.js_literal({"fit": bool(fit), "labels": bool(labels)})
 
