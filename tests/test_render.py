@@ -568,6 +568,19 @@ def test_notebook_repr_is_an_iframe_holding_the_map():
     assert "<script src=" not in frames[0]["srcdoc"] and frames[0]["sandbox"] == "allow-scripts"
 
 
+def test_a_range_layer_on_a_plain_folium_map_shows_in_jupyter():
+    import folium
+
+    import geo
+
+    m = folium.Map(tiles=None)
+    layer = geo.RangeLayer(geo.Scenario.resolve("Chagang", "Hwasong-12", "Guam"), units="nmi").add_to(m)
+    (frame,) = iframes(m._repr_html_())                                  # folium's own notebook view
+    inner = frame["srcdoc"]
+    assert blob(inner) == json.loads(json_for_script(layer.data)) and "rangemap.layer = function" in inner
+    assert layer.data["targets"][0]["label"].endswith(" nmi")
+
+
 def test_embed_html_escapes_the_page_into_srcdoc():
     m = hostile_map(offline=True)
     snippet = embed_html(m, width=800, height="50vh", title=HOSTILE[1])

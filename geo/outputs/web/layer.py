@@ -23,7 +23,8 @@ from __future__ import annotations
 from folium.map import Layer
 from jinja2 import Template
 
-from ...analysis.assessment import Assessment, as_assessment
+from ...analysis.assessment import Assessment, as_assessment, assess
+from ...analysis.scenario import Scenario
 from .. import escape
 from ..formatting import check_units
 from .assets import register
@@ -38,7 +39,7 @@ class RangeLayer(Layer):
     Parameters
     ----------
     assessment : Assessment or Scenario
-        What to draw (a :class:`~geo.analysis.scenario.Scenario` is assessed here, once).
+        What to draw (a :class:`~geo.analysis.scenario.Scenario` is assessed once, by ``geo.assess``).
     units : {"km", "mi", "nmi"}
         Units of every distance shown (labels, tooltips, legend).
     labels : bool
@@ -78,6 +79,8 @@ class RangeLayer(Layer):
     def __init__(self, assessment, *, units: str = "km", labels: bool = True, name: str | None = None,
                  show: bool = True, title: str | None = None, shaded=(), fit: bool = False,
                  tiles: str | None = None, first_color: int = 0):
+        if isinstance(assessment, Scenario):
+            assessment = assess(assessment)
         a = assessment if isinstance(assessment, Assessment) else as_assessment(assessment)
         if name is None:
             name = f"{', '.join(m.name for m in a.missiles)} from {short_name(a.sites[0])}"
