@@ -646,3 +646,14 @@ def test_a_whole_country_as_target_is_shaded_where_it_is_within_range():
     shaded = m.data["shaded"]
     assert len(shaded) == 1 and shaded[0]["label"].startswith(f"Japan: {100 * whole.share:.1f}% of its area")
     assert not build_map(["Chagang"], [1000], ["Guam"]).data["shaded"]
+
+
+def test_build_map_links_only_leaflet_until_an_icon_needs_folium_defaults():
+    import folium
+
+    m = founding(offline=True)
+    assert "jQuery v3.7.1" not in map_html(m)                                   # the default map stays small
+    folium.Marker([40.0, 120.0], icon=folium.Icon(icon="info-sign")).add_to(m)
+    page = map_html(m)
+    assert "jQuery v3.7.1" in page and "L.AwesomeMarkers" in page and "Glyphicons Halflings" in page
+    assert "<script src" not in page and "<link rel" not in page
