@@ -657,3 +657,16 @@ def test_build_map_links_only_leaflet_until_an_icon_needs_folium_defaults():
     page = map_html(m)
     assert "jQuery v3.7.1" in page and "L.AwesomeMarkers" in page and "Glyphicons Halflings" in page
     assert "<script src" not in page and "<link rel" not in page
+
+
+def test_every_vendored_asset_ships_with_its_licence():
+    from importlib import resources
+
+    from geo.outputs.web.offline import ASSETS, LICENCES
+
+    vendor = resources.files("geo.outputs.web").joinpath("vendor")
+    made_here = {"leaflet.js", "leaflet.css", "rotate.css"}                 # xstatic-leaflet, or written here
+    assert set(ASSETS.values()) - made_here == set(LICENCES)
+    for name, licence in LICENCES.items():
+        text = vendor.joinpath(f"{licence}.LICENSE.txt").read_text(encoding="utf-8")
+        assert vendor.joinpath(name).is_file() and ("MIT" in text or "Permission is hereby granted" in text), name

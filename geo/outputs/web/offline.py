@@ -36,7 +36,7 @@ from ..files import write_atomic
 from .assets import asset, inlinable
 from .basemap import leaflet_parts
 
-__all__ = ["offline_html", "write_map", "embed_html", "ASSETS", "css_length"]
+__all__ = ["offline_html", "write_map", "embed_html", "ASSETS", "LICENCES", "css_length"]
 
 #: What each asset folium or a plugin links to becomes: the URL's end -> a file of vendor/,
 #: or one of "leaflet.js", "leaflet.css", "rotate.css" made here.
@@ -53,6 +53,13 @@ ASSETS = {
     "/folium/templates/leaflet.awesome.rotate.min.css": "rotate.css",
     "/leaflet.fullscreen@3.0.0/Control.FullScreen.min.js": "Control.FullScreen.js",
     "/leaflet.fullscreen@3.0.0/Control.FullScreen.css": "Control.FullScreen.css",
+}
+#: The licence beside each vendored file (``vendor/NAME.LICENSE.txt``).
+LICENCES = {
+    "jquery-3.7.1.min.js": "jquery", "bootstrap.bundle.min.js": "bootstrap", "bootstrap.min.css": "bootstrap",
+    "bootstrap-glyphicons.css": "bootstrap-glyphicons", "fontawesome-all.min.css": "fontawesome",
+    "leaflet.awesome-markers.js": "leaflet.awesome-markers", "leaflet.awesome-markers.css": "leaflet.awesome-markers",
+    "Control.FullScreen.js": "leaflet.fullscreen", "Control.FullScreen.css": "leaflet.fullscreen",
 }
 _LINK = re.compile(r'<script src="(?P<js>[^"<>]*)"></script>|<link rel="stylesheet" href="(?P<css>[^"<>]*)"/>')
 
