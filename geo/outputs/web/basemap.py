@@ -163,7 +163,7 @@ def _encode_ring(coords) -> list[int] | None:
 
 
 def _land_path() -> pathlib.Path:
-    from ...catalog.tables import data_dir
+    from ...catalog.datafiles import data_dir
 
     return data_dir() / LAND_FILE
 
