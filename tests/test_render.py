@@ -670,3 +670,9 @@ def test_every_vendored_asset_ships_with_its_licence():
     for name, licence in LICENCES.items():
         text = vendor.joinpath(f"{licence}.LICENSE.txt").read_text(encoding="utf-8")
         assert vendor.joinpath(name).is_file() and ("MIT" in text or "Permission is hereby granted" in text), name
+
+
+def test_the_same_map_is_the_same_file():
+    assert map_html(founding()) == map_html(founding())                     # folium's random ids made stable
+    ids = {re.search(r'class="folium-map" id="(map_\w+)"', map_html(m))[1] for m in (founding(), scenario())}
+    assert len(ids) == 2                                                     # another map, other ids

@@ -123,7 +123,7 @@ def live_folium_map(data: dict, ref: float, title: str):
     from jinja2 import Template
 
     from .web.assets import InlineScript, InlineStyle, Raw
-    from .web.page import RangeMap
+    from .web.page import RangeMap, stable_ids
 
     class LivePanel(folium.MacroElement):
         _template = Template("{% macro script(this, kwargs) %}rangemap.live({{ this._parent.get_name() }});"
@@ -142,6 +142,7 @@ def live_folium_map(data: dict, ref: float, title: str):
     root.html.add_child(Raw(f'<script type="application/json" id="rangemap-land">{land_data(ref)[0]}</script>'),
                         name="live_land")
     LivePanel().add_to(m)
+    stable_ids(m, js_literal(data))
     return m
 
 

@@ -29,7 +29,7 @@ from .basemap import LandLayer
 from .layer import RangeLayer
 from .offline import embed_html
 
-__all__ = ["build_map", "RangeMap", "TILES"]
+__all__ = ["build_map", "RangeMap", "TILES", "stable_ids"]
 
 #: Tile layers by the names the command line knows: none, or OpenStreetMap (an xyzservices name).
 TILES = {"none": None, "osm": "OpenStreetMap.Mapnik"}
@@ -126,7 +126,18 @@ def build_map(sites, missiles=(), targets=(), *, title: str | None = None, offli
     layer.add_to(m)
     if provider is not None:
         folium.LayerControl(collapsed=False).add_to(m)
+    stable_ids(m, layer.json)
     return m
+
+
+def stable_ids(m, seed: str) -> None:
+    """Give `m` and its elements ids made from `seed` (folium draws random ones), so that the same
+    map is the same file each time; elements added later keep folium's random ids."""
+    import hashlib
+
+    base = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:24]
+    for i, element in enumerate([m, *_walk(m)]):
+        element._id = f"{base}{i:08x}"
 
 
 def _provider_name(provider) -> str:
