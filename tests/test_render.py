@@ -676,3 +676,13 @@ def test_the_same_map_is_the_same_file():
     assert map_html(founding()) == map_html(founding())                     # folium's random ids made stable
     ids = {re.search(r'class="folium-map" id="(map_\w+)"', map_html(m))[1] for m in (founding(), scenario())}
     assert len(ids) == 2                                                     # another map, other ids
+
+
+def test_any_xyzservices_provider_as_tiles():
+    import xyzservices
+
+    provider = xyzservices.providers.OpenTopoMap
+    page = map_html(founding(tiles=provider))
+    assert provider.build_url(fill_subdomain=False, scale_factor="{r}") in page and "map tiles: OpenTopoMap" in page
+    with pytest.raises(InputError, match="offline map makes no network request"):
+        founding(tiles=provider, offline=True)
