@@ -89,7 +89,7 @@ HOSTILE = {
     "bidi": "abc\u202edef",
     "forge": "x\nrangemap: error: forged",
 }
-FORMATS = ("html-map", "report", "svg", "png", "pdf", "geojson", "kml", "gpkg",
+FORMATS = ("html-map", "live-map", "folium-map", "report", "svg", "png", "pdf", "geojson", "kml", "gpkg",
            "table-csv", "table-json", "table-geojson", "table-parquet", "terminal-list", "terminal-check")
 
 
@@ -135,9 +135,19 @@ def render(fmt: str, h: str, tmp_path: Path):
     """The output of format `fmt` for the scenario of hostile string `h`: text or bytes."""
     a = assessment(h)
     if fmt == "html-map":
-        from geo.outputs.webmap import build_map, write_map
+        return geo.write_map(geo.build_map(a, offline=True, title=h), tmp_path / "m.html").read_text(encoding="utf-8")
+    if fmt == "live-map":
+        from geo.outputs.live import build_live_map, write_live_map
 
-        return write_map(build_map(a, offline=True, title=h), tmp_path / "m.html").read_text(encoding="utf-8")
+        page = build_live_map(a, title=h)
+        return write_live_map(page, tmp_path / "l.html").read_text(encoding="utf-8")
+    if fmt == "folium-map":                   # a user's own folium map: the name reaches LayerControl too
+        import folium
+
+        m = folium.Map(tiles=None)
+        geo.RangeLayer(a, name=h, title=h).add_to(m)
+        folium.LayerControl().add_to(m)
+        return geo.write_map(m, tmp_path / "f.html").read_text(encoding="utf-8")
     if fmt == "report":
         from geo.outputs.report import build_report, write_report
 
@@ -227,10 +237,11 @@ def test_hostile_text_in_every_output(fmt, h, tmp_path):
         assert "\n" not in escape.terminal(str(e.value)) and list(tmp_path.iterdir()) == []
         return
     out = render(fmt, h, tmp_path)
-    if fmt in ("html-map", "report"):
+    if fmt in ("html-map", "live-map", "folium-map", "report"):
         assert tags(out) == benign_tags(fmt), "hostile text added markup"
         assert "<script>alert" not in out and "<img src=x" not in out and "<svg onload" not in out
         assert "\x00" not in out and "\ud800" not in out
+        assert "49${alert(4)}" not in out and "49$\\u007balert" not in out    # folium's Jinja never ran the text
     elif fmt == "svg":
         root = ET.fromstring(out)                                 # well-formed XML
         for element in root.iter():                               # and no markup from the text

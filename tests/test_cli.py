@@ -59,11 +59,13 @@ def test_check_with_user_files(capsys, tmp_path):
     assert status == 0 and doc["missile"] == "My missile" and doc["target"]["name"] == "My port"
 
 
-def test_check_imports_neither_folium_nor_geopandas():
+@pytest.mark.parametrize("argv", [["check", "--site", "Chagang", "--missile", "HS-12", "--target", "Guam"],
+                                  ["find", "Tokyo"], ["list", "missiles"]])
+def test_check_find_and_list_import_neither_folium_nor_geopandas(argv):
     code = ("import sys; from geo.cli.main import main; "
-            "status = main(['check', '--site', 'Chagang', '--missile', 'HS-12', '--target', 'Guam']); "
-            "heavy = [m for m in ('folium', 'geopandas', 'pandas', 'matplotlib') if m in sys.modules]; "
-            "print(heavy); sys.exit(status)")
+            f"status = main({argv!r}); "
+            "heavy = [m for m in ('folium', 'branca', 'jinja2', 'geopandas', 'pandas', 'matplotlib') "
+            "if m in sys.modules]; print(heavy); sys.exit(status)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parent)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "[]"

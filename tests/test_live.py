@@ -330,7 +330,7 @@ def test_the_view_shows_every_world_copy(tab, founding_file):
 def test_targets_by_click_and_by_search_show_their_facts_and_path(tab, founding_file):
     page = open_live(tab, founding_file)
     page.evaluate("window.rangemap.clearTargets()")
-    box = page.locator("#rm-map").bounding_box()
+    box = page.locator(".folium-map").bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.4)
     state = page.evaluate("window.rangemap.state()")
     assert len(state["targets"]) == 1
@@ -449,7 +449,7 @@ def test_hostile_names_from_user_files_show_as_text(tab, tmp_path):
     page.wait_for_timeout(50)
     assert HOSTILE_TARGET.strip("\u2028") in page.locator(".leaflet-tooltip").last.text_content()
     assert page.locator("img[src=x], b[onmouseover], a[href^=javascript]").count() == 0
-    assert page.locator("script").count() == 7                            # Leaflet, data, land, 4 scripts
+    assert page.locator("script").count() == 10           # Leaflet, its icons, data, land, 4 scripts, folium x2
     assert tab.dialogs == [] and tab.errors == []
 
 
@@ -472,7 +472,7 @@ def test_usable_at_a_phone_viewport(browser, founding_file):
     assert page.evaluate("window.rangemap.state().reach.missile") == "Hwasong-14"
     page.tap("#rm-toggle")
     assert page.locator("#rm-body").is_hidden()
-    page.tap("#rm-map", position={"x": 300, "y": 500})
+    page.tap(".folium-map", position={"x": 300, "y": 500})
     assert page.evaluate("window.rangemap.state().targets.length") == 2
     page.tap("#rm-toggle")
     assert page.locator("#rm-targets li").count() == 2
@@ -490,7 +490,7 @@ def test_build_live_map_resolves_names_and_objects_and_escapes():
     parsed = json.loads(data)
     assert parsed["missiles"][0]["name"] == "A </script><script>x()</script>"
     assert parsed["missiles"][1]["name"] == "3,000 km range" and parsed["scenario"]["targets"][1]["lat"] == 1.0
-    assert page.count("<script") == 7 and "<script src" not in page
+    assert page.count("<script") == 10 and "<script src" not in page
     assert page._repr_html_().startswith('<iframe class="rangemap-live"') and "<script" not in page._repr_html_()
 
 
@@ -532,7 +532,7 @@ def test_band_flight_tables_follow_geo_check():
 
 
 def test_vendored_geographiclib_ships_with_its_licence():
-    vendor = Path(__file__).resolve().parent.parent / "geo" / "outputs" / "vendor"
+    vendor = Path(__file__).resolve().parent.parent / "geo" / "outputs" / "web" / "vendor"
     info = json.loads((vendor / "geographiclib-geodesic.json").read_text())
     assert info["license"] == "MIT" and "Charles Karney" in (vendor / "geographiclib-geodesic.LICENSE.txt").read_text()
     import hashlib

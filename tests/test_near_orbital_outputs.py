@@ -193,8 +193,9 @@ def test_report_table_summary_and_map_show_no_reach_where_near_orbital(capsys, t
     summary = re.search(r"<section id='summary'>(.*?)</section>", page, flags=re.S)[1]
     assert "Buenos Aires, Argentina at 19,400 km (near orbital: this model does not bound the range)" in summary
     frame = html.unescape(re.search(r'srcdoc="([^"]*)"', page)[1])
-    data = json.loads(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', frame, flags=re.S)[1]
-                      .replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&"))
+    from test_render import blob
+
+    data = blob(frame)
     (target,) = [t for t in data["targets"] if t["title"].startswith("Buenos")]
     line = "".join(s if isinstance(s, str) else s["b"] for s in target["lines"][0])
     assert formatting.NEAR_ORBITAL_TEXT in line and not STAND_IN.search(line)

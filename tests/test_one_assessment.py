@@ -127,11 +127,12 @@ def test_exports_geojson_kml_gpkg(assessment, files, tmp_path, capsys):
 
 
 def test_web_map(assessment):
+    from test_render import blob
+
     from geo.outputs.webmap import build_map, map_html
 
     page = map_html(build_map(assessment, offline=True))
-    data = json.loads(re.search(r'<script type="application/json" id="rangemap-data">(.*?)</script>', page,
-                                flags=re.S)[1])                     # what the page's script reads
+    data = blob(page)                                                 # what the page's script reads
     page = "\n".join("".join(s if isinstance(s, str) else s["b"] for s in line)
                      for t in data["targets"] for line in t["lines"])
     for _, _, _, c in cells(assessment):

@@ -314,6 +314,18 @@ class Assessment:
             self._cache[key] = overflight(self.sites[si], self.targets[ti], join_gap_km=TERRITORIAL_GAP_KM)
         return self._cache[key]
 
+    def path(self, si: int, ti: int, *, unwrap: bool = False):
+        """The geodesic from site `si` to target `ti` (:func:`geo.core.geodesy.geodesic_path`, a vertex
+        every 10 km): cut at ±180° (RFC 7946), or with ``unwrap=True`` one line whose longitudes run
+        on past ±180° (web maps). Every output draws this one path."""
+        key = ("path", si, ti, unwrap)
+        if key not in self._cache:
+            from ..core.geodesy import geodesic_path
+
+            s, t = self.sites[si], self.targets[ti]
+            self._cache[key] = geodesic_path(s.lat, s.lon, t.lat, t.lon, unwrap=unwrap)
+        return self._cache[key]
+
     def regions(self, si: int, mi: int, *, display: bool = False) -> tuple[Region, ...]:
         """The regions of site `si` × missile `mi`, widest first, as the analysis uses them.
 

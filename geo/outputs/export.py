@@ -2,7 +2,7 @@
 
 A scenario (launch sites × missiles × targets) becomes four layers, all in lon/lat
 (EPSG:4326) with the *analysis* geometry: rings from :func:`~geo.rings.range_ring`
-and paths from :func:`~geo.geodesy.geodesic_path` exactly as they are, cut at ±180°,
+and paths from :meth:`Assessment.path <geo.analysis.assessment.Assessment.path>` exactly as they are, cut at ±180°,
 pole caps closed along the antimeridian and the pole.
 
 ``rings``
@@ -52,7 +52,6 @@ from ..analysis.assessment import as_assessment
 from ..errors import InputError
 from .escape import check_record
 from .files import atomic_path, check_writable, is_stdout
-from ..core.geodesy import geodesic_path
 from .formatting import REACH_COLUMNS, reach_cell
 from .style import PALETTE, VERDICT_COLORS
 
@@ -135,15 +134,11 @@ def scenario_layers(sites, missiles=(), targets=(), *, model: str = "geodesic") 
         rows[layer] = [dict({c: getattr(p, c) for c in _PLACE}, geometry=shapely.Point(p.lon, p.lat))
                        for p in places]
     columns = a.columns()
-    paths = {}
     for k, (si, mi, ti) in enumerate(itertools.product(*map(range, a.shape))):
-        s, t = a.sites[si], a.targets[ti]
-        if (si, ti) not in paths:
-            paths[si, ti] = geodesic_path(s.lat, s.lon, t.lat, t.lon)
         row = {c: _plain(columns[c][k]) for c in COLUMNS["paths"]}
         for c in ("range_km", "margin_km"):          # no figure where the model does not bound the range
             row[c] = reach_value(row[c], row["near_orbital"])
-        rows["paths"].append(dict(row, geometry=paths[si, ti]))
+        rows["paths"].append(dict(row, geometry=a.path(si, ti)))        # the assessment's path, cut at ±180°
     return {name: gpd.GeoDataFrame(rows[name], columns=[*COLUMNS[name], "geometry"],
                                    geometry="geometry", crs="EPSG:4326") for name in LAYERS}
 

@@ -96,7 +96,8 @@ def build_report(sites, missiles=(), targets=(), *, title: str | None = None, mo
     units = check_units(units)
     a = as_assessment(sites, missiles, targets, model=model, what="a report")
     sites, missiles, targets, model = a.sites, a.missiles, a.targets, a.model
-    from .webmap import build_map, embed_html
+    from .web.offline import embed_html
+    from .web.page import build_map
 
     title = title or a.scenario.title or a.scenario.default_title()
     when = (generated or _dt.datetime.now(_dt.timezone.utc)).astimezone(_dt.timezone.utc)
