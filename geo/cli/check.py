@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from ..analysis.assessment import assess
-from ..analysis.scenario import as_missile
+from ..analysis.scenario import as_missile, site_for
 from ..errors import InputError
 from ..outputs.escape import csv_frame, terminal
 from . import options
@@ -48,8 +48,12 @@ def _split_target_files(args) -> None:
 
 
 def run(args, out) -> None:
-    if not args.site:
+    if not args.site and not args.missile:
         raise InputError("give a launch site with --site NAME or --site LAT,LON")
+    if not args.site:                          # the one rule: the missile's own state's site, or refuse
+        site, why = site_for([as_missile(m, options.catalog(args)) for m in args.missile], options.catalog(args))
+        options.note(why)
+        args.site = [site.name]
     if not (args.missile or args.range_km):
         raise InputError("give a missile with --missile NAME or a range with --range KM")
     _split_target_files(args)
