@@ -73,41 +73,17 @@ def _one(args, out) -> None:
     from ..outputs.text import check_json, check_lines, track_text
 
     a = assess(options.scenario(args))
-    c = a.check(0, 0, 0)
-    whole = a.country(0, 0, 0)
-    if whole is not None:
-        return _country(args, a, whole, out)
-    track = a.overflight(0, 0)
+    c, whole = a.check(0, 0, 0), a.country(0, 0, 0)
+    track = a.overflight(0, 0) if whole is None else ()
     if args.json:
-        doc = check_json(c, args.units)
-        doc["overflight"] = [{"name": o.name, "iso_a3": o.iso_a3, "enter_km": o.enter_km, "exit_km": o.exit_km}
-                             for o in track]
+        doc = check_json(c, args.units, whole)
+        doc["overflight"] = None if whole is not None else [
+            {"name": o.name, "iso_a3": o.iso_a3, "enter_km": o.enter_km, "exit_km": o.exit_km} for o in track]
         out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
-        out.write("\n".join(terminal(line) for line in check_lines(c, track_text(track, args.units), units=args.units))
-                  + "\n")
-
-
-def _country(args, a, whole, out) -> None:
-    """A whole country as the target: nearest and farthest point, share within range, verdict."""
-    from ..analysis.scenario import MODEL_DESCRIPTIONS
-
-    m, site = a.missiles[0], a.sites[0]
-    if args.json:
-        doc = {"site": {"name": site.name, "lat": site.lat, "lon": site.lon}, "missile": m.name,
-               "range_km": m.range_km, "model": a.model, "model_description": MODEL_DESCRIPTIONS[a.model],
-               "target_kind": "country", **whole.as_dict(),
-               "sources": {"missile": m.source, "site": site.source, "target": a.targets[0].source}}
-        out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
-        return
-    share = whole.summary()[0].partition(": ")[2]                  # "part within range (16.0% of its area)"
-    verdict = {"all": "all of it in range", "none": "none of it in range",
-               "part": share.replace("part within range", "part of it in range")}[whole.verdict]
-    lines = [f"{m.name} from {site.name} to {whole.country} (the whole country): {verdict}",
-             *whole.summary()[1:],
-             f"  ({MODEL_DESCRIPTIONS[a.model]}; nominal range {m.range_km:,.0f} km; range: "
-             f"{m.source or 'no source given'}; outline: Natural Earth 1:50m)"]
-    out.write("\n".join(terminal(line) for line in lines) + "\n")
+        lines = check_lines(c, None if whole is not None else track_text(track, args.units), units=args.units,
+                            whole=whole)
+        out.write("\n".join(terminal(line) for line in lines) + "\n")
 
 
 def _table(args, out) -> None:
