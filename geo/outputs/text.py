@@ -22,7 +22,7 @@ from .formatting import (NEAR_ORBITAL_TEXT, band_text, check_units, latlon, leng
 
 __all__ = ["check_lines", "check_json", "place_json", "track_text", "reader_note", "FLIGHT_TIME_NOTE",
            "NEAR_ORBITAL_TEXT", "ROTATING_REGIONS_TEXT", "near_orbital_line", "near_orbital_notes",
-           "comes_back_line"]
+           "comes_back_line", "table_lines"]
 
 #: What the flight times are, in one phrase.
 FLIGHT_TIME_NOTE = ("boost of the class missile (powered-flight model, assumed stages) until its speed suffices, "
@@ -240,3 +240,55 @@ def reader_note(note: str) -> str:
     clauses = [c for c in re.split(r"(?<=[;.])\s+", text) if c.strip() and not _UPKEEP.search(c)]
     text = " ".join(clauses).strip().rstrip(";").strip()
     return text[:1].upper() + text[1:]
+
+
+def table_lines(table, units: str = "km") -> list[str]:
+    """A table of answers (:meth:`Assessment.table <geo.analysis.assessment.Assessment.table>` or a batch
+    table) as aligned lines for a terminal: rounded distances with thousands separators in `units`,
+    verdict (a country's with its share), margin and flight time. Site and missile columns appear
+    when they vary; a farthest-point column when a target is a whole country.
+
+    >>> from geo.analysis.assessment import assess
+    >>> from geo.analysis.scenario import Scenario
+    >>> print("\\n".join(table_lines(assess(Scenario.resolve("Sinpo", "KN-23", ["Japan", "Seoul"])).table())))
+    target  kind     distance (km)  farthest (km)  range (km)  margin (km)  verdict                           flight time
+    Japan   country            604          1,973         690          +86  part in range (2.0% of its area)  7 min
+    Seoul   place              293                        690         +397  in range                          5 min
+    """
+    import math
+
+    from .formatting import reach_cell
+
+    units = check_units(units)
+    rows = table.to_dict("records")
+    show = [c for c in ("site", "missile") if table[c].nunique() > 1] + ["target"]
+    country = "farthest_km" in table and table["farthest_km"].notna().any()
+    reach = "reach" if (table["model"] == "rotating").any() else "range"
+
+    def num(v, signed=False):
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return ""
+        return f"{to_units(v, units):+,.0f}" if signed else f"{to_units(v, units):,.0f}"
+
+    head = [*show, "kind", f"distance ({units})", *([f"farthest ({units})"] if country else []),
+            f"{reach} ({units})", f"margin ({units})", "verdict", "flight time"]
+    body = []
+    for r in rows:
+        near = bool(r.get("near_orbital"))
+        ft = r.get("flight_time_min")
+        share = r.get("share")
+        share = None if share is None or (isinstance(share, float) and math.isnan(share)) else share
+        body.append([*(str(r[c]) for c in show), str(r.get("target_kind") or "point"), num(r["distance_km"]),
+                     *([num(r.get("farthest_km"))] if country else []),
+                     reach_cell(r["range_km"], near, units, short=True, unit=False) if not
+                     (isinstance(r["range_km"], float) and math.isnan(r["range_km"])) or near else "",
+                     "" if near else num(r["margin_km"], signed=True), verdict_text(r["verdict"], share),
+                     "—" if ft is None or (isinstance(ft, float) and math.isnan(ft)) else f"{ft:.0f} min"])
+    numeric = {i for i, h in enumerate(head) if "(" in h}
+    widths = [max(len(x) for x in col) for col in zip(head, *body)]
+
+    def line(cells):
+        return "  ".join(c.rjust(w) if i in numeric else c.ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    return [line(head), *(line(b) for b in body)]
