@@ -371,6 +371,17 @@ class Assessment:
             self._cache[key] = _country_reach(self.scenario, si, mi, ti)
         return self._cache[key]
 
+    def outline(self, ti: int):
+        """The outline of a country target, lon/lat (Multi)Polygon (Natural Earth 1:50m); None for a
+        point or place target."""
+        target = self.targets[ti]
+        if target.kind != "country":
+            return None
+        from ..catalog.countries import country_records
+
+        props, geoms = country_records()
+        return next(g for p, g in zip(props, geoms) if p["iso_a3"] == target.code)
+
     def in_range_part(self, si: int, mi: int, ti: int):
         """The part of a country target within the nominal reach, lon/lat (Multi)Polygon (empty when
         none); None for a point or place target. What a map shades."""
