@@ -87,7 +87,7 @@ def test_cli_single_checks_text_and_json(assessment, files, capsys):
 
 
 def test_cli_table(assessment, files, capsys):
-    assert main(["check", *argv(files)]) == 0
+    assert main(["check", *argv(files), "--csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert len(rows) == 12
     for row, (_, _, _, c) in zip(rows, cells(assessment)):
@@ -191,15 +191,15 @@ def test_a_whole_country_as_target_in_text_and_json(capsys):
     doc = json.loads(capsys.readouterr().out)
     a = geo.assess(geo.Scenario.resolve("Chagang", "HS-12", "Japan"))
     whole = a.country(0, 0, 0)
-    assert doc["target_kind"] == "country" and doc["verdict"] == whole.verdict == "all"
+    assert doc["target_kind"] == "country" and doc["verdict"] == "all in range" and whole.verdict == "all"
     assert doc["nearest"]["distance_km"] == pytest.approx(whole.nearest.distance_km)
     assert doc["farthest"]["distance_km"] == pytest.approx(whole.farthest.distance_km)
     assert whole.farthest.distance_km < 4500
     assert main(["check", "--site", "Chagang", "--range", "1000", "--target", "Japan"]) == 0
     text = capsys.readouterr().out
-    assert "to Japan (the whole country): part of it in range (" in text.splitlines()[0]
+    assert "to Japan (the whole country): part in range (" in text.splitlines()[0]
     share = geo.assess(geo.Scenario.resolve("Chagang", 1000, "Japan")).country(0, 0, 0).share
-    assert "nearest point 775 km" in text and f"part of it in range ({100 * share:.1f}% of its area)" in text
+    assert "nearest point 775 km" in text and f"part in range ({100 * share:.1f}% of its area)" in text
 
 
 def test_an_ambiguous_place_name_says_which_place_it_took(capsys):
@@ -208,3 +208,119 @@ def test_an_ambiguous_place_name_says_which_place_it_took(capsys):
     assert "London, United Kingdom: out of range" in out
     assert err.startswith("rangemap: note: London → London, United Kingdom (also: London, Canada)")
     assert err.count("\n") == 1
+
+
+# --- every kind of target, one answer in every output (issue 17) ------------------------------------
+
+SINPO = ["--site", "Sinpo", "--missile", "KN-23", "--target", "Japan"]
+
+
+def _svg_texts(fig) -> str:
+    from geo.outputs.figure import save_figure
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg")
+    return html.unescape(re.sub(r"<[^>]+>", "\n", buf.getvalue().decode()))
+
+
+@pytest.fixture(scope="module")
+def japan():
+    return geo.assess(geo.Scenario.resolve("Sinpo", "KN-23", ["Japan", "Guam"]))
+
+
+def test_a_country_is_the_same_area_in_check_table_report_figure_and_export(japan, tmp_path, capsys):
+    c = japan.check(0, 0, 0)
+    assert (c.target_kind, c.verdict, round(100 * c.share, 1), round(c.distance_km)) == \
+        ("country", "part in range", 2.0, 604)
+    # check, alone and beside Guam (the country's row was "out of range", from its capital)
+    assert main(["check", *SINPO]) == 0
+    assert "part in range (2.0% of its area)" in capsys.readouterr().out
+    assert main(["check", *SINPO, "--target", "Guam", "--csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert (rows[0]["target_kind"], rows[0]["verdict"]) == ("country", "part in range")
+    assert float(rows[0]["distance_km"]) == pytest.approx(c.distance_km)
+    assert float(rows[0]["share"]) == pytest.approx(c.share) and float(rows[0]["farthest_km"]) == pytest.approx(c.farthest_km)
+    # report: the same verdict, share and nearest/farthest distances
+    out = tmp_path / "r.html"
+    assert main(["report", *SINPO, "-o", str(out)]) == 0
+    page = out.read_text()
+    row = re.findall(r"<tr><td class='site'>.*?</tr>", page)[0]
+    assert "data-verdict='part in range'" in row and f"data-share='{c.share:.6f}'" in row
+    assert f"data-value='{c.distance_km:.3f}'" in row and f"data-farthest='{c.farthest_km:.3f}'" in row
+    assert "out of range" not in row
+    # figure: the part within reach shaded, nearest and farthest points marked, no dot at Tokyo
+    from geo.outputs.figure import figure
+
+    fig = figure(geo.assess(geo.Scenario.resolve("Sinpo", "KN-23", "Japan")))
+    ax = fig.axes[0]
+    gids = {a.get_gid() for a in [*ax.patches, *ax.artists, *ax.lines]}
+    assert {"in-range-part-0-0-0", "nearest-0-0", "farthest-0-0"} <= gids and "target" not in gids
+    assert "Japan: part in range (2.0% of its area)\n604-1,973 km" in "\n".join(t.get_text() for t in ax.texts)
+    # export: the country as an area with its in-range part and verdict
+    out = tmp_path / "e.geojson"
+    assert main(["export", *SINPO, "-o", str(out)]) == 0
+    features = json.loads(out.read_text())["features"]
+    areas = [f for f in features if f["properties"]["layer"] == "countries"]
+    assert sorted(f["properties"]["part"] for f in areas) == ["in range", "whole"]
+    for f in areas:
+        assert f["geometry"]["type"] == "MultiPolygon" and f["properties"]["verdict"] == "part in range"
+        assert f["properties"]["share"] == pytest.approx(c.share)
+    path, = [f["properties"] for f in features if f["properties"]["layer"] == "paths"]
+    assert path["verdict"] == "part in range" and path["distance_km"] == pytest.approx(c.distance_km)
+
+
+@pytest.mark.parametrize("units,factor", [("mi", 1.609344), ("nmi", 1.852)])
+def test_units_reach_a_country_target(units, factor, capsys):
+    assert main(["check", *SINPO, "--units", units]) == 0
+    text = capsys.readouterr().out
+    assert f"nearest point {604 / factor:,.0f} {units} away" in text and " km" not in text.split("(WGS84")[0]
+    assert main(["check", *SINPO, "--units", units, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["units"] == units and doc["target_kind"] == "country"
+    for key in ("distance", "farthest", "margin"):
+        assert doc[f"{key}_{units}"] == pytest.approx(doc[f"{key}_km"] / factor)
+    assert doc["nearest"][f"distance_{units}"] == pytest.approx(doc["nearest"]["distance_km"] / factor)
+
+
+def test_a_missile_without_a_site_is_fired_from_its_own_state_or_refused(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for command in (["check", "--target", "Guam"], ["map", "-o", "x.svg"], ["report", "-o", "x.html"],
+                    ["export", "-o", "x.geojson"], ["coverage"]):
+        assert main([command[0], "--missile", "Sarmat", *command[1:]]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.count("\n") == 1 and "Russia has 4 launch sites" in err and "Plesetsk" in err
+        assert "Chagang" not in err
+    assert not list(tmp_path.iterdir())
+    assert main(["check", "--missile", "Minuteman III", "--target", "Moscow"]) == 0
+    out, err = capsys.readouterr()
+    assert "from Vandenberg Space Force Base to Moscow" in out
+    assert "drawing LGM-30G Minuteman III from Vandenberg Space Force Base" in err
+    assert main(["map", "-o", "f.svg"]) == 0                 # the founding scenario is unchanged
+    svg = (tmp_path / "f.svg").read_text()
+    assert "Hwasong-12" in svg and "Chagang" in svg and "Guam" in svg
+
+
+def test_several_targets_on_a_terminal_are_an_aligned_table(capsys):
+    assert main(["check", "--site", "Chagang", "--missile", "HS-12", "--target", "Guam", "--target", "Washington",
+                 "--target", "Japan"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4 and not any(re.search(r"\d\.\d{4,}", line) for line in lines)
+    assert lines[0].split()[:3] == ["target", "kind", "distance"] and "flight time" in lines[0]
+    assert "3,540" in lines[1] and "+960" in lines[1] and "in range" in lines[1] and "19 min" in lines[1]
+    assert "10,791" in lines[2] and "-6,291" in lines[2]        # thousands separators
+    starts = {line.find("place") for line in lines[1:3]}
+    assert len(starts) == 1                                    # aligned columns
+    assert main(["check", "--site", "Chagang", "--missile", "HS-12", "--target", "Guam", "--target", "Seoul",
+                 "--csv"]) == 0
+    assert capsys.readouterr().out.startswith("site,site_lat,site_lon,")
+
+
+def test_the_python_api_has_the_same_schema(japan):
+    cols = japan.columns()
+    assert list(cols["target_kind"]) == ["country", "place"]
+    assert cols["verdict"][0] == "part in range" and np.isnan(cols["share"][1])
+    c = geo.check("Sinpo", "KN-23", "Japan")
+    assert c.verdict == "part in range" and c.target_kind == "country" and round(c.distance_km) == 604
+    part, (near, far) = japan.in_range_part(0, 0, 0), japan.extremes(0, 0, 0)
+    assert not part.is_empty and near.distance_km == pytest.approx(c.distance_km) and far.distance_km > 1900
+    assert japan.in_range_part(0, 0, 1) is None and japan.extremes(0, 0, 1) is None

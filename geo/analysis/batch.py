@@ -488,7 +488,7 @@ def _check_chunk(sites, missiles, lats, lons, model: str = "geodesic") -> dict:
     computation, without flight times). Text columns hold integer codes: into `sites`,
     `missiles`, the chunk's targets and :data:`~geo.analysis.assessment.VERDICTS`;
     :func:`_frame` turns them into strings (``model`` is code 0 of ``[model]``). Targets of a table are
-    points (``target_kind``); a country's ``share`` and ``farthest_km`` are NaN here.
+    named places (``target_kind``); a country's ``share`` and ``farthest_km`` are NaN here.
     """
     shape = (len(sites), len(missiles), len(lats))
     site_lat, site_lon = (np.array([getattr(s, a) for s in sites], dtype=float) for a in ("lat", "lon"))
@@ -512,7 +512,7 @@ def _text(values):
 def _frame(columns: dict, sites, missiles, target_names, model: str = "geodesic") -> pd.DataFrame:
     """The table of :func:`_check_chunk`'s columns, codes turned into ``str`` columns."""
     labels = {"site": [s.name for s in sites], "missile": [m.name for m in missiles],
-              "target": target_names, "verdict": VERDICTS, "model": [model], "target_kind": ["point"]}
+              "target": target_names, "verdict": VERDICTS, "model": [model], "target_kind": ["place"]}
     try:
         return pd.DataFrame({c: _text(labels[c]).take(v) if c in labels else v for c, v in columns.items()},
                             copy=False)
