@@ -324,3 +324,141 @@ def test_the_python_api_has_the_same_schema(japan):
     part, (near, far) = japan.in_range_part(0, 0, 0), japan.extremes(0, 0, 0)
     assert not part.is_empty and near.distance_km == pytest.approx(c.distance_km) and far.distance_km > 1900
     assert japan.in_range_part(0, 0, 1) is None and japan.extremes(0, 0, 1) is None
+
+
+# --- property: random scenarios, every output I render, one answer per cell -------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+P_SITES = ["Chagang", "Sohae", "Plesetsk", "-33.87,151.21", "64.84,-147.72"]
+P_COUNTRIES = ["Fiji", "Russia", "Antarctica", "Japan", "New Zealand"]      # across the antimeridian, a pole
+P_PLACES = ["Guam", "Honolulu", "Seoul"]
+
+
+@st.composite
+def scenarios(draw):
+    nominal = draw(st.floats(300.0, 14_000.0))
+    low = draw(st.one_of(st.none(), st.floats(0.6, 0.99).map(lambda f: round(nominal * f, 1))))
+    high = draw(st.one_of(st.none(), st.floats(1.01, 1.3).map(lambda f: round(nominal * f, 1))))
+    minimum = draw(st.one_of(st.none(), st.floats(0.05, 0.3).map(lambda f: round(nominal * f, 1))))
+    point = draw(st.tuples(st.floats(-80.0, 80.0), st.floats(-180.0, 180.0)).map(lambda p: f"{p[0]:.4f},{p[1]:.4f}"))
+    other = draw(st.sampled_from([point, *P_PLACES]))
+    return dict(site=draw(st.sampled_from(P_SITES)), missile=(round(nominal, 1), low, high, minimum),
+                targets=[draw(st.sampled_from(P_COUNTRIES)), other],
+                model=draw(st.sampled_from(["geodesic", "rotating"])), units=draw(st.sampled_from(["km", "mi", "nmi"])))
+
+
+def _missile_file(folder, missile) -> str:
+    nominal, low, high, minimum = missile
+    path = folder / "prop.csv"
+    blank = lambda v: "" if v is None else repr(v)                                   # noqa: E731
+    path.write_text("name,range_km,range_low_km,range_high_km,min_range_km,source\n"
+                    f"Prop,{nominal!r},{blank(low)},{blank(high)},{blank(minimum)},property test\n")
+    return str(path)
+
+
+def _cli(*args):
+    import contextlib
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(list(args))
+    assert status == 0, err.getvalue()
+    return out.getvalue()
+
+
+def _same(got, want, tol=1e-6):
+    if want is None or (isinstance(want, float) and math.isnan(want)):
+        return got is None or (isinstance(got, float) and math.isnan(got))
+    return got == pytest.approx(want, abs=tol)
+
+
+import math  # noqa: E402
+
+
+PROPERTY = settings(max_examples=3, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+def _assessed(s, files):
+    mfile = _missile_file(files, s["missile"])
+    cat = geo.Catalog.load(missiles_files=[mfile])
+    a = geo.assess(geo.Scenario.resolve(s["site"], "Prop", s["targets"], model=s["model"], catalog=cat))
+    checks = [a.check(0, 0, ti) for ti in range(len(a.targets))]
+    assert checks[0].target_kind == "country" and checks[1].target_kind in ("point", "place")
+    return a, checks, mfile
+
+
+@PROPERTY
+@given(s=scenarios())
+def test_property_cli_json_and_tables_give_each_cell_the_same_answer(s, files):
+    from geo.outputs.formatting import to_units, verdict_text
+
+    a, checks, mfile = _assessed(s, files)
+    units = s["units"]
+    base = [f"--site={s['site']}", "--missile", "Prop", "--missiles-file", mfile, "--model", s["model"],
+            "--units", units]
+    targets = [f"--target={t}" for t in s["targets"]]
+    # CLI JSON, one cell at a time
+    for t, c in zip(targets, checks):
+        doc = json.loads(_cli("check", *base, t, "--json"))
+        assert doc["verdict"] == c.verdict and doc["target_kind"] == c.target_kind and doc["units"] == units
+        assert _same(doc["distance_km"], c.distance_km) and _same(doc["share"], c.share)
+        assert _same(doc["flight_time_min"], c.flight_time_min)
+        assert _same(doc["margin_km"], None if c.near_orbital else c.margin_km)
+        if units != "km":
+            assert _same(doc[f"distance_{units}"], to_units(c.distance_km, units))
+    # CLI table: CSV and the terminal's aligned one
+    rows = list(csv.DictReader(io.StringIO(_cli("check", *base, *targets, "--csv"))))
+    lines = _cli("check", *base, *targets).splitlines()[1:]
+    for row, line, c in zip(rows, lines, checks):
+        assert row["verdict"] == c.verdict and float(row["distance_km"]) == pytest.approx(c.distance_km)
+        assert _same(float(row["flight_time_min"]) if row["flight_time_min"] else None, c.flight_time_min)
+        assert verdict_text(c.verdict, c.share) in line and f"{to_units(c.distance_km, units):,.0f}" in line
+        if not c.near_orbital:
+            assert f"{to_units(c.margin_km, units):+,.0f}" in line
+        assert (f"{c.flight_time_min:.0f} min" if c.flight_time_min is not None else "—") in line
+
+
+@PROPERTY
+@given(s=scenarios())
+def test_property_exports_report_and_figure_give_each_cell_the_same_answer(s, files):
+    from geo.outputs.export import export
+    from geo.outputs.formatting import to_units, verdict_text
+
+    a, checks, _ = _assessed(s, files)
+    units = s["units"]
+    # exports: GeoJSON paths and country areas, KML titles
+
+    folder = files / "exports"
+    folder.mkdir(exist_ok=True)
+    features = json.loads(export(a, path=folder / "p.geojson").read_text())["features"]
+    kml = html.unescape(export(a, path=folder / "p.kml").read_text())
+    paths = [f["properties"] for f in features if f["properties"]["layer"] == "paths"]
+    areas = [f["properties"] for f in features if f["properties"]["layer"] == "countries"]
+    for p, c in zip(paths, checks):
+        assert p["verdict"] == c.verdict and _same(p["distance_km"], c.distance_km) and _same(p["share"], c.share)
+        assert _same(p["flight_time_min"], c.flight_time_min)
+        assert f"{c.site.name} to {c.target.name}: Prop, {c.verdict}" in kml
+    assert areas and all(f["verdict"] == checks[0].verdict and _same(f["share"], checks[0].share) for f in areas)
+    # report
+    from geo.outputs.report import build_report
+
+    page = build_report(a, units=units)
+    for row, c in zip(re.findall(r"<tr><td class='site'>.*?</tr>", page), checks):
+        assert re.search(r"data-verdict='([^']+)'", row)[1] == c.verdict
+        assert float(re.search(r"data-value='([-\d.]+)'", row)[1]) == pytest.approx(c.distance_km, abs=1e-3)
+        if c.share is not None:
+            assert float(re.search(r"data-share='([-\d.]+)'", row)[1]) == pytest.approx(c.share, abs=1e-6)
+        if c.flight_time_min is not None:
+            free, boost = (float(v) for v in re.search(r"data-free='([\d.]+)' data-boost='([\d.]+)'", row).groups())
+            assert free + boost == pytest.approx(c.flight_time_min, abs=2e-3)
+    # figure, as SVG text: each label that found room says the same
+    from geo.outputs.figure import figure
+
+    svg = _svg_texts(figure(a, units=units))
+    for c in checks:
+        if c.target.name in svg:
+            want = verdict_text(c.verdict, c.share) if c.target_kind == "country" else \
+                f"{to_units(c.distance_km, units):,.0f} {units}"
+            assert want in svg
