@@ -118,7 +118,7 @@ def build_report(sites, missiles=(), targets=(), *, title: str | None = None, mo
           "offline; it is left out when printing (see the figure below).</p></section>",
         _figure(a, title, units),
         _table(rows, geodesic, targets, model, units),
-        _assumptions(model, bool(targets), units, near_orbital_notes(a, units)),
+        _assumptions(model, bool(targets), units, near_orbital_notes(a, units), "country" in a.target_kinds),
         _sources(sites, missiles, targets, units),
         f"<footer>Generated {when:%Y-%m-%d %H:%M} UTC by rangemap {_e(__version__)}. "
         "Range figures are public estimates: read the sources and assumptions above.</footer>",
@@ -336,13 +336,17 @@ def _reach_td(c: Check, units: str, *, signed: bool = False) -> str:
     return _num(value, _signed(value, units) if signed else _km(value, units))
 
 
-def _assumptions(model: str, has_targets: bool, units: str = "km", near_notes=()) -> str:
+def _assumptions(model: str, has_targets: bool, units: str = "km", near_notes=(), countries: bool = False) -> str:
     from ..catalog.countries import COUNTRIES_SOURCE
     from ..core.rings import TOLERANCE_KM
 
     verdicts = ("<b>in range</b>: within the range every source agrees on (the nominal range, or the low "
                 "end of the band where sources disagree); <b>possibly in range</b>: inside the band; "
-                "<b>out of range</b>: beyond it; <b>too close</b>: under a known minimum range.")
+                "<b>out of range</b>: beyond it; <b>too close</b>: under a known minimum range."
+                + (" A whole country is an area: <b>all in range</b>, <b>part in range</b> (with the share of its "
+                   "area within the nominal reach under the model; Natural Earth 1:50m outline) or <b>none in "
+                   "range</b>; its distance, margin and flight time are those of its nearest point, and its "
+                   "farthest point is given beneath." if countries else ""))
     rotating = ("Used here: the reach depends on the direction of fire. The nominal range fixes the burnout "
                 "speed relative to the ground; the ground's eastward speed is added at launch and the Earth "
                 "turns under the missile in flight (Keplerian minimum-energy free flight over a sphere), so "

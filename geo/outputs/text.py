@@ -133,8 +133,8 @@ def check_lines(c: Check, overflight: str | None = None, *, units: str = "km", w
              f"{verdict_text(c.verdict, c.share)}"]
     if country and whole is not None:
         lines += [_point_line("nearest", whole.nearest, units), _point_line("farthest", whole.farthest, units)]
-        lines.append(re.sub(r"^  distance [^,]*, (.*), bearing [^,]*$", r"  toward the nearest point: \1",
-                            _reach_line(c, units)))
+        lines.append(re.sub(r"^  distance [^,]*, (.*), bearing [^,]*$",
+                            lambda m: f"  toward the nearest point ({c.point_verdict}): {m[1]}", _reach_line(c, units)))
     else:
         lines.append(_reach_line(c, units))
     if c.flight_time_min is not None:
