@@ -267,6 +267,12 @@ class Assessment:
         """Free flight plus boost, minutes, ``(S, M, T)``; NaN where the target cannot be hit."""
         return self.free_flight_min + self.boost_min
 
+    def _words(self) -> np.ndarray:
+        """:attr:`verdict`, computed once (for :meth:`check` cell by cell)."""
+        if "verdict" not in self._cache:
+            self._cache["verdict"] = self.verdict
+        return self._cache["verdict"]
+
     def best_verdict(self, ti: int) -> str | None:
         """The best verdict for target `ti` over every site × missile (None without sites or missiles)."""
         codes = self.verdict_code[:, :, ti]
@@ -297,7 +303,7 @@ class Assessment:
         point = VERDICTS[int(self.verdict_code[si, mi, ti])]
         return Check(self.sites[si], self.missiles[mi], self.targets[ti], float(self.distance_km[si, ti]),
                      km(self.reach_km[si, mi, ti]), math.inf if near else float(self.margin_km[si, mi, ti]),
-                     float(self.bearing_deg[si, ti]), self.verdict[si, mi, ti], self.model,
+                     float(self.bearing_deg[si, ti]), self._words()[si, mi, ti], self.model,
                      opt(self.free_flight_min[si, mi, ti]), opt(self.boost_min[si, mi, ti]), band,
                      opt(self.min_range_km[mi]), near, target_kind(self.targets[ti]),
                      opt(self.share[si, mi, ti]), opt(self.farthest_km[si, ti]), point)
