@@ -281,7 +281,9 @@ def _table(rows, geodesic, targets, model, units: str = "km") -> str:
                 if rotating:
                     cells.append(_verdict_td(g))
                 if c.flight_time_min is None:
-                    why = reach_cell(c, short=True) if c.near_orbital else "beyond reach"
+                    why = (reach_cell(c, short=True) if c.near_orbital else "beyond reach"
+                           if c.verdict in (VERDICTS[2], COUNTRY_VERDICTS[2]) else "too close"
+                           if c.point_verdict == VERDICTS[3] else "no flight time from the model")
                     cells.append(f"<td class='time'>—<br><span class='small'>{_e(why)}</span></td>")
                 else:
                     cells.append(f"<td class='time' data-free='{c.free_flight_min:.3f}' data-boost="
