@@ -343,13 +343,15 @@ class Assessment:
 
     # --- computed on first use -------------------------------------------------------
     def overflight(self, si: int, ti: int) -> tuple:
-        """The countries under the ground track from site `si` to target `ti`, in order
-        (landfalls less than two 12-nautical-mile territorial seas apart merged)."""
+        """The countries under the ground track from site `si` to target `ti` (a whole country: to its
+        nearest point), in order (landfalls less than two 12-nautical-mile territorial seas apart merged)."""
         key = ("overflight", si, ti)
         if key not in self._cache:
             from .coverage import TERRITORIAL_GAP_KM, overflight
 
-            self._cache[key] = overflight(self.sites[si], self.targets[ti], join_gap_km=TERRITORIAL_GAP_KM)
+            ends = self.extremes(si, 0, ti) if self.missiles else None
+            target = self.targets[ti] if ends is None else Place(self.targets[ti].name, ends[0].lat, ends[0].lon)
+            self._cache[key] = overflight(self.sites[si], target, join_gap_km=TERRITORIAL_GAP_KM)
         return self._cache[key]
 
     def regions(self, si: int, mi: int, *, display: bool = False) -> tuple[Region, ...]:

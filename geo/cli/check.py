@@ -76,15 +76,14 @@ def _one(args, out) -> None:
 
     a = assess(options.scenario(args))
     c, whole = a.check(0, 0, 0), a.country(0, 0, 0)
-    track = a.overflight(0, 0) if whole is None else ()
+    track = a.overflight(0, 0)                  # a whole country: to its nearest point
     if args.json:
         doc = check_json(c, args.units, whole)
-        doc["overflight"] = None if whole is not None else [
-            {"name": o.name, "iso_a3": o.iso_a3, "enter_km": o.enter_km, "exit_km": o.exit_km} for o in track]
+        doc["overflight"] = [{"name": o.name, "iso_a3": o.iso_a3, "enter_km": o.enter_km, "exit_km": o.exit_km}
+                             for o in track]
         out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
-        lines = check_lines(c, None if whole is not None else track_text(track, args.units), units=args.units,
-                            whole=whole)
+        lines = check_lines(c, track_text(track, args.units), units=args.units, whole=whole)
         out.write("\n".join(terminal(line) for line in lines) + "\n")
 
 
