@@ -32,13 +32,15 @@ import numpy as np
 
 from ..catalog.tables import Missile, Place
 from ..core.geodesy import inverse
+from ..validate import Verdict
 from .scenario import MODEL_DESCRIPTIONS, Scenario
 
-__all__ = ["VERDICTS", "COUNTRY_VERDICTS", "TARGET_KINDS", "target_kind", "Check", "Region", "Assessment", "assess", "as_assessment", "measure", "verdicts",
+__all__ = ["VERDICTS", "COUNTRY_VERDICTS", "TARGET_KINDS", "target_kind", "Check", "Region", "Assessment", "assess",
+           "as_assessment", "measure", "verdicts",
            "verdict_codes", "near_orbital_cells"]
 
 #: The possible verdicts, from best to worst reach; :attr:`Assessment.verdict_code` indexes it.
-VERDICTS = ("in range", "possibly in range", "out of range", "too close")
+VERDICTS = Verdict.values()
 #: The verdicts for a whole country (an area) within the nominal reach; :attr:`Assessment.extent_code` indexes it.
 COUNTRY_VERDICTS = ("all in range", "part in range", "none in range")
 #: What a target is: coordinates typed by a user, a named place (catalog row or GeoNames city), a whole country.
@@ -167,7 +169,8 @@ class Check(NamedTuple):
     @property
     def inside_minimum_km(self) -> float | None:
         """How far inside the minimum range the target lies, km (None unless "too close")."""
-        return self.min_range_km - self.distance_km if self.verdict == VERDICTS[3] else None
+        point = self.verdict if self.point_verdict is None else self.point_verdict
+        return self.min_range_km - self.distance_km if point == Verdict.TOO_CLOSE else None
 
 
 class Region(NamedTuple):
@@ -179,16 +182,6 @@ class Region(NamedTuple):
     radius_km: float
     #: lon/lat (Multi)Polygon; the dead zone under a minimum range is a hole.
     geometry: object
-
-
-def _kinds(m: Missile) -> list[tuple[str, float]]:
-    """The region kinds of a missile, widest first: band top, nominal, the range sources agree on."""
-    kinds = [("nominal", m.range_km)]
-    if m.certain_km != m.range_km:
-        kinds.append(("certain", m.certain_km))
-    if m.max_km > m.range_km:
-        kinds.append(("band", m.max_km))
-    return sorted(kinds, key=lambda k: -k[1])
 
 
 @dataclass(frozen=True, eq=False)
@@ -360,12 +353,12 @@ class Assessment:
         Under ``"rotating"`` each is the rotating-Earth footprint at that nominal range. A
         minimum range is cut out as a hole. ``display=True`` gives the web-map form.
         """
-        from .regions import region
+        from .regions import region, region_kinds
 
         site, m = self.sites[si], self.missiles[mi]
         low = None if np.isnan(self.min_range_km[mi]) else float(self.min_range_km[mi])
         return tuple(Region(kind, km, region(self.model, site.lat, site.lon, km, min_range_km=low,
-                                             display=display)) for kind, km in _kinds(m))
+                                             display=display)) for kind, km in region_kinds(m))
 
     def country(self, si: int, mi: int, ti: int):
         """For a target that is a whole country (``Place.kind == "country"``): its nearest and farthest

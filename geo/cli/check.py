@@ -92,6 +92,7 @@ def _table(args, out) -> None:
     import pandas as pd
 
     from ..analysis import batch
+    from ..outputs.tables import write_table
 
     on_invalid = "skip" if args.skip_invalid else "fail"
     if args.dask:                                 # outputs checked before anything is read
@@ -129,7 +130,7 @@ def _table(args, out) -> None:
                          to_units(table[column], args.units))
         table["units"] = args.units
     if path is not None:
-        batch.write_table(table, path, fmt=fmt)
+        write_table(table, path, fmt=fmt)
         counts = table["verdict"].value_counts()
         summary = ", ".join(f"{counts[v]:,} {v}" for v in counts.index)
         out.write(f"{path}: {len(table):,} rows ({summary or 'no targets'})\n")
@@ -140,7 +141,7 @@ def _table(args, out) -> None:
     if fmt == "json":
         out.write(table.to_json(orient="records", force_ascii=False, indent=2) + "\n")
     elif fmt == "geojson":
-        batch.write_table(table, "-", fmt="geojson")
+        write_table(table, "-", fmt="geojson")
     elif fmt == "csv":
         csv_frame(table).to_csv(out, index=False)
     else:
@@ -192,8 +193,8 @@ def _dask_output(args):
 
 
 def _dask(args, sites, missiles, on_invalid, scheduler, out) -> None:
-    from ..analysis import batch
+    from ..outputs import tables
 
-    summary = batch.dask_check(args.targets_table[0], sites, missiles, args.output, scheduler=scheduler,
-                               on_invalid=on_invalid, model=args.model, inputs=options.inputs(args))
+    summary = tables.dask_check(args.targets_table[0], sites, missiles, args.output, scheduler=scheduler,
+                                on_invalid=on_invalid, model=args.model, inputs=options.inputs(args))
     out.write(f"{summary.path}: {summary.rows:,} rows\n")
