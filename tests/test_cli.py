@@ -159,7 +159,7 @@ BAD = [
     (["check", "--site", "Chagang", "--range", "nan", "--target", "Guam"], "range 'nan' must be a positive number"),
     (["check", "--site", "Chagang", "--range", "inf", "--target", "Guam"], "range 'inf' must be a positive number"),
     (["check", "--site", "Chagang", "--target", "Guam"], "give a missile with --missile NAME or a range with --range KM"),
-    (["check", "--missile", "HS-12", "--target", "Guam"], "give a launch site with --site"),
+    (["check", "--missile", "HS-12", "--target", "Guam"], "North Korea has 15 launch sites in the catalog: Hoejung-ri"),
     (["check", "--site", "Chagang", "--missile", "HS-12"], "give a target with --target NAME"),
     (["check", *GUAM, "--model", "flat"], "argument --model: invalid choice: 'flat'"),
     (["check", *GUAM, "--skip-invalid"], "--skip-invalid and --layer apply to a table"),
@@ -359,7 +359,7 @@ def test_check_table_invalid_rows_fail_or_are_skipped(capsys, tmp_path):
 
 
 def test_check_table_empty_file_gives_the_columns(capsys, tmp_path):
-    status, out, _ = run(capsys, "check", "--site", "Chagang", "--missile", "HS-12", "--targets-file",
+    status, out, _ = run(capsys, "check", "--site", "Chagang", "--missile", "HS-12", "--csv", "--targets-file",
                          str(_targets_csv(tmp_path, "name,lat,lon\n")))
     assert status == 0 and out.strip().split(",")[:3] == ["site", "site_lat", "site_lon"]
 

@@ -365,3 +365,12 @@ def test_list_missiles_by_code_and_name_agree(capsys):
 @pytest.mark.parametrize("code", ["KP", "CN", "RU", "US", "GB", "FR", "IN", "PK", "IR", "IL"])
 def test_every_country_of_the_world_catalog_has_missiles(code):
     assert default_catalog().missiles_of(code)
+
+
+def test_ambiguous_alternatives_sharing_a_label_are_told_apart():
+    from geo.catalog import places
+
+    note = places.resolve("San Jose").note
+    also = note.partition("(also: ")[2].rpartition(")")[0].split("; ")
+    assert len(also) == len(set(also)) >= 3                       # no two alternatives read the same
+    assert any("Philippines (" in a and "°N" in a for a in also)

@@ -35,11 +35,26 @@ from ..core.geodesy import inverse
 from ..validate import Verdict
 from .scenario import MODEL_DESCRIPTIONS, Scenario
 
-__all__ = ["VERDICTS", "Check", "Region", "Assessment", "assess", "as_assessment", "measure", "verdicts",
+__all__ = ["VERDICTS", "COUNTRY_VERDICTS", "TARGET_KINDS", "target_kind", "Check", "Region", "Assessment", "assess", "as_assessment", "measure", "verdicts",
            "verdict_codes", "near_orbital_cells"]
 
 #: The possible verdicts, from best to worst reach; :attr:`Assessment.verdict_code` indexes it.
 VERDICTS = Verdict.values()
+#: The verdicts for a whole country (an area) within the nominal reach; :attr:`Assessment.extent_code` indexes it.
+COUNTRY_VERDICTS = ("all in range", "part in range", "none in range")
+#: What a target is: coordinates typed by a user, a named place (catalog row or GeoNames city), a whole country.
+TARGET_KINDS = ("point", "place", "country")
+
+
+def target_kind(place: Place) -> str:
+    """``"country"`` (an area: its Natural Earth outline), ``"point"`` (coordinates) or ``"place"``.
+
+    >>> target_kind(Place("1.0000, 2.0000", 1.0, 2.0, kind="coordinates")), target_kind(Place("Guam", 13.6, 144.9))
+    ('point', 'place')
+    """
+    if place.kind == "country":
+        return "country"
+    return "point" if place.kind == "coordinates" or place.source == "coordinates given by the user" else "place"
 
 
 def verdict_codes(distance_km, certain_km, max_km, min_range_km=np.nan) -> np.ndarray:
@@ -134,6 +149,16 @@ class Check(NamedTuple):
     #: The model does not bound the range toward the target (near orbital): `range_km` and
     #: `margin_km` are then inf, not figures to quote.
     near_orbital: bool = False
+    #: ``"point"``, ``"place"`` or ``"country"`` (:data:`TARGET_KINDS`). For a country, `distance_km`,
+    #: `bearing_deg`, `range_km`, `margin_km` and the flight time are those of its nearest point, and
+    #: `verdict` is one of :data:`COUNTRY_VERDICTS` (within the nominal reach under the model).
+    target_kind: str = "place"
+    #: A country's share of its area within the nominal reach, in [0, 1] (None for a point or place).
+    share: float | None = None
+    #: A country's farthest point from the site, km (None for a point or place).
+    farthest_km: float | None = None
+    #: The nearest point's own verdict (one of :data:`VERDICTS`): `verdict` for a point or place.
+    point_verdict: str | None = None
 
     @property
     def flight_time_min(self) -> float | None:
@@ -179,6 +204,12 @@ class Assessment:
     verdict_code: np.ndarray
     free_flight_min: np.ndarray
     boost_min: np.ndarray
+    #: ``(S, M, T)``, for country targets: index into :data:`COUNTRY_VERDICTS`; -1 elsewhere.
+    extent_code: np.ndarray | None = None
+    #: ``(S, M, T)``: a country's share of its area within the nominal reach; NaN elsewhere.
+    share: np.ndarray | None = None
+    #: ``(S, T)``: a country's farthest point from the site, km; NaN elsewhere.
+    farthest_km: np.ndarray | None = None
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     # --- the scenario, for short ---------------------------------------------------
@@ -209,14 +240,29 @@ class Assessment:
 
     # --- derived views -------------------------------------------------------------
     @property
+    def target_kinds(self) -> tuple[str, ...]:
+        """Per target, ``"point"``, ``"place"`` or ``"country"`` (:func:`target_kind`)."""
+        return tuple(target_kind(t) for t in self.targets)
+
+    @property
     def verdict(self) -> np.ndarray:
-        """Verdicts as words, ``(S, M, T)``."""
-        return np.asarray(VERDICTS, dtype=object)[self.verdict_code]
+        """Verdicts as words, ``(S, M, T)``: :data:`COUNTRY_VERDICTS` for a country target, else
+        :data:`VERDICTS`."""
+        words = np.asarray(VERDICTS, dtype=object)[self.verdict_code]
+        country = self.extent_code >= 0
+        words[country] = np.asarray(COUNTRY_VERDICTS, dtype=object)[self.extent_code[country]]
+        return words
 
     @property
     def flight_time_min(self) -> np.ndarray:
         """Free flight plus boost, minutes, ``(S, M, T)``; NaN where the target cannot be hit."""
         return self.free_flight_min + self.boost_min
+
+    def _words(self) -> np.ndarray:
+        """:attr:`verdict`, computed once (for :meth:`check` cell by cell)."""
+        if "verdict" not in self._cache:
+            self._cache["verdict"] = self.verdict
+        return self._cache["verdict"]
 
     def best_verdict(self, ti: int) -> str | None:
         """The best verdict for target `ti` over every site × missile (None without sites or missiles)."""
@@ -245,11 +291,13 @@ class Assessment:
         band = ((km(self.certain_km[si, mi, ti]), km(self.max_km[si, mi, ti]))
                 if self.has_band(mi) else None)
         near = bool(self.near_orbital[si, mi, ti])
+        point = VERDICTS[int(self.verdict_code[si, mi, ti])]
         return Check(self.sites[si], self.missiles[mi], self.targets[ti], float(self.distance_km[si, ti]),
                      km(self.reach_km[si, mi, ti]), math.inf if near else float(self.margin_km[si, mi, ti]),
-                     float(self.bearing_deg[si, ti]), VERDICTS[int(self.verdict_code[si, mi, ti])], self.model,
+                     float(self.bearing_deg[si, ti]), self._words()[si, mi, ti], self.model,
                      opt(self.free_flight_min[si, mi, ti]), opt(self.boost_min[si, mi, ti]), band,
-                     opt(self.min_range_km[mi]), near)
+                     opt(self.min_range_km[mi]), near, target_kind(self.targets[ti]),
+                     opt(self.share[si, mi, ti]), opt(self.farthest_km[si, ti]), point)
 
     def checks(self) -> list[Check]:
         """Every cell as a :class:`Check`, in site, missile, target order."""
@@ -273,6 +321,9 @@ class Assessment:
             "bearing_deg": np.broadcast_to(self.bearing_deg[:, None, :], (s, m, t)).ravel(),
             "verdict": self.verdict.ravel(), "model": np.full(s * m * t, self.model, dtype=object),
             "near_orbital": self.near_orbital.ravel(), "flight_time_min": self.flight_time_min.ravel(),
+            "target_kind": np.asarray(self.target_kinds or ("",), dtype=object)[ti],
+            "share": self.share.ravel(),
+            "farthest_km": np.broadcast_to(self.farthest_km[:, None, :], (s, m, t)).ravel(),
         }
 
     def table(self):
@@ -283,13 +334,15 @@ class Assessment:
 
     # --- computed on first use -------------------------------------------------------
     def overflight(self, si: int, ti: int) -> tuple:
-        """The countries under the ground track from site `si` to target `ti`, in order
-        (landfalls less than two 12-nautical-mile territorial seas apart merged)."""
+        """The countries under the ground track from site `si` to target `ti` (a whole country: to its
+        nearest point), in order (landfalls less than two 12-nautical-mile territorial seas apart merged)."""
         key = ("overflight", si, ti)
         if key not in self._cache:
             from .coverage import TERRITORIAL_GAP_KM, overflight
 
-            self._cache[key] = overflight(self.sites[si], self.targets[ti], join_gap_km=TERRITORIAL_GAP_KM)
+            ends = self.extremes(si, 0, ti) if self.missiles else None
+            target = self.targets[ti] if ends is None else Place(self.targets[ti].name, ends[0].lat, ends[0].lon)
+            self._cache[key] = overflight(self.sites[si], target, join_gap_km=TERRITORIAL_GAP_KM)
         return self._cache[key]
 
     def regions(self, si: int, mi: int, *, display: bool = False) -> tuple[Region, ...]:
@@ -308,20 +361,38 @@ class Assessment:
     def country(self, si: int, mi: int, ti: int):
         """For a target that is a whole country (``Place.kind == "country"``): its nearest and farthest
         point, the share of its area within the nominal reach under the model, and a verdict
-        (:func:`geo.analysis.country_reach.country_reach`); None for any other target."""
-        target = self.targets[ti]
-        if target.kind != "country":
+        (:func:`geo.analysis.country_reach.country_reach`), as :func:`assess` computed it; None for
+        any other target."""
+        if self.targets[ti].kind != "country":
             return None
         key = ("country", si, mi, ti)
         if key not in self._cache:
-            from .country_reach import country_reach
-            from .regions import reach_function
-
-            site, m = self.sites[si], self.missiles[mi]
-            reach = m.range_km if self.model == "geodesic" else reach_function(self.model, site.lat, site.lon,
-                                                                                m.range_km)
-            self._cache[key] = country_reach(site, target, reach)
+            self._cache[key] = _country_reach(self.scenario, si, mi, ti)
         return self._cache[key]
+
+    def outline(self, ti: int):
+        """The outline of a country target, lon/lat (Multi)Polygon (Natural Earth 1:50m); None for a
+        point or place target."""
+        target = self.targets[ti]
+        if target.kind != "country":
+            return None
+        from ..catalog.countries import country_records
+
+        props, geoms = country_records()
+        return next(g for p, g in zip(props, geoms) if p["iso_a3"] == target.code)
+
+    def in_range_part(self, si: int, mi: int, ti: int):
+        """The part of a country target within the nominal reach, lon/lat (Multi)Polygon (empty when
+        none); None for a point or place target. What a map shades."""
+        whole = self.country(si, mi, ti)
+        return None if whole is None else whole.covered
+
+    def extremes(self, si: int, mi: int, ti: int):
+        """``(nearest, farthest)`` :class:`~geo.analysis.country_reach.CountryPoint` of a country target
+        from site `si` (lat, lon, distance, bearing, part); None for a point or place target. What a
+        map marks."""
+        whole = self.country(si, mi, ti)
+        return None if whole is None else (whole.nearest, whole.farthest)
 
     def dead_zone(self, si: int, mi: int, *, display: bool = False):
         """The region under missile `mi`'s minimum range around site `si` (None when it has none)."""
@@ -360,7 +431,43 @@ def assess(scenario: Scenario) -> Assessment:
                         np.nan if mi.min_range_km is None else mi.min_range_km] for mi in missiles],
                       dtype=float).reshape(m, 4)
     cells = measure(s_lat, s_lon, t_lat, t_lon, ranges, model)
-    return Assessment(scenario, *cells)
+    shape = (len(sites), m, len(targets))
+    extent, share, far = np.full(shape, -1, np.int8), np.full(shape, np.nan), np.full(shape[::2], np.nan)
+    a = Assessment(scenario, *cells, extent, share, far)
+    for ti in (i for i, t in enumerate(targets) if t.kind == "country"):
+        for si in range(len(sites)):
+            _measure_country(a, si, ti, ranges)
+    return a
+
+
+def _country_reach(scenario: Scenario, si: int, mi: int, ti: int):
+    from .country_reach import country_reach
+    from .regions import reach_function
+
+    site, m = scenario.sites[si], scenario.missiles[mi]
+    reach = m.range_km if scenario.model == "geodesic" else reach_function(scenario.model, site.lat, site.lon,
+                                                                            m.range_km)
+    return country_reach(site, scenario.targets[ti], reach)
+
+
+def _measure_country(a: Assessment, si: int, ti: int, ranges) -> None:
+    """A country target from site `si`: every number of its cells, in place: the distance, bearing,
+    reach, margin, verdict and flight time of its nearest point; its share, farthest point and
+    verdict (:data:`COUNTRY_VERDICTS`) from :func:`~geo.analysis.country_reach.country_reach`."""
+    wholes = [a.country(si, mi, ti) for mi in range(len(a.missiles))]
+    if not wholes:
+        return
+    near, site = wholes[0].nearest, a.sites[si]
+    dist, bearing, nominal, certain, high, _, margin, code, free, boost = measure(
+        np.array([site.lat]), np.array([site.lon]), np.array([near.lat]), np.array([near.lon]), ranges, a.model)
+    a.distance_km[si, ti], a.bearing_deg[si, ti] = dist[0, 0], bearing[0, 0]
+    for array, value in ((a.reach_km, nominal), (a.certain_km, certain), (a.max_km, high), (a.margin_km, margin),
+                         (a.verdict_code, code), (a.free_flight_min, free), (a.boost_min, boost)):
+        array[si, :, ti] = value[0, :, 0]
+    a.farthest_km[si, ti] = wholes[0].farthest.distance_km
+    for mi, whole in enumerate(wholes):
+        a.extent_code[si, mi, ti] = ("all", "part", "none").index(whole.verdict)
+        a.share[si, mi, ti] = whole.share
 
 
 def measure(site_lat, site_lon, target_lat, target_lon, ranges, model: str = "geodesic", *,

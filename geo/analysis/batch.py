@@ -43,8 +43,9 @@ __all__ = ["COLUMNS", "TargetTable", "DaskSummary", "DaskChecks", "read_targets"
 
 #: Columns of :func:`batch_check`, exactly those of :func:`geo.reach.check_table`.
 COLUMNS = ("site", "site_lat", "site_lon", "missile", "target", "target_lat", "target_lon",
-           "distance_km", "range_km", "margin_km", "bearing_deg", "verdict", "model", "near_orbital")
-_TEXT = ("site", "missile", "target", "verdict", "model")
+           "distance_km", "range_km", "margin_km", "bearing_deg", "verdict", "model", "near_orbital",
+           "target_kind", "share", "farthest_km")
+_TEXT = ("site", "missile", "target", "verdict", "model", "target_kind")
 _BOOL = ("near_orbital",)
 CHUNK = 200_000
 _FIX = "fix them or pass --skip-invalid"
@@ -487,7 +488,8 @@ def _check_chunk(sites, missiles, lats, lons, model: str = "geodesic") -> dict:
     The numbers come from :func:`geo.analysis.assessment.measure` (the assessment's own
     computation, without flight times). Text columns hold integer codes: into `sites`,
     `missiles`, the chunk's targets and :data:`~geo.analysis.assessment.VERDICTS`;
-    :func:`_frame` turns them into strings (``model`` is code 0 of ``[model]``).
+    :func:`_frame` turns them into strings (``model`` is code 0 of ``[model]``). Targets of a table are
+    named places (``target_kind``); a country's ``share`` and ``farthest_km`` are NaN here.
     """
     shape = (len(sites), len(missiles), len(lats))
     site_lat, site_lon = (np.array([getattr(s, a) for s in sites], dtype=float) for a in ("lat", "lon"))
@@ -499,7 +501,8 @@ def _check_chunk(sites, missiles, lats, lons, model: str = "geodesic") -> dict:
         si, site_lat[si], site_lon[si], mi, ti, lats[ti], lons[ti],
         np.broadcast_to(dist[:, None, :], shape).ravel(), reach.ravel(), margin.ravel(),
         np.broadcast_to(bear[:, None, :], shape).ravel(), code.ravel().astype(np.intp),
-        np.zeros(code.size, dtype=np.intp), near_orbital_cells(reach, model).ravel()]))
+        np.zeros(code.size, dtype=np.intp), near_orbital_cells(reach, model).ravel(),
+        np.zeros(code.size, dtype=np.intp), np.full(code.size, np.nan), np.full(code.size, np.nan)]))
 
 
 def _text(values):
@@ -510,7 +513,7 @@ def _text(values):
 def _frame(columns: dict, sites, missiles, target_names, model: str = "geodesic") -> pd.DataFrame:
     """The table of :func:`_check_chunk`'s columns, codes turned into ``str`` columns."""
     labels = {"site": [s.name for s in sites], "missile": [m.name for m in missiles],
-              "target": target_names, "verdict": VERDICTS, "model": [model]}
+              "target": target_names, "verdict": VERDICTS, "model": [model], "target_kind": ["place"]}
     try:
         return pd.DataFrame({c: _text(labels[c]).take(v) if c in labels else v for c, v in columns.items()},
                             copy=False)

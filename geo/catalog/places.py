@@ -56,7 +56,7 @@ from typing import NamedTuple
 
 from ..errors import CatalogFileError, NotFoundError
 
-__all__ = ["PlaceMatch", "find", "resolve", "closest", "cities_within", "fold", "country_code", "country_name",
+__all__ = ["PlaceMatch", "distinct_labels", "find", "resolve", "closest", "cities_within", "fold", "country_code", "country_name",
            "index_path",
            "index_stats", "COUNTRY_ALIASES"]
 
@@ -535,7 +535,7 @@ def resolve(query: str, kind: str = "target"):
         return top.place()
     qualified = "," in query
     if qualified and top.kind == "city" and ranked[0][0] < _DOMINANT * max(ranked[1][0], 1.0):
-        listed = "; ".join(f"{m.label} ({m.population:,})" for m in matches[:3])
+        listed = "; ".join(f"{label} ({m.population:,})" for label, m in zip(distinct_labels(matches[:3]), matches))
         more = f"; and {len(matches) - 3} more" if len(matches) > 3 else ""
         raise NotFoundError(f"{kind} {query.strip()!r} matches several places: {listed}{more}: add a state or "
                             f"country, e.g. {top.label!r} (see 'rangemap find {query.strip()}')")
@@ -544,11 +544,27 @@ def resolve(query: str, kind: str = "target"):
     what = f"{top.label} ({top.kind})" if top.kind != "city" else top.label
     note = f"{query.strip()} → {what}"
     if notable:
-        note += " (also: " + "; ".join(m.label + (f" ({m.kind})" if m.kind != "city" else "") for m in notable) + ")"
+        labels = distinct_labels([top, *notable])[1:]
+        note += " (also: " + "; ".join(label + (f" ({m.kind})" if m.kind != "city" else "")
+                                       for label, m in zip(labels, notable)) + ")"
     if others:
         note += (f"; {others} {'other' if notable else 'smaller'} place{'s' * (others > 1)} of that name: "
                  f"rangemap find {query.strip()}")
     return top.place(note=note)
+
+
+def distinct_labels(matches) -> list[str]:
+    """The labels of `matches`, told apart: a label two of them share gets the place's coordinates.
+
+    >>> a = PlaceMatch("San Jose", "city", "Philippines", "PH", "", 12.3528, 121.0675, 1, "1")
+    >>> b = a._replace(lat=15.7889, lon=120.9917)
+    >>> distinct_labels([a, b])
+    ['San Jose, Philippines (12.35°N 121.07°E)', 'San Jose, Philippines (15.79°N 120.99°E)']
+    """
+    labels = [m.label for m in matches]
+    return [label if labels.count(label) == 1 else
+            f"{label} ({abs(m.lat):.2f}°{'N' if m.lat >= 0 else 'S'} {abs(m.lon):.2f}°{'E' if m.lon >= 0 else 'W'})"
+            for label, m in zip(labels, matches)]
 
 
 @functools.lru_cache(maxsize=1)

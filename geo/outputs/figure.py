@@ -67,7 +67,7 @@ from ..errors import InputError, InputTypeError
 from ..validate import Labels, View
 from .escape import check_record, check_text, xml_clean_bytes
 from .files import check_writable, is_stdout, write_atomic
-from .formatting import KM_PER_UNIT, check_units, length, number, to_units
+from .formatting import KM_PER_UNIT, check_units, length, number, to_units, verdict_text
 from .style import PALETTE, VERDICT_COLORS
 
 __all__ = ["figure", "save_figure", "Projection", "WorldProjection", "page_size", "check_dpi", "check_labels",
@@ -430,7 +430,7 @@ def figure(sites, missiles=(), targets=(), *, title: str | None = None, width_in
         limits = ((x0 - pad, x1 + pad), (y0 - pad, y1 + pad))
     else:
         proj = Projection(sites[0].lat, sites[0].lon)
-        dist = [inverse(proj.lat, proj.lon, p.lat, p.lon).distance_km for p in (*sites, *targets)]
+        dist = [inverse(proj.lat, proj.lon, p.lat, p.lon).distance_km for p in (*sites, *_anchors(a))]
         reach = max(float(np.max(r)) + d for (_, r), d in zip(reaches, np.repeat(dist[:len(sites)],
                                                                                  len(a.missiles))))
         extent = 1000.0 * min(1.1 * max([reach] + dist[len(sites):]), 1.03 * HALF_MERIDIAN_KM)
@@ -453,7 +453,8 @@ def _draw(proj, a, limits, *, title, width_in, page, units, labels, slide) -> Fi
     noun = "" if all(m.name.endswith(" range") for m in missiles) else " ranges" if len(missiles) > 1 else " range"
     title = title or a.scenario.title or f"{names}{noun} from {', '.join(s.name for s in sites)}"
     sub = _subtitle(a, world)
-    handles = _legend_handles(missiles, sorted(set(best)), units)
+    handles = _legend_handles(missiles, sorted(set(best[ti] for ti, k in enumerate(a.target_kinds) if k != "country")),
+                              units, countries="country" in a.target_kinds)
 
     legend_w = max(_text_width(h.get_label(), fs["legend"]) for h in handles) / 72 + 0.4 * k   # with the key
     W, H = page or (width_in, None)
@@ -536,7 +537,7 @@ def _draw(proj, a, limits, *, title, width_in, page, units, labels, slide) -> Fi
     ax.add_artist(PathPatch(_path(proj.geometries(_graticule(), clip)), facecolor="none", edgecolor=_GRID,
                             linewidth=0.3, zorder=1.5, gid="graticule"))
     ring_labels = _rings(ax, proj, a, clip, units, fs)
-    marks = _points(ax, proj, sites, targets, best)
+    marks = _points(ax, proj, a, best, clip)
 
     placer = _Placer(fig, ax)
     for xy, size in marks:
@@ -650,14 +651,55 @@ def _rings(ax, proj, a, clip, units: str, fs) -> list:
     return labels
 
 
-def _points(ax, proj, sites, targets, best) -> list:
-    """Geodesics from sites to targets (when few), site triangles, target dots by verdict.
+def _anchors(a) -> list:
+    """Where each target is drawn and labelled: a point or place itself; a whole country at its
+    nearest point from the first site."""
+    from ..catalog.tables import Place
+
+    out = []
+    for ti, t in enumerate(a.targets):
+        ends = a.extremes(0, 0, ti) if a.sites and a.missiles else None
+        out.append(t if ends is None else Place(t.name, ends[0].lat, ends[0].lon))
+    return out
+
+
+def _countries(ax, proj, a, clip) -> list:
+    """Per country target: the part within reach of each site × missile shaded in the in-range colour,
+    its nearest point (diamond, coloured by that point's verdict) and farthest point (hollow square)
+    from each site. Returns the markers as (x, y data, size in points)."""
+    marks = []
+    for ti in (i for i, k in enumerate(a.target_kinds) if k == "country"):
+        for si in range(len(a.sites)):
+            for mi in range(len(a.missiles)):
+                part = a.in_range_part(si, mi, ti)
+                if part is not None and not part.is_empty:
+                    ax.add_artist(PathPatch(_path(proj.geometries([part], clip)), facecolor=VERDICT_COLORS["in range"],
+                                            alpha=0.45, edgecolor=VERDICT_COLORS["in range"], linewidth=0.6,
+                                            zorder=2.5, gid=f"in-range-part-{si}-{mi}-{ti}"))
+            nearest, farthest = a.extremes(si, 0, ti)
+            code = int(a.verdict_code[si, :, ti].min())
+            for p, marker, face, gid in ((nearest, "D", VERDICT_COLORS[VERDICTS[code]], "nearest"),
+                                         (farthest, "s", "none", "farthest")):
+                xy = tuple(float(v) for v in proj.xy(p.lon, p.lat))
+                ax.plot(*xy, marker=marker, markersize=6.0, color=face, markerfacecolor=face,
+                        markeredgecolor="#222222", markeredgewidth=0.9, linestyle="none", zorder=5,
+                        gid=f"{gid}-{si}-{ti}")
+                marks.append((xy, 6.0))
+    return marks
+
+
+def _points(ax, proj, a, best, clip) -> list:
+    """Geodesics from sites to targets (when few; to a country's nearest point), site triangles,
+    target dots by verdict; a country as :func:`_countries` draws it.
 
     Returns the markers as (x, y data, size in points)."""
+    sites, targets, kinds = a.sites, _anchors(a), a.target_kinds
     n = len(targets)
     if len(sites) * n <= 12 or n <= 20:
-        for s in sites if len(sites) * n <= 12 else sites[:1]:
-            for t in targets:
+        for si, s in enumerate(sites if len(sites) * n <= 12 else sites[:1]):
+            for ti, t in enumerate(targets):
+                ends = a.extremes(si, 0, ti)
+                t = t if ends is None else ends[0]
                 inv = inverse(s.lat, s.lon, t.lat, t.lon)
                 ax.plot(*proj.geodesic(s.lat, s.lon, inv.bearing_deg, np.linspace(0, inv.distance_km, 200)),
                         color="#333333", linewidth=0.7, linestyle=(0, (1, 2)), zorder=3.5)
@@ -667,12 +709,14 @@ def _points(ax, proj, sites, targets, best) -> list:
         xy = tuple(float(v) for v in proj.xy(s.lon, s.lat))
         ax.plot(*xy, marker="^", markersize=8, color="black", markeredgecolor="white", zorder=5, gid="site")
         marks.append((xy, 8.0))
-    for t, verdict in zip(targets, best):
+    for t, verdict, kind in zip(targets, best, kinds):
+        if kind == "country":
+            continue
         xy = tuple(float(v) for v in proj.xy(t.lon, t.lat))
         ax.plot(*xy, marker="o", markersize=dot, color=VERDICT_COLORS[VERDICTS[verdict]],
                 markeredgecolor="#222222", markeredgewidth=0.8 if n <= 30 else 0.5, zorder=5, gid="target")
         marks.append((xy, dot))
-    return marks
+    return marks + _countries(ax, proj, a, clip)
 
 
 def _nice(value: float) -> float:
@@ -783,10 +827,8 @@ def _label(placer: _Placer, ax, proj, a, best, ring_labels, units, labels, fs) -
         return 0
     dot = 7.0 if len(targets) <= 30 else 5.5 if len(targets) <= 100 else 4.5
     size = fs["label"] - (1.0 if len(targets) > 30 else 0.0)
-    requests = [_PointLabel(placer, ax, proj.xy(t.lon, t.lat),
-                            f"{t.name}\n{length(float(a.distance_km[0, ti]), units)}",
-                            dict(fontsize=size), dot)
-                for ti, t in enumerate(targets) if labels == "all" or best[ti] <= 1]
+    requests = [_PointLabel(placer, ax, proj.xy(t.lon, t.lat), _target_label(a, ti, units), dict(fontsize=size), dot)
+                for ti, t in enumerate(_anchors(a)) if labels == "all" or best[ti] <= 1]
     # From where the markers crowd outward: inner labels lead out before outer ones wall them in.
     spread = [float(np.hypot(*(r.anchor - placer.crowd))) for r in requests]
     requests = [requests[i] for i in np.argsort(spread, kind="stable")]
@@ -801,6 +843,17 @@ _NEAR = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (1, -1), (-1, 1), (-1, -1))
 _SLIDES = ((1, 0, 0, 0.6), (1, 0, 0, -0.6), (-1, 0, 0, 0.6), (-1, 0, 0, -0.6), (0, 1, 0.6, 0), (0, 1, -0.6, 0),
            (0, -1, 0.6, 0), (0, -1, -0.6, 0))
 _LEADER_PT = (12, 20, 30, 42, 56, 72, 90, 112, 138, 168, 200, 240, 290)
+
+
+def _target_label(a, ti: int, units: str) -> str:
+    """``Guam\n3,540 km``; a country: ``Japan: part in range (2.0% of its area)\n604-1,973 km`` (its
+    nearest and farthest points from the first site; the verdict of the first missile)."""
+    t = a.targets[ti]
+    if a.target_kinds[ti] != "country":
+        return f"{t.name}\n{length(float(a.distance_km[0, ti]), units)}"
+    c = a.check(0, 0, ti)
+    return (f"{t.name}: {verdict_text(c.verdict, c.share)}\n"
+            f"{number(to_units(c.distance_km, units))}-{length(c.farthest_km, units)}")
 
 
 class _PointLabel:
@@ -900,7 +953,7 @@ def _place_on_ring(placer: _Placer, ax, x, y, text, style) -> bool:
     return True
 
 
-def _legend_handles(missiles, verdicts_shown, units: str) -> list:
+def _legend_handles(missiles, verdicts_shown, units: str, *, countries: bool = False) -> list:
     def label(m) -> str:
         band = (f" (band {number(to_units(m.certain_km, units))}–{length(m.max_km, units)})"
                 if m.max_km > m.certain_km else "")
@@ -909,8 +962,16 @@ def _legend_handles(missiles, verdicts_shown, units: str) -> list:
     handles = [Patch(facecolor=PALETTE[i % len(PALETTE)], alpha=0.5, edgecolor=PALETTE[i % len(PALETTE)],
                      label=label(m)) for i, m in enumerate(missiles)]
     handles.append(Line2D([], [], marker="^", color="black", linestyle="none", label="launch site"))
-    return handles + [Line2D([], [], marker="o", color=VERDICT_COLORS[VERDICTS[v]], markeredgecolor="#222222",
-                             linestyle="none", label=f"target {VERDICTS[v]}") for v in verdicts_shown]
+    handles += [Line2D([], [], marker="o", color=VERDICT_COLORS[VERDICTS[v]], markeredgecolor="#222222",
+                       linestyle="none", label=f"target {VERDICTS[v]}") for v in verdicts_shown]
+    if countries:
+        handles += [Patch(facecolor=VERDICT_COLORS["in range"], alpha=0.45, edgecolor=VERDICT_COLORS["in range"],
+                          label="part of a country within range"),
+                    Line2D([], [], marker="D", color="#777777", markeredgecolor="#222222", linestyle="none",
+                           label="its nearest point"),
+                    Line2D([], [], marker="s", color="none", markeredgecolor="#222222", linestyle="none",
+                           label="its farthest point")]
+    return handles
 
 
 def _sources(kind: str, plural: str, rows) -> str:

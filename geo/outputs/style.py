@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from ..analysis.assessment import VERDICTS
+from ..analysis.assessment import COUNTRY_VERDICTS, VERDICTS
 
 __all__ = ["PALETTE", "VERDICT_COLORS"]
 
@@ -14,3 +14,5 @@ __all__ = ["PALETTE", "VERDICT_COLORS"]
 PALETTE = ("#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#D55E00", "#000000")
 #: Target colour by verdict: in range, possibly in range, out of range, too close.
 VERDICT_COLORS = dict(zip(VERDICTS, ("#D7191C", "#FD8D3C", "#7A8B9C", "#7B3294")))
+#: A whole country: all or part of it within reach in the in-range colour, none in the out-of-range one.
+VERDICT_COLORS.update(zip(COUNTRY_VERDICTS, ("#D7191C", "#D7191C", "#7A8B9C")))
