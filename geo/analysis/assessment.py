@@ -35,7 +35,8 @@ from ..core.geodesy import inverse
 from ..validate import Verdict
 from .scenario import MODEL_DESCRIPTIONS, Scenario
 
-__all__ = ["VERDICTS", "COUNTRY_VERDICTS", "TARGET_KINDS", "target_kind", "Check", "Region", "Assessment", "assess", "as_assessment", "measure", "verdicts",
+__all__ = ["VERDICTS", "COUNTRY_VERDICTS", "TARGET_KINDS", "target_kind", "Check", "Region", "Assessment", "assess",
+           "as_assessment", "measure", "verdicts",
            "verdict_codes", "near_orbital_cells"]
 
 #: The possible verdicts, from best to worst reach; :attr:`Assessment.verdict_code` indexes it.
@@ -168,7 +169,8 @@ class Check(NamedTuple):
     @property
     def inside_minimum_km(self) -> float | None:
         """How far inside the minimum range the target lies, km (None unless "too close")."""
-        return self.min_range_km - self.distance_km if self.verdict == Verdict.TOO_CLOSE else None
+        point = self.verdict if self.point_verdict is None else self.point_verdict
+        return self.min_range_km - self.distance_km if point == Verdict.TOO_CLOSE else None
 
 
 class Region(NamedTuple):

@@ -28,7 +28,7 @@ from ..validate import Units
 
 __all__ = ["UNITS", "KM_PER_UNIT", "check_units", "to_units", "km", "length", "signed_km", "signed_length",
            "number", "band_text", "minutes", "percent", "NEAR_ORBITAL_TEXT", "NEAR_ORBITAL_SHORT", "REACH_COLUMNS",
-           "reach_cell", "reach_value", "blank_near_orbital", "sectors_text", "latlon", "verdict_text"]
+           "reach_cell", "reach_value", "blank_near_orbital", "sectors_text", "verdict_text"]
 
 #: Display units for distances.
 UNITS = Units.values()
@@ -213,15 +213,6 @@ def sectors_text(sectors) -> str:
     if len(parts) == 1:
         return f"{'bearings' if '-' in parts[0] else 'bearing'} {parts[0]}"
     return f"bearings {', '.join(parts[:-1])} and {parts[-1]}"
-
-
-def latlon(lat: float, lon: float) -> str:
-    """``'34.6860°N 129.4519°E'``.
-
-    >>> latlon(-33.9, -70.65)
-    '33.9000°S 70.6500°W'
-    """
-    return f"{abs(lat):.4f}°{'N' if lat >= 0 else 'S'} {abs(lon):.4f}°{'E' if lon >= 0 else 'W'}"
 
 
 def verdict_text(verdict: str, share: float | None = None) -> str:

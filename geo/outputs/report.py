@@ -41,7 +41,7 @@ __all__ = ["build_report", "write_report", "report_rows", "reader_note"]
 _VERDICT_TINTS = dict(zip(VERDICTS + COUNTRY_VERDICTS,
                           ("#FBE3E3", "#FEEBDC", "#EEF1F4", "#EFE3F4", "#FBE3E3", "#FBE3E3", "#EEF1F4")))
 #: Verdicts that put a target (or some of a country) within reach, for the summary's count.
-_REACHED = (VERDICTS[0], *COUNTRY_VERDICTS[:2])
+_REACHED = (Verdict.IN_RANGE, *COUNTRY_VERDICTS[:2])
 CONFIDENCE_SCALE = {"H": "several consistent sources", "M": "one good source", "L": "weak",
                     "M-H": "between one good source and several consistent ones",
                     "L-M": "between weak and one good source"}
@@ -197,7 +197,7 @@ def _target_phrase(c: Check, units: str = "km") -> str:
 
 def _country_phrase(c: Check, units: str) -> str:
     facts = [verdict_text(c.verdict, c.share).partition(" (")[2].rstrip(")")] if c.verdict == "part in range" else []
-    if c.verdict != COUNTRY_VERDICTS[2] and not c.near_orbital and c.point_verdict != VERDICTS[3]:
+    if c.verdict != COUNTRY_VERDICTS[2] and not c.near_orbital and c.point_verdict != Verdict.TOO_CLOSE:
         facts.append(f"nearest point: margin {_signed(c.margin_km, units)} {units}"
                      + (f", flight about {c.flight_time_min:.0f} min" if c.flight_time_min is not None else ""))
     return (f"{_e(c.target.name)} (whole country) at {_km(c.distance_km, units)}-{length(c.farthest_km, units)}"
@@ -280,8 +280,8 @@ def _table(rows, geodesic, targets, model, units: str = "km") -> str:
                     cells.append(_verdict_td(g))
                 if c.flight_time_min is None:
                     why = (reach_cell(c, short=True) if c.near_orbital else "beyond reach"
-                           if c.verdict in (VERDICTS[2], COUNTRY_VERDICTS[2]) else "too close"
-                           if c.point_verdict == VERDICTS[3] else "no flight time from the model")
+                           if c.verdict in (Verdict.OUT_OF_RANGE, COUNTRY_VERDICTS[2]) else "too close"
+                           if c.point_verdict == Verdict.TOO_CLOSE else "no flight time from the model")
                     cells.append(f"<td class='time'>—<br><span class='small'>{_e(why)}</span></td>")
                 else:
                     cells.append(f"<td class='time' data-free='{c.free_flight_min:.3f}' data-boost="

@@ -18,8 +18,8 @@ import re
 from ..analysis.assessment import Check
 from ..validate import Verdict
 from ..analysis.scenario import MODEL_DESCRIPTIONS
-from .formatting import (NEAR_ORBITAL_TEXT, band_text, check_units, latlon, length, percent, sectors_text,
-                         signed_length, to_units, verdict_text)
+from .formatting import (NEAR_ORBITAL_TEXT, band_text, check_units, length, percent, sectors_text, signed_length,
+                         to_units, verdict_text)
 
 __all__ = ["check_lines", "check_json", "place_json", "track_text", "reader_note", "FLIGHT_TIME_NOTE",
            "NEAR_ORBITAL_TEXT", "ROTATING_REGIONS_TEXT", "near_orbital_line", "near_orbital_notes",
@@ -93,7 +93,7 @@ def _reach_line(c: Check, units: str) -> str:
         if c.band_km and not c.near_orbital else ""
     if c.near_orbital:
         return f"  distance {d(c.distance_km)}, {reach}: {NEAR_ORBITAL_TEXT}, bearing {c.bearing_deg:.1f}°"
-    if c.verdict == Verdict.TOO_CLOSE:
+    if (c.point_verdict or c.verdict) == Verdict.TOO_CLOSE:
         return (f"  distance {d(c.distance_km)}, inside the minimum range of {d(c.min_range_km)} by "
                 f"{d(c.inside_minimum_km)} (too close to be hit); {reach} {d(c.range_km)}{band}, "
                 f"bearing {c.bearing_deg:.1f}°")
@@ -116,8 +116,10 @@ def track_text(track, units: str = "km") -> str:
 
 def _point_line(what: str, p, units: str) -> str:
     """``nearest point 604 km away at 34.6860°N 129.4519°E, bearing 168.9°`` (and the part it lies on)."""
+    from ..analysis.country_reach import latlon_text
+
     where = "" if p.main_part else f", on {p.part}"
-    return f"  {what} point {length(p.distance_km, units)} away at {latlon(p.lat, p.lon)}, " \
+    return f"  {what} point {length(p.distance_km, units)} away at {latlon_text(p.lat, p.lon)}, " \
            f"bearing {p.bearing_deg:.1f}°{where}"
 
 
@@ -271,16 +273,10 @@ def country_reach_lines(r) -> list[str]:
       nearest point 3,890 km away at 42.5246°N 9.5295°E, bearing 295.7°, on the part around Bastia, France
       farthest point 11,536 km away at 2.3269°N 54.6179°W, bearing 283.0°, on the part around Cayenne, French Guiana
     """
-    from ..analysis.country_reach import latlon_text
-
     verdict = {"all": "all of it within range", "none": "none of it within range",
                "part": f"part within range ({percent(r.share)} of its area)"}[r.verdict]
-    lines = [f"{r.country}: {verdict}"]
-    for what, p in (("nearest", r.nearest), ("farthest", r.farthest)):
-        where = "" if p.main_part else f", on {p.part}"
-        lines.append(f"  {what} point {p.distance_km:,.0f} km away at {latlon_text(p.lat, p.lon)}, "
-                     f"bearing {p.bearing_deg:.1f}°{where}")
-    return lines
+    return [f"{r.country}: {verdict}", *(_point_line(what, p, "km") for what, p in (("nearest", r.nearest),
+                                                                                    ("farthest", r.farthest)))]
 
 
 _UPKEEP = re.compile(r"project(?:'s)? reference|\bthis project\b|\bthe catalog(?:ue)?\b|\bTODO\b|\bto be checked\b|"
