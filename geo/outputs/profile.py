@@ -3,9 +3,10 @@
 Readers of test-flight analyses expect this picture: the lofted test as flown (very high,
 short) and the same missile on the trajectory that maximises its range, both from the
 powered-flight model (:mod:`geo.core.powered`) on a non-rotating Earth, apogees and ranges
-labelled, the fitted parameters in the caption. The trajectories are flown in the analysis
-layer (:func:`geo.analysis.trajectories.loft_profile`); this module only draws them. Altitude is drawn against ground range on equal
-scales (a flat picture of a curved Earth: heights above the surface, distances along it).
+labelled, the fitted parameters in the caption. Altitude is drawn against ground range on equal
+scales (a flat picture of a curved Earth: heights above the surface, distances along it). The
+trajectories are flown in the analysis layer (:func:`geo.analysis.trajectories.loft_profile`);
+this module only draws them.
 
 Matplotlib's object API only (no pyplot); files are written atomically by
 :func:`geo.outputs.figure.save_figure` as PNG, SVG or PDF. Text from the user is printed

@@ -19,6 +19,7 @@ __all__ = ["subtitle", "caption", "wrap"]
 
 
 def subtitle(a, world: bool) -> str:
+    """The line under the title: what the shading means, the model, and whether distances are true to scale."""
     missiles, site = a.missiles, a.sites[0].name
     banded = [m.name for m in missiles if m.max_km > m.certain_km]
     if banded:

@@ -98,9 +98,10 @@ def _countries(ax, proj, a, clip) -> list:
             for mi in range(len(a.missiles)):
                 part = a.in_range_part(si, mi, ti)
                 if part is not None and not part.is_empty:
-                    ax.add_artist(PathPatch(to_path(proj.geometries([part], clip)), facecolor=VERDICT_COLORS["in range"],
-                                            alpha=0.45, edgecolor=VERDICT_COLORS["in range"], linewidth=0.6,
-                                            zorder=2.5, gid=f"in-range-part-{si}-{mi}-{ti}"))
+                    ax.add_artist(PathPatch(to_path(proj.geometries([part], clip)),
+                                            facecolor=VERDICT_COLORS["in range"], alpha=0.45,
+                                            edgecolor=VERDICT_COLORS["in range"], linewidth=0.6, zorder=2.5,
+                                            gid=f"in-range-part-{si}-{mi}-{ti}"))
             nearest, farthest = a.extremes(si, 0, ti)
             code = int(a.verdict_code[si, :, ti].min())
             for p, marker, face, gid in ((nearest, "D", VERDICT_COLORS[VERDICTS[code]], "nearest"),
@@ -178,6 +179,7 @@ def scale_bar(ax, proj, units: str, fs, map_w: float):
 
 
 def legend_handles(missiles, verdicts_shown, units: str, *, countries: bool = False) -> list:
+    """The legend keys: one per missile (with its band), the launch site, each verdict shown, a country's marks."""
     def label(m) -> str:
         band = (f" (band {number(to_units(m.certain_km, units))}–{length(m.max_km, units)})"
                 if m.max_km > m.certain_km else "")

@@ -118,6 +118,8 @@ def figure(sites, missiles=(), targets=(), *, title: str | None = None, width_in
 
 
 def _draw(proj, a, limits, *, title, width_in, page, units, labels, slide) -> Figure:
+    """Lay out and draw the figure in `proj` within `limits` (data metres): map, labels, title, subtitle,
+    legend and caption; the caption counts the labels left out, known only after placing them."""
     sites, missiles, targets = a.sites, a.missiles, a.targets
     world = isinstance(proj, WorldProjection)
     best = [VERDICTS.index(a.best_verdict(ti)) for ti in range(len(targets))]

@@ -100,6 +100,8 @@ def check_dpi(dpi) -> float:
 
 
 def check_width(width_in) -> float:
+    """`width_in` as a float if it is a number of inches within :data:`WIDTH_RANGE_IN`; else
+    :class:`~geo.errors.InputTypeError` (not a number) or :class:`~geo.errors.InputError`."""
     low, high = WIDTH_RANGE_IN
     if isinstance(width_in, (bool, np.bool_)) or not isinstance(width_in, (int, float, np.number)):
         raise InputTypeError(f"width_in {width_in!r} is not a number of inches")
