@@ -24,10 +24,7 @@ from ..formatting import KM_PER_UNIT, length, number, to_units
 from ..style import PALETTE, VERDICT_COLORS
 from .projection import Projection
 
-__all__ = ["OCEAN", "LAND", "BORDER", "GRID", "LEADER", "graticule", "draw_rings", "anchors", "draw_points",
-           "scale_bar", "legend_handles", "to_path"]
-
-OCEAN, LAND, BORDER, GRID, LEADER = "#DCE9F2", "#F4F1EA", "#A09A90", "#9FB3C4", "#555555"
+__all__ = ["graticule", "draw_rings", "anchors", "draw_points", "scale_bar", "legend_handles", "to_path"]
 
 
 def graticule() -> list:

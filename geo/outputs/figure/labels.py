@@ -13,7 +13,8 @@ import numpy as np
 from matplotlib.lines import Line2D
 
 from ..formatting import length, number, to_units, verdict_text
-from .drawing import LEADER, anchors
+from ..style import FIGURE_COLORS
+from .drawing import anchors
 from .metrics import TextMetrics
 
 __all__ = ["Placer", "place_labels"]
@@ -171,8 +172,8 @@ class _PointLabel:
                 clear, points = placer.leader_clear(start, end)
                 if not clear:
                     continue
-                ax.add_line(Line2D(*_data_line(ax, end, start), color=LEADER, linewidth=0.5, zorder=4.5,
-                                   gid="leader"))
+                ax.add_line(Line2D(*_data_line(ax, end, start), color=FIGURE_COLORS["leader"], linewidth=0.5,
+                                   zorder=4.5, gid="leader"))
                 placer.points = np.vstack([placer.points, points])
                 side = np.sign(offset[0]) if abs(c[0] - self.anchor[0]) > self.w / 2 else 0
             else:

@@ -24,8 +24,8 @@ from ...errors import InputError
 from ..escape import check_record, check_text
 from ..formatting import check_units
 from .caption import caption, subtitle, wrap
-from .drawing import (BORDER, GRID, LAND, OCEAN, draw_points, draw_rings, graticule, legend_handles, scale_bar,
-                      to_path)
+from ..style import FIGURE_COLORS
+from .drawing import draw_points, draw_rings, graticule, legend_handles, scale_bar, to_path
 from .labels import Placer, place_labels
 from .metrics import text_width
 from .options import MARGIN_IN, RC, WORLD_VIEW_KM, check_labels, check_view, check_width, page_size
@@ -209,12 +209,13 @@ def _draw(proj, a, limits, *, title, width_in, page, units, labels, slide) -> Fi
         clip = proj.frame
     else:
         clip = shapely.box(x0, y0, x1, y1).intersection(proj.disc)
-    ax.add_artist(PathPatch(to_path([clip]), facecolor=OCEAN, edgecolor="#B5C4D1", linewidth=0.5, zorder=0))
+    colors = FIGURE_COLORS
+    ax.add_artist(PathPatch(to_path([clip]), facecolor=colors["sea"], edgecolor="#B5C4D1", linewidth=0.5, zorder=0))
     fine = (x1 - x0) / (map_w * 72.0 * 5.0)        # a fifth of a printed point
-    ax.add_artist(PathPatch(to_path(proj.geometries(country_outlines(), clip, fine)), facecolor=LAND,
-                            edgecolor=BORDER, linewidth=0.35, zorder=1, gid="countries"))
-    ax.add_artist(PathPatch(to_path(proj.geometries(graticule(), clip)), facecolor="none", edgecolor=GRID,
-                            linewidth=0.3, zorder=1.5, gid="graticule"))
+    ax.add_artist(PathPatch(to_path(proj.geometries(country_outlines(), clip, fine)), facecolor=colors["land"],
+                            edgecolor=colors["border"], linewidth=0.35, zorder=1, gid="countries"))
+    ax.add_artist(PathPatch(to_path(proj.geometries(graticule(), clip)), facecolor="none",
+                            edgecolor=colors["graticule"], linewidth=0.3, zorder=1.5, gid="graticule"))
     ring_labels = draw_rings(ax, proj, a, clip, units, fs)
     marks = draw_points(ax, proj, a, best, clip)
 
