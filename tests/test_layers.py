@@ -223,7 +223,8 @@ def test_the_readme_layout_names_every_module():
 # --- outputs only draw ------------------------------------------------------------------------
 
 #: What computes numbers: an output that imports or calls one of these computes instead of drawing what
-#: the Assessment holds. By name, wherever it is defined in geo.
+#: the Assessment holds. By name, wherever it is defined in geo. (``as_assessment`` stays allowed: the public
+#: entry points that take names turn them into the one Assessment they draw.)
 FORBIDDEN_IN_OUTPUTS = frozenset({
     "assess", "measure",                                                  # geo.analysis.assessment
     "reach_function",                                                     # geo.analysis.regions
@@ -235,8 +236,9 @@ FORBIDDEN_IN_OUTPUTS = frozenset({
 #: Modules an output may not import at all (the powered-flight model flies trajectories).
 FORBIDDEN_MODULES_IN_OUTPUTS = ("geo.core.powered",)
 #: Outputs that still compute, as module names. This list may only shrink: a test fails when a listed
-#: module no longer computes. The web map and the live map are being rewritten (folium) by another
-#: branch, which removes their computation: live.py runs its own `assess` for the live page's table.
+#: module no longer computes. The web map and the live map (geo/outputs/live.py, webmap.py, and a coming
+#: geo/outputs/web/) are being rewritten (folium) by another branch, which removes their computation:
+#: live.py runs its own `assess` for the live page's table; webmap.py computes none of the names above.
 ALLOWED_TO_COMPUTE: set[str] = {"geo.outputs.live"}
 
 
