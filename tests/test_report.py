@@ -329,3 +329,26 @@ def test_the_reports_map_shows_the_units_the_report_uses():
 
     page = _html.unescape(build_report("Chagang", "Hwasong-12", "Guam", units="mi"))
     assert "Hwasong-12 · 2,796 mi" in page and "Hwasong-12 · 4,500 km" not in page
+
+
+def test_the_report_writes_no_temporary_file_and_computes_its_comparison_from_the_assessment(monkeypatch):
+    import tempfile
+
+    import geo.analysis.assessment as assessment
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the report wrote a temporary file")
+
+    for name in ("TemporaryDirectory", "NamedTemporaryFile", "TemporaryFile", "mkstemp", "mkdtemp",
+                 "SpooledTemporaryFile"):
+        monkeypatch.setattr(tempfile, name, refuse)
+    a = assessment.assess(assessment.Scenario.resolve("Sohae", "Hwasong-14", "Los Angeles", model="rotating"))
+    calls = []
+    real = assessment.assess
+    monkeypatch.setattr(assessment, "assess", lambda scenario: calls.append(scenario.model) or real(scenario))
+    page = build_report(a, generated=WHEN)
+    figure = unquote(re.search(r"<img src='data:image/svg\+xml;charset=utf-8,([^']*)'", page)[1])
+    assert figure.startswith("<svg") and "Los Angeles" in figure
+    assert calls == ["geodesic"]                   # the geodesic comparison, once, through the Assessment
+    assert a.geodesic() is a.geodesic() and len(calls) == 1
+    assert "Verdict (geodesic)" in page

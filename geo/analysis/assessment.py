@@ -442,6 +442,65 @@ class Assessment:
         site = self.sites[si]
         return region("geodesic", site.lat, site.lon, float(self.min_range_km[mi]), display=display)
 
+    # --- what the outputs draw, computed here so that they only draw ----------------------
+    def reach_profile(self, si: int, km: float, azimuths) -> np.ndarray:
+        """The reach, km, toward each of `azimuths` (degrees) from site `si` of a missile of nominal range
+        `km` under the model: the edge of the region covered without a gap, what a map outlines
+        (:func:`geo.analysis.regions.reach_function`); computed once per site, range and azimuths.
+
+        >>> a = assess(Scenario.resolve("Sohae", "Hwasong-14", model="rotating"))
+        >>> a.reach_profile(0, 10_400, [47.65, 270.0]).round(-1)
+        array([11980.,  8990.])
+        """
+        az = np.asarray(azimuths, dtype=float)
+        key = ("reach_profile", si, float(km), az.shape, az.tobytes())
+        if key not in self._cache:
+            from .regions import reach_function
+
+            site = self.sites[si]
+            self._cache[key] = reach_function(self.model, site.lat, site.lon, km)(az)
+        return self._cache[key]
+
+    def reach_region(self, si: int, mi: int, km: float):
+        """The region within reach `km` (a nominal range, under the model) of site `si`, less missile `mi`'s
+        dead zone: a lon/lat (Multi)Polygon, RFC 7946 (:func:`geo.analysis.regions.region`).
+
+        >>> a = assess(Scenario.resolve("Chagang", "KN-23"))
+        >>> a.reach_region(0, 0, 690.0).geom_type
+        'Polygon'
+        """
+        from .regions import region
+
+        site = self.sites[si]
+        return region(self.model, site.lat, site.lon, km, min_range_km=self.missiles[mi].min_range_km)
+
+    def site_distance_km(self, si: int, sj: int) -> float:
+        """The geodesic distance (WGS84, Karney), km, between sites `si` and `sj`.
+
+        >>> a = assess(Scenario.resolve(["Sohae", "Chagang"], "Hwasong-14"))
+        >>> round(a.site_distance_km(0, 1)), a.site_distance_km(1, 1)
+        (267, 0.0)
+        """
+        key = ("site_distance", si, sj)
+        if key not in self._cache:
+            s, t = self.sites[si], self.sites[sj]
+            self._cache[key] = float(inverse(s.lat, s.lon, t.lat, t.lon).distance_km)
+        return self._cache[key]
+
+    def geodesic(self) -> "Assessment":
+        """The same sites, missiles and targets under the geodesic model (non-rotating Earth), for comparison
+        with a rotating-model assessment; this assessment itself when it is geodesic already.
+
+        >>> a = assess(Scenario.resolve("Sohae", "Hwasong-14", "Los Angeles", model="rotating"))
+        >>> round(a.check(0, 0, 0).range_km, -1), round(a.geodesic().check(0, 0, 0).range_km, -1), a.geodesic().model
+        (11980.0, 10400.0, 'geodesic')
+        """
+        if self.model == "geodesic":
+            return self
+        if "geodesic" not in self._cache:
+            self._cache["geodesic"] = assess(Scenario(self.sites, self.missiles, self.targets))
+        return self._cache["geodesic"]
+
 
 def assess(scenario: Scenario) -> Assessment:
     """Compute every number about `scenario` at once (see :mod:`geo.analysis.assessment`).

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as _dt
 import pathlib
 import re
-import tempfile
 import urllib.parse
 
 from .. import __version__
@@ -32,9 +31,9 @@ from .files import write_atomic
 from .formatting import (NEAR_ORBITAL_TEXT, check_units, length, number, reach_cell, sectors_text, to_units,
                          verdict_text)
 from .text import ROTATING_REGIONS_TEXT, near_orbital_notes, reader_note
-from ..analysis.assessment import COUNTRY_VERDICTS, VERDICTS, Assessment, Check, as_assessment, assess
+from ..analysis.assessment import COUNTRY_VERDICTS, VERDICTS, Assessment, Check, as_assessment
 from ..validate import Verdict
-from ..analysis.scenario import MODEL_DESCRIPTIONS, Scenario
+from ..analysis.scenario import MODEL_DESCRIPTIONS
 from .style import VERDICT_COLORS
 
 __all__ = ["build_report", "write_report", "report_rows", "reader_note"]
@@ -107,7 +106,7 @@ def build_report(sites, missiles=(), targets=(), *, title: str | None = None, mo
     when = (generated or _dt.datetime.now(_dt.timezone.utc)).astimezone(_dt.timezone.utc)
     rows = report_rows(a)
     # Under the rotating model the table also gives the geodesic verdict, for comparison.
-    geodesic = report_rows(assess(Scenario(sites, missiles, targets))) if model == "rotating" else rows
+    geodesic = report_rows(a.geodesic()) if model == "rotating" else rows
     the_map = build_map(a, offline=True, units=units)
     body = "\n".join([
         f"<header><h1>{_e(title)}</h1>"
@@ -214,12 +213,10 @@ def _badge(verdict: str) -> str:
 
 def _figure(a: Assessment, title, units: str = "km") -> str:
     """The print figure as an inline SVG image."""
-    from .figure import figure, save_figure
+    from .figure import figure_bytes
 
     sites, missiles = a.sites, a.missiles
-    fig = figure(a, title=title, units=units)
-    with tempfile.TemporaryDirectory(prefix="rangemap-report-") as tmp:
-        svg = save_figure(fig, pathlib.Path(tmp) / "figure.svg").read_bytes()
+    svg = figure_bytes(a, "svg", title=title, units=units).getvalue()
     data = urllib.parse.quote(_minify_svg(svg.decode("utf-8")), safe=" /:=;,.-_()!*~+@$?")
     alt = f"Map of the range of {_names(missiles)} from {_names(sites)}"
     kind = "Reach on a rotating Earth" if a.model == "rotating" else "Geodesic range rings (non-rotating Earth)"
