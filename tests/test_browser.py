@@ -593,3 +593,95 @@ def test_a_users_folium_map_with_plugins_and_two_range_layers_works_offline(tab,
     assert page.locator("path.rangemap-region").count() == filled[0] and page.locator(".rangemap-legend").count() == 1
     assert {urlsplit(u).scheme for u in tab.requests} <= {"file", "data", "blob"}
     assert tab.errors == [] and tab.dialogs == []
+
+
+# --- a whole country as target ----------------------------------------------------------------------
+
+def open_cli_map(tab, tmp_path, *args):
+    """``rangemap map ARGS`` written and opened from file://, only local requests allowed."""
+    from geo.cli.main import main
+
+    out = tmp_path / "country.html"
+    assert main(["map", *args, "-o", str(out)]) == 0
+    only_local_requests(tab)
+    tab.page.goto(out.as_uri())
+    tab.page.wait_for_function("window.rangemap !== undefined && window.rangemap.layers.length > 0 && "
+                               "window.rangemap.layers.every(r => r.labels.every(l => l.w !== undefined))",
+                               timeout=10_000)
+    return tab.page
+
+
+def hover_tip(page, selector: str) -> str:
+    """The text of the tooltip of the (first) element `selector`, hovered at its centre."""
+    box = page.locator(selector).first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(100)
+    text = page.locator(".leaflet-tooltip").last.text_content()
+    page.mouse.move(*open_sea(page))
+    page.wait_for_timeout(100)
+    return text
+
+
+def test_a_whole_country_shows_its_part_in_range_and_its_nearest_and_farthest_points_country(tab, tmp_path):
+    import geo
+
+    from geo.outputs.style import VERDICT_COLORS
+
+    c = geo.check("Sinpo", "KN-23", "Japan")
+    page = open_cli_map(tab, tmp_path, "--site", "Sinpo", "--missile", "KN-23", "--target", "Japan")
+    part = page.locator("path.rangemap-country")
+    assert part.count() == 1 and page.locator("path.rangemap-country-outline").count() == 1
+    assert (part.get_attribute("fill").upper(), part.get_attribute("fill-opacity")) == \
+        (VERDICT_COLORS["part in range"], "0.45")
+    box = part.bounding_box()
+    assert 10 < box["width"] < 300 and 10 < box["height"] < 300                # Tsushima to Kyushu, not all Japan
+    assert page.locator("path.rangemap-nearest").count() == 1 and page.locator("path.rangemap-farthest").count() == 1
+    assert page.locator("path.rangemap-target").count() == 0                   # no dot at Tokyo
+    near, far = f"{c.distance_km:,.0f} km", f"{c.farthest_km:,.0f} km"
+    assert (near, far, f"{100 * c.share:.1f}%") == ("604 km", "1,973 km", "2.0%")
+    label = f"Japan: part in range (2.0% of its area) · {c.distance_km:,.0f}-{far}"
+    assert page.locator(LABELS, has_text="Japan").text_content() == label
+    tip = hover_tip(page, "path.rangemap-nearest")
+    assert tip.startswith("Japan: nearest point from Sinpo") and f"{near} away" in tip
+    assert f"{c.verdict} (2.0% of its area) (nearest point {near}, {c.point_verdict}" in tip
+    assert f"margin {c.margin_km:+,.0f} km" in tip
+    assert f"{far} away" in hover_tip(page, "path.rangemap-farthest")
+    inside = geo.assess(geo.Scenario.resolve("Sinpo", "KN-23", "Japan")).in_range_part(0, 0, 0).point_on_surface()
+    page.mouse.move(*container_point(page, inside.y, inside.x))
+    page.wait_for_timeout(100)
+    assert page.locator(".leaflet-tooltip").last.text_content() == \
+        "Japan: part in range (2.0% of its area)within the range of the KN-23 from Sinpo naval base (SLBM shipyard) " \
+        "(Natural Earth 1:50m outline)"
+    assert {urlsplit(u).scheme for u in tab.requests} <= {"file", "data", "blob"}
+    assert tab.errors == [] and tab.dialogs == []
+
+
+def subpath_spans(page, selector: str) -> list[tuple[float, float]]:
+    """Pixel (left, right) of each ring (``M ... z``) drawn by the SVG path `selector`."""
+    d = page.locator(selector).first.get_attribute("d")
+    out = []
+    for ring in d.split("M")[1:]:
+        xs = [float(p.split()[0]) for p in ring.replace("z", "").replace("Z", "").split("L") if p.strip()]
+        out.append((min(xs), max(xs)))
+    return out
+
+
+@pytest.mark.parametrize("name,lat,zoom,span,largest", [("Russia", 50, 1, 175, 165), ("Fiji", -17, 5, 10, 1)])
+def test_a_country_across_the_antimeridian_draws_without_a_smear_country(tab, tmp_path, name, lat, zoom, span,
+                                                                          largest):
+    page = open_cli_map(tab, tmp_path, "--site", "Sinpo", "--missile", "KN-23", "--target", name)
+    page.evaluate(f"void window.rangemap.layers[0].map.setView([{lat}, 180], {zoom}, {{animate: false}})")
+    page.wait_for_timeout(200)
+    at = lambda lon: page.evaluate(                                             # noqa: E731  (the path's pixels)
+        f"window.rangemap.layers[0].map.latLngToLayerPoint([{lat}, {lon}]).x")
+    px = (at(190) - at(180)) / 10                                               # pixels per degree of longitude
+    spans = subpath_spans(page, "path.rangemap-country-outline")
+    widths = [b - a for a, b in spans]
+    assert widths and max(widths) <= span * px, (max(widths) / px, span)     # a smear would be ~360 degrees
+    assert max(widths) >= largest * px
+    # drawn as one area across 180°: parts on both sides of it, side by side in the view
+    assert any(at(170) < a and b < at(180) for a, b in spans) or name == "Russia"
+    assert any(at(180) < a and b < at(190) for a, b in spans) or name == "Russia"
+    assert page.locator("path.rangemap-nearest").count() == 1 and page.locator("path.rangemap-farthest").count() == 1
+    assert {urlsplit(u).scheme for u in tab.requests} <= {"file", "data", "blob"}
+    assert tab.errors == []

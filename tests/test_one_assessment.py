@@ -257,6 +257,19 @@ def test_a_country_is_the_same_area_in_check_table_report_figure_and_export(japa
     gids = {a.get_gid() for a in [*ax.patches, *ax.artists, *ax.lines]}
     assert {"in-range-part-0-0-0", "nearest-0-0", "farthest-0-0"} <= gids and "target" not in gids
     assert "Japan: part in range (2.0% of its area)\n604-1,973 km" in "\n".join(t.get_text() for t in ax.texts)
+    # web map: the page's blob (what its script draws): the area, its nearest and farthest points, no dot at Tokyo
+    from test_render import blob
+
+    from geo.outputs.webmap import build_map, map_html
+
+    data = blob(map_html(build_map(japan, offline=True)))
+    country, = data["countries"]
+    near, far = japan.extremes(0, 0, 0)
+    assert (country["cells"][0]["verdict"], country["cells"][0]["share"]) == (c.verdict, round(c.share, 6))
+    assert country["ends"][0]["nearest"]["km"] == c.distance_km and country["ends"][0]["farthest"]["km"] == c.farthest_km
+    assert [data["targets"][0][k] for k in ("kind", "lat", "lon", "label")] == \
+        ["country", near.lat, near.lon, "Japan: part in range (2.0% of its area) · 604-1,973 km"]
+    assert data["targets"][1]["kind"] == "place" and not data["shaded"]
     # export: the country as an area with its in-range part and verdict
     out = tmp_path / "e.geojson"
     assert main(["export", *SINPO, "-o", str(out)]) == 0
@@ -454,6 +467,18 @@ def test_property_exports_report_and_figure_give_each_cell_the_same_answer(s, fi
         if c.flight_time_min is not None:
             free, boost = (float(v) for v in re.search(r"data-free='([\d.]+)' data-boost='([\d.]+)'", row).groups())
             assert free + boost == pytest.approx(c.flight_time_min, abs=2e-3)
+    # web map data: the country's area, points and label; the other target's verdict
+    from geo.outputs.web.data import map_data
+
+    d = map_data(a, units=units)
+    (country,), c = d["countries"], checks[0]
+    assert (country["cells"][0]["verdict"], country["cells"][0]["share"]) == (c.verdict, round(c.share, 6))
+    assert _same(country["ends"][0]["nearest"]["km"], c.distance_km)
+    assert _same(country["ends"][0]["farthest"]["km"], c.farthest_km)
+    label = d["targets"][0]["label"]
+    assert f": {verdict_text(c.verdict, c.share)} · {to_units(c.distance_km, units):,.0f}-" \
+        f"{to_units(c.farthest_km, units):,.0f} {units}" in label
+    assert [seg["b"] for seg in d["targets"][1]["lines"][0] if isinstance(seg, dict)] == [checks[1].verdict]
     # figure, as SVG text: each label that found room says the same
     from geo.outputs.figure import figure
 

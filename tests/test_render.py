@@ -638,14 +638,53 @@ def test_cli_map_bad_options(capsys, tmp_path, monkeypatch, argv, message):
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
 
 
-def test_a_whole_country_as_target_is_shaded_where_it_is_within_range():
+def test_a_whole_country_as_target_is_an_area_with_the_assessments_numbers_in_the_readers_units():
     import geo
+    from geo.outputs.web.data import map_data
 
-    m = build_map(["Chagang"], [1000], ["Japan"])
-    whole = geo.assess(geo.Scenario.resolve("Chagang", 1000, "Japan")).country(0, 0, 0)
-    shaded = m.data["shaded"]
-    assert len(shaded) == 1 and shaded[0]["label"].startswith(f"Japan: {100 * whole.share:.1f}% of its area")
-    assert not build_map(["Chagang"], [1000], ["Guam"]).data["shaded"]
+    c = geo.check("Sinpo", "KN-23", "Japan")
+    a = geo.assess(geo.Scenario.resolve("Sinpo", "KN-23", "Japan"))
+    near, far = a.extremes(0, 0, 0)
+    d = map_data(a, units="mi")
+    country, = d["countries"]
+    cell, = country["cells"]
+    end, = country["ends"]
+    assert (country["verdict"], cell["verdict"], cell["share"]) == ("part in range", c.verdict, round(c.share, 6))
+    assert country["color"] == VERDICT_COLORS["part in range"] and country["outline"] and cell["parts"]
+    assert (end["nearest"]["km"], end["farthest"]["km"]) == (c.distance_km, c.farthest_km)
+    assert [end["nearest"]["lat"], end["nearest"]["lon"], end["farthest"]["lat"], end["farthest"]["lon"]] == \
+        [near.lat, near.lon, far.lat, far.lon]
+    # no dot at Tokyo: the target sits at its nearest point and says what the assessment says, in miles
+    target, = d["targets"]
+    assert (target["kind"], target["lat"], target["lon"]) == ("country", near.lat, near.lon)
+    mi = lambda km: f"{km / KM_PER_UNIT['mi']:,.0f}"                                        # noqa: E731
+    assert target["label"] == f"Japan: part in range (2.0% of its area) · {mi(c.distance_km)}-{mi(c.farthest_km)} mi"
+    assert target["label"] == "Japan: part in range (2.0% of its area) · 375-1,226 mi"
+    text = json.dumps([country, target["lines"]], ensure_ascii=False)
+    assert f"nearest point {mi(c.distance_km)} mi" in text and f"{mi(c.farthest_km)} mi away" in text
+    assert not re.search(r"\d km", text)
+    # the part within range is the assessment's, simplified by at most 0.01 degrees
+    drawn = shapely.MultiPolygon([shapely.Polygon([(lon, lat) for lat, lon in poly[0]]) for poly in cell["parts"]])
+    part = a.in_range_part(0, 0, 0)
+    assert drawn.hausdorff_distance(part) <= 0.011 and abs(drawn.area / part.area - 1) < 0.05
+    assert not d["shaded"] and not map_data(geo.assess(geo.Scenario.resolve("Chagang", 1000, "Guam")))["countries"]
+
+
+@pytest.mark.parametrize("name", ["Russia", "Fiji", "United States"])
+def test_a_country_across_the_antimeridian_is_one_area_in_the_maps_frame(name):
+    import geo
+    from geo.outputs.web.data import map_data
+
+    for site in ("Sinpo", "-33.87,151.21", "64.84,-147.72"):
+        d = map_data(geo.assess(geo.Scenario.resolve(site, 3000, name)))
+        country, = d["countries"]
+        polygons = country["outline"] + [p for cell in country["cells"] for p in cell["parts"]]
+        assert polygons
+        for polygon in polygons:                    # no part jumps across the map (+-180 degrees)
+            lons = np.array([lon for lat, lon in polygon[0]])
+            assert lons.max() - lons.min() < 180 and np.abs(np.diff(lons)).max() < 60     # 49°N: 28°
+        outline = np.array([lon for polygon in country["outline"] for lat, lon in polygon[0]])
+        assert d["ref"] - 360 < outline.min() and outline.max() < d["ref"] + 360
 
 
 def test_build_map_links_only_leaflet_until_an_icon_needs_folium_defaults():

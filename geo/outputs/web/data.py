@@ -14,6 +14,14 @@ as HTML. A new kind of thing drawn is one more key here and one more loop in
 >>> d = map_data(as_assessment("Chagang", "Hwasong-12", "Guam"))
 >>> [r["kind"] for r in d["regions"]], [t["label"] for t in d["targets"]]
 (['band', 'nominal'], ['Guam (Andersen AFB) · 3,540 km'])
+
+A whole country (``Place.kind == "country"``) is an area: its outline, the part within range
+per site × missile, and its nearest and farthest points (``countries``), labelled with its
+verdict and share:
+
+>>> d = map_data(as_assessment("Sinpo", "KN-23", "Japan"))
+>>> d["targets"][0]["label"], d["countries"][0]["cells"][0]["share"]
+('Japan: part in range (2.0% of its area) · 604-1,973 km', 0.019547)
 """
 
 from __future__ import annotations
@@ -23,21 +31,26 @@ import math
 
 import numpy as np
 
-from ...analysis.assessment import Assessment
+from ...analysis.assessment import COUNTRY_VERDICTS, Assessment
 from ...analysis.scenario import MODEL_DESCRIPTIONS
 from ...catalog.tables import Place
 from ...errors import InputError
 from .basemap import BORDER_COLOR, GRATICULE_COLOR, LAND_COLOR, OFFLINE_BACKGROUND
-from ..formatting import length, reach_cell, signed_length
+from ..formatting import length, number, reach_cell, signed_length, to_units, verdict_text
 from ..style import PALETTE, VERDICT_COLORS
 from ..text import ROTATING_REGIONS_TEXT, near_orbital_line, near_orbital_notes, reader_note, track_text
 
-__all__ = ["map_data", "short_name", "check_shaded", "whole_countries", "simplify_path", "SHADE_COLOR", "BAND_OPACITY",
-           "CERTAIN_OPACITY", "PATH_DECIMALS", "PATH_TOLERANCE_M", "TILE_NAMES"]
+__all__ = ["map_data", "short_name", "check_shaded", "simplify_path", "SHADE_COLOR", "BAND_OPACITY",
+           "CERTAIN_OPACITY", "COUNTRY_OPACITY", "AREA_SIMPLIFY_DEG", "PATH_DECIMALS", "PATH_TOLERANCE_M", "TILE_NAMES"]
 
 #: Colour of the hatching of shaded (covered) areas.
 SHADE_COLOR = "#B2182B"
 BAND_OPACITY, CERTAIN_OPACITY = 0.15, 0.35
+#: Fill opacity of the part of a target country within range (in its verdict's colour), as the figure's.
+COUNTRY_OPACITY = 0.45
+#: Shaded areas and target countries (outline, part within range) are simplified by this many
+#: degrees (Douglas-Peucker in lon/lat, topology kept): at most 1.1 km on the ground.
+AREA_SIMPLIFY_DEG = 0.01
 #: Path vertices are rounded to this many decimals of a degree (1e-5° is at most 1.1 m).
 PATH_DECIMALS = 5
 #: Paths keep a vertex wherever leaving it out would move the drawn line by more than this
@@ -49,35 +62,23 @@ _MERCATOR_R = 6378137.0
 _LABEL_ANCHORS = 72
 
 
-def whole_countries(a: Assessment) -> list:
-    """The part within range of each target that is a whole country (the assessment's
-    :meth:`~geo.analysis.assessment.Assessment.country`), to shade."""
-    out = []
-    for ti, t in enumerate(a.targets):
-        for si, site in enumerate(a.sites):
-            for mi, m in enumerate(a.missiles):
-                whole = a.country(si, mi, ti)
-                if whole is not None and not whole.covered.is_empty:
-                    out.append((f"{whole.country}: {100 * whole.share:.1f}% of its area within range of the "
-                                f"{m.name} from {site.name}", whole.covered))
-    return out
-
-
 def map_data(a: Assessment, *, title: str | None = None, shaded=(), tiles: str | None = None,
              units: str = "km", first_color: int = 0) -> dict:
     """The JSON blob of a web map of assessment `a` (what :func:`build_map` puts in the page).
 
     Keys: ``title``, ``ref`` (longitude the map is unwrapped around), ``fit`` and ``limits``
     (``[[south, west], [north, east]]``), ``style``, ``layers`` (id, name,
-    kind, colour), ``regions``, ``shaded``, ``paths``, ``sites``, ``targets``, ``legend``.
+    kind, colour), ``regions``, ``shaded``, ``countries``, ``paths``, ``sites``, ``targets``, ``legend``.
     Text is plain (the page never reads it as HTML); a tooltip or popup is ``{"title",
     "lines", "rows"}``, a line a list of segments (a string, or ``{"b": text}`` shown bold).
     Coordinates are Leaflet's ``[lat, lon]``. `shaded` are (label, polygon) pairs to hatch
-    (checked by :func:`check_shaded`), with the in-range part of every whole-country target
-    (:func:`whole_countries`); `tiles` names a tile layer drawn over the land, for the caption.
+    (checked by :func:`check_shaded`); `tiles` names a tile layer drawn over the land, for the caption.
+    A target that is a whole country has an entry in ``countries`` (:func:`_countries`: its
+    outline, the part within range of each site × missile, its nearest and farthest points from
+    each site) and its ``targets`` entry sits at its nearest point from the first site.
     Missile `mi` is drawn in ``PALETTE[(first_color + mi) % len(PALETTE)]``.
     """
-    shaded = check_shaded(shaded) + whole_countries(a)
+    shaded = check_shaded(shaded)
     ref = float(a.sites[0].lon)
     layers, regions, bounds = [], [], []
     used: set[str] = set()
@@ -96,6 +97,13 @@ def map_data(a: Assessment, *, title: str | None = None, shaded=(), tiles: str |
     shades = _shaded(shaded, ref)
     if shades:
         layers.append({"id": "shaded", "name": "Shaded areas", "kind": "shaded", "color": SHADE_COLOR})
+    countries = _countries(a, ref, units)
+    if countries:
+        layers.append({"id": "countries", "name": "Target countries", "kind": "countries",
+                       "color": VERDICT_COLORS["part in range"]})
+        bounds += [(p["lat"], p["lon"]) for c in countries for e in c["ends"] for p in (e["nearest"], e["farthest"])]
+        bounds += [(lat, lon) for c in countries for cell in c["cells"] for poly in cell["parts"]
+                   for lat, lon in poly[0]]
     sites = [_site(a, si, ref, units) for si in range(len(a.sites))]
     targets = [_target(a, ti, ref, units) for ti in range(len(a.targets))]
     paths = [_path(a, si, ti, ref, units) for si in range(len(a.sites)) for ti in range(len(a.targets))]
@@ -116,14 +124,16 @@ def map_data(a: Assessment, *, title: str | None = None, shaded=(), tiles: str |
         "fit": [[float(lats.min()), float(lons.min())], [float(lats.max()), float(lons.max())]],
         "limits": [[-MERCATOR_LAT_LIMIT, ref - 540.0], [MERCATOR_LAT_LIMIT, ref + 540.0]],
         "style": {"sea": OFFLINE_BACKGROUND, "land": LAND_COLOR, "border": BORDER_COLOR,
-                  "graticule": GRATICULE_COLOR, "shade": SHADE_COLOR},
+                  "graticule": GRATICULE_COLOR, "shade": SHADE_COLOR,
+                  "country": VERDICT_COLORS["part in range"], "countryOpacity": COUNTRY_OPACITY},
         "layers": layers,
         "regions": regions,
         "shaded": shades,
+        "countries": countries,
         "paths": paths,
         "sites": sites,
         "targets": targets,
-        "legend": _legend(a, units, bool(shades), COUNTRIES_SOURCE, tiles, first_color),
+        "legend": _legend(a, units, bool(shades), COUNTRIES_SOURCE, tiles, first_color, bool(countries)),
     }
 
 
@@ -162,6 +172,11 @@ def _verdict_line(a: Assessment, si: int, mi: int, ti: int, units: str) -> list:
         detail = f"{length(c.inside_minimum_km, units)} inside the minimum range {length(c.min_range_km, units)}"
     else:
         detail = f"margin {signed_length(c.margin_km, units)}"
+    if c.target_kind == "country":
+        return [f"{c.missile.name} from {c.site.name}: ", {"b": verdict_text(c.verdict, c.share)},
+                f" (nearest point {length(c.distance_km, units)}, {c.point_verdict}{where}, {reach} "
+                f"{reach_cell(c, units=units)}" + ("" if c.near_orbital else f", {detail}")
+                + f"; farthest point {length(c.farthest_km, units)})"]
     if c.near_orbital:
         return [f"{c.missile.name} from {c.site.name}: ", {"b": c.verdict},
                 f"{where} (distance {length(c.distance_km, units)}, {reach}: {reach_cell(c, units=units)})"]
@@ -262,11 +277,72 @@ def _target(a: Assessment, ti: int, ref: float, units: str) -> dict:
     lines = [_verdict_line(a, si, mi, ti, units) for si in range(len(a.sites)) for mi in range(len(a.missiles))]
     nearest = float(np.min(a.distance_km[:, ti]))
     rank = int(a.verdict_code[:, :, ti].min()) if a.verdict_code[:, :, ti].size else 4
-    return {"lat": float(t.lat), "lon": _near(float(t.lon), ref), "verdict": best,
-            "color": "#888888" if best is None else VERDICT_COLORS[best], "rank": rank,
-            "label": f"{short_name(t)} · {length(nearest, units)}",
-            "title": t.name + (f": {best}" if best is not None else ""), "lines": lines,
-            "rows": _content("", (), _place_rows("Target", t)).get("rows", [])}
+    out = {"lat": float(t.lat), "lon": _near(float(t.lon), ref), "kind": a.target_kinds[ti], "verdict": best,
+           "color": "#888888" if best is None else VERDICT_COLORS[best], "rank": rank,
+           "label": f"{short_name(t)} · {length(nearest, units)}",
+           "title": t.name + (f": {best}" if best is not None else ""), "lines": lines,
+           "rows": _content("", (), _place_rows("Target", t)).get("rows", [])}
+    if out["kind"] == "country" and best is not None:
+        # an area: marked at its nearest point from the first site, with the first cell's verdict and
+        # share (as the figure's label); every cell's in `lines`
+        c, (near, _) = a.check(0, 0, ti), a.extremes(0, 0, ti)
+        best = COUNTRY_VERDICTS[int(a.extent_code[:, :, ti].min())]
+        out.update(lat=float(near.lat), lon=_near(float(near.lon), ref), verdict=best, color=VERDICT_COLORS[best],
+                   label=f"{short_name(t)}: {verdict_text(c.verdict, c.share)} · "
+                         f"{number(to_units(c.distance_km, units))}-{length(c.farthest_km, units)}",
+                   title=f"{t.name} (the whole country): {best}",
+                   rows=[row for row in out["rows"] if row[0] != "Lat, lon"])       # the capital's, not the area's
+    return out
+
+
+def _countries(a: Assessment, ref: float, units: str) -> list[dict]:
+    """Each target that is a whole country: ``target``, ``name``, ``verdict`` (its best over every
+    site × missile) and ``color``, its ``outline``; ``cells``, per site × missile the part within
+    range (``parts``, empty when none), verdict and ``share`` (to 6 decimals), tooltip; ``ends``, per
+    site its ``nearest`` and ``farthest`` point (lat, lon, km, tooltip). All read from the
+    assessment (:meth:`~geo.analysis.assessment.Assessment.in_range_part`,
+    :meth:`~geo.analysis.assessment.Assessment.extremes`); areas in the frame around `ref`,
+    simplified by :data:`AREA_SIMPLIFY_DEG`."""
+    out = []
+    for ti in (i for i, kind in enumerate(a.target_kinds) if kind == "country"):
+        t = a.targets[ti]
+        if not (a.sites and a.missiles):
+            continue
+        best = COUNTRY_VERDICTS[int(a.extent_code[:, :, ti].min())]
+        cells, ends = [], []
+        cell_index = [(si, mi) for si in range(len(a.sites)) for mi in range(len(a.missiles))]
+        geoms = [a.outline(ti)] + [a.in_range_part(si, mi, ti) for si, mi in cell_index]
+        outline, *parts = _framed_parts(geoms, ref)
+        for (si, mi), part in zip(cell_index, parts):
+            c = a.check(si, mi, ti)
+            said = verdict_text(c.verdict, c.share)
+            cells.append({"site": si, "missile": mi, "verdict": c.verdict, "share": round(float(c.share), 6),
+                          "parts": part, "tip": _content(f"{t.name}: {said}",
+                                                         [[f"within the range of the {c.missile.name} from "
+                                                           f"{c.site.name} (Natural Earth 1:50m outline)"]])})
+        for si, site in enumerate(a.sites):
+            near, far = a.extremes(si, 0, ti)
+            lines = [_verdict_line(a, si, mi, ti, units) for mi in range(len(a.missiles))]
+            ends.append({"site": si,
+                         "nearest": _end(near, "nearest", t, site, ref, units, lines),
+                         "farthest": _end(far, "farthest", t, site, ref, units, ())})
+        out.append({"target": ti, "name": t.name, "verdict": best, "color": VERDICT_COLORS[best],
+                    "point_color": VERDICT_COLORS[a.best_verdict(ti)], "outline": outline,
+                    "tip": _content(f"{t.name} (the whole country): {best}",
+                                    [_verdict_line(a, si, mi, ti, units) for si, mi in cell_index]),
+                    "cells": cells, "ends": ends})
+    return out
+
+
+def _end(p, what: str, t: Place, site: Place, ref: float, units: str, lines) -> dict:
+    """A country's nearest or farthest point `p` from `site`, as a marker."""
+    from ...analysis.country_reach import latlon_text
+
+    where = "" if p.main_part else f", on {p.part}"
+    head = f"{t.name}: {what} point from {site.name}"
+    text = f"{length(p.distance_km, units)} away at {latlon_text(p.lat, p.lon)}, bearing {p.bearing_deg:.1f}°{where}"
+    return {"lat": float(p.lat), "lon": _near(float(p.lon), ref), "km": float(p.distance_km),
+            "tip": _content(head, [[text], *lines])}
 
 
 def _path(a: Assessment, si: int, ti: int, ref: float, units: str) -> dict:
@@ -328,22 +404,29 @@ def _shaded(shaded, ref: float) -> list[dict]:
     by 0.01° and kept to about 10 m."""
     if not shaded:
         return []
+    return [{"label": label, "parts": parts, "tip": _content(label)}
+            for (label, _), parts in zip(shaded, _framed_parts([g for _, g in shaded], ref)) if parts]
+
+
+def _framed_parts(geoms, ref: float) -> list[list]:
+    """Each lon/lat (Multi)Polygon (None or empty: no parts) as Leaflet polygons of ``[lat, lon]``
+    rings in the frame around `ref` (:func:`~geo.outputs.web.basemap.frame_geometries`: pieces cut at
+    the antimeridian joined), simplified by :data:`AREA_SIMPLIFY_DEG` and kept to about 10 m."""
     import shapely
 
     from .basemap import frame_geometries
 
+    geoms = [shapely.MultiPolygon() if g is None else g for g in geoms]
     out = []
-    geoms = shapely.simplify(frame_geometries([g for _, g in shaded], ref), 0.01, preserve_topology=True)
-    for (label, _), geom in zip(shaded, geoms):
+    for geom in shapely.simplify(frame_geometries(geoms, ref), AREA_SIMPLIFY_DEG, preserve_topology=True):
         parts = [p for p in shapely.get_parts(shapely.set_precision(geom, 1e-4))
                  if isinstance(p, shapely.Polygon) and not p.is_empty]
-        if parts:
-            shape = parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
-            out.append({"label": label, "parts": _latlng_rings(shape, 0.0), "tip": _content(label)})
+        out.append(_latlng_rings(shapely.MultiPolygon(parts), 0.0) if parts else [])
     return out
 
 
-def _legend(a: Assessment, units: str, shaded: bool, land_source: str, tiles: str | None, first_color: int) -> dict:
+def _legend(a: Assessment, units: str, shaded: bool, land_source: str, tiles: str | None, first_color: int,
+            countries: bool = False) -> dict:
     km = functools.partial(length, units=units)
     missiles = []
     for mi, m in enumerate(a.missiles):
@@ -358,6 +441,9 @@ def _legend(a: Assessment, units: str, shaded: bool, land_source: str, tiles: st
         notes += near_orbital_notes(a, units)
     if shaded:
         notes.append("hatched: shaded areas (hover for names)")
+    if countries:
+        notes.append("a target country: its outline in its verdict's colour, the part within range filled; "
+                     "filled circle: its nearest point, white circle: its farthest point (from each site)")
     sources = dict.fromkeys(p.strip() for m in a.missiles for p in m.source.split(";") if p.strip())
     ranges = "; ".join(sources) or "none given"
     caption = (f"WGS84 geodesic range rings (Karney); ranges: {ranges}" if a.model == "geodesic" else

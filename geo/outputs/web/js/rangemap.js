@@ -9,7 +9,9 @@
  *
  * `data` is the JSON blob of geo.outputs.web.data.map_data. Every user string is set with
  * textContent (never HTML). Regions and land are drawn in every world copy the view can show
- * (shifted by multiples of 360 degrees); markers, paths and labels once. Labels of every range
+ * (shifted by multiples of 360 degrees); markers, paths and labels once. A target that is a whole
+ * country (data.countries) is an area: its outline, the part within range filled, its nearest
+ * (labelled) and farthest points marked. Labels of every range
  * layer of a map are placed together so that they overlap neither each other, nor markers, nor
  * the map's controls; a label that finds no free place is hidden (its tooltip still names it).
  * No element ids: several maps, and several layers on one map, live on one page.
@@ -91,6 +93,17 @@
     for (var k = -3; k <= 3; k++) {
       if (east + 360 * k > WEST && west + 360 * k < EAST) out.push(360 * k);
     }
+    return out;
+  }
+
+  function areaCopies(parts, ref) {                // polygons of an area in every world copy in ref +- 540
+    var out = [];
+    parts.forEach(function (polygon) {
+      var lons = polygon[0].map(function (p) { return p[1]; });
+      copies(Math.min.apply(null, lons), Math.max.apply(null, lons), ref - 540, ref + 540).forEach(function (dx) {
+        out.push(shifted(polygon, dx));
+      });
+    });
     return out;
   }
 
@@ -285,16 +298,27 @@
 
     var hatch = data.shaded.length ? hatchPattern(map, layer, data.style.shade) : null;
     data.shaded.forEach(function (sh) {
-      var fills = [];
-      sh.parts.forEach(function (polygon) {
-        var lons = polygon[0].map(function (p) { return p[1]; });
-        copies(Math.min.apply(null, lons), Math.max.apply(null, lons), ref - 540, ref + 540).forEach(function (dx) {
-          fills.push(shifted(polygon, dx));
-        });
-      });
-      bind(map, L.polygon(fills, {color: data.style.shade, weight: 1, opacity: 0.7, fillColor: "url(#" + hatch + ")",
-                                  fillOpacity: 1, className: "rangemap-shade"}), sh.tip, sh.tip)
+      bind(map, L.polygon(areaCopies(sh.parts, ref), {color: data.style.shade, weight: 1, opacity: 0.7,
+                                                      fillColor: "url(#" + hatch + ")", fillOpacity: 1,
+                                                      className: "rangemap-shade"}), sh.tip, sh.tip)
         .addTo(groups.shaded);
+    });
+
+    // a target that is a whole country: its outline, the part within range of each site x missile;
+    // below, with the targets (over the paths), its nearest and farthest points from each site
+    (data.countries || []).forEach(function (c) {
+      var group = groups.countries;
+      bind(map, L.polygon(areaCopies(c.outline, ref), {color: c.color, weight: 1.5, opacity: 0.9, fill: false,
+                                                       className: "rangemap-country-outline"}), c.tip, c.tip)
+        .addTo(group);
+      c.cells.forEach(function (cell) {
+        if (!cell.parts.length) return;
+        bind(map, L.polygon(areaCopies(cell.parts, ref), {color: data.style.country, weight: 0.8, opacity: 0.9,
+                                                          fillColor: data.style.country,
+                                                          fillOpacity: data.style.countryOpacity,
+                                                          className: "rangemap-country"}), cell.tip, cell.tip)
+          .addTo(group);
+      });
     });
 
     var M = data.layers.filter(function (l) { return l.kind === "rings"; }).length;
@@ -315,7 +339,25 @@
       label(st.label, "site", "sites", 0, {marker: m});
     });
 
+    var countryMarker = {};                          // a country's label sits at the first site's nearest point
+    (data.countries || []).forEach(function (c) {
+      c.ends.forEach(function (e, k) {
+        var near = L.circleMarker([e.nearest.lat, e.nearest.lon], {radius: 6, color: "#222222", weight: 1.5,
+                                  fillColor: c.point_color, fillOpacity: 0.95, className: "rangemap-nearest"});
+        var far = L.circleMarker([e.farthest.lat, e.farthest.lon], {radius: 5, color: "#222222", weight: 1.5,
+                                 fillColor: "#FFFFFF", fillOpacity: 0.9, className: "rangemap-farthest"});
+        bind(map, near, e.nearest.tip, e.nearest.tip).addTo(groups.targets);       // the target's own markers
+        bind(map, far, e.farthest.tip, e.farthest.tip).addTo(groups.targets);
+        s.markers.push({marker: near, group: groups.targets}, {marker: far, group: groups.targets});
+        if (k === 0) countryMarker[c.target] = near;
+      });
+    });
+
     data.targets.forEach(function (t, i) {
+      if (countryMarker[i]) {                        // an area, marked at its nearest point
+        label(t.label, "target", "targets", 2 + t.rank + i / (data.targets.length + 1), {marker: countryMarker[i]});
+        return;
+      }
       var m = L.circleMarker([t.lat, t.lon], {radius: 7, color: "#222222", weight: 1.5, fillColor: t.color,
                                               fillOpacity: 0.95, className: "rangemap-target"});
       bind(map, m, {title: t.title, lines: t.lines}, function () { return {rows: t.rows, lines: t.lines}; })
