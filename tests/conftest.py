@@ -49,8 +49,7 @@ class Tab:
     requests: list = field(default_factory=list)
 
 
-@pytest.fixture
-def tab(browser):
+def _open_tab(browser):
     """A fresh page in its own context, recording errors, dialogs and every request."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
@@ -64,6 +63,21 @@ def tab(browser):
         dialog.dismiss()
 
     page.on("dialog", on_dialog)
+    return context, t
+
+
+@pytest.fixture
+def tab(browser):
+    """A fresh page in its own context, recording errors, dialogs and every request."""
+    context, t = _open_tab(browser)
+    yield t
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def module_tab(browser):
+    """One page for a whole module (as `tab`), for tests that drive one loaded page through many cases."""
+    context, t = _open_tab(browser)
     yield t
     context.close()
 

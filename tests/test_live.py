@@ -8,6 +8,7 @@ Many evaluations are batched into one ``page.evaluate`` so the file stays quick.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -590,3 +591,267 @@ def test_shows_inline_as_a_sandboxed_iframe_as_in_jupyter(tab):
     assert inner.evaluate("window.rangemap.state().reach.range_km") == 1000
     assert page.evaluate("typeof window.rangemap") == "undefined"
     assert tab.errors == [] and tab.dialogs == []
+
+
+# --- hostile links and script calls (issue 21): every field and argument checked ---------
+
+FORBIDDEN = ("NaN", "undefined", "Infinity", "[object")
+PROTO_WORDS = ("__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "prototype", "__defineGetter__")
+FRAGMENT_KEYS = ("site", "name", "missile", "km", "units", "targets")
+DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+ISSUE_21_LINKS = {
+    **{f"units={u}": f"#site=40.85,126.6&name=S&missile=Hwasong-12&units={u}"
+       for u in ("constructor", "__proto__", "toString", "hasOwnProperty")},
+    "km=1e-300": "#site=40.85,126.6&name=S&km=1e-300",
+}
+
+# What the page shows of its state (the message apart), and what it draws.
+PROBE_JS = """() => {
+    const panel = document.getElementById("rm-panel").textContent;
+    const message = document.getElementById("rm-message");
+    const rings = window.rangemap.rings().features;
+    return {ready: window.rangemap.ready === true, state: window.rangemap.state(), message: message.textContent,
+            panel: panel.replace(message.textContent, ""), rings: rings.length,
+            finite: rings.every((f) => JSON.stringify(f.geometry.coordinates).indexOf("null") < 0)};
+}"""
+
+
+def _decimal(text: str, lo: float, hi: float, *, below: bool = False) -> bool:
+    if not DECIMAL.fullmatch(text):
+        return False
+    v = float(text)
+    return lo <= v and (v < hi if below else v <= hi)
+
+
+def _lat_lon_ok(lat: str, lon: str) -> bool:
+    return _decimal(lat, -90.0, 90.0) and _decimal(lon, -180.0, 180.0)
+
+
+def fragment_ok(fragment: str, missiles: set[str]) -> bool:
+    """The rule the page must follow, written again here: own keys once each, the CLI's bounds."""
+    from urllib.parse import parse_qsl
+
+    from geo.core.ballistics import HALF_CIRCUMFERENCE_KM
+    from geo.validate import MIN_RANGE_KM
+
+    pairs = parse_qsl(fragment, keep_blank_values=True)
+    keys = [k for k, _ in pairs]
+    q = dict(pairs)
+    if any(k not in FRAGMENT_KEYS for k in keys) or len(set(keys)) != len(keys) or "site" not in q:
+        return False
+    site = q["site"].split(",")
+    if len(site) != 2 or not _lat_lon_ok(*site) or CONTROL.search(q.get("name", "")):
+        return False
+    if ("missile" in q) == ("km" in q) or q.get("units", "km") not in ("km", "mi", "nmi"):
+        return False
+    if "missile" in q and q["missile"] not in missiles:
+        return False
+    if "km" in q and not _decimal(q["km"], MIN_RANGE_KM, HALF_CIRCUMFERENCE_KM, below=True):
+        return False
+    for item in q["targets"].split(";") if q.get("targets") else ():
+        f = item.split(",")
+        if len(f) < 2 or not _lat_lon_ok(f[0], f[1]) or CONTROL.search(",".join(f[2:])):
+            return False
+    return True
+
+
+def hostile_fragments(rng, missiles: list[str], n: int) -> list[str]:
+    """Links built from good and hostile pieces: prototype names, odd numbers, repeats, encodings, long text."""
+    numbers = ["0", "-0", "1e-300", "1e300", "1e308", "1e309", "NaN", "Infinity", "-Infinity", "0x10", "1e", ".5",
+               "5.", " 5", "1_000", "", "%31%30", "9e-4", "0.001", "20015", "20015.2", "1e-7", "90.0000001",
+               "-180", "180.000001", "+45", "45%00", "\uff14\uff15", "4\u0665"]
+    texts = ["", "S", "%", "%zz", "%00", "%0A", "%E2%80%A8", "%C2%85", "\u202eevil", "\u00e9t\u00e9", "&amp;", "%26",
+             "a,b", "a;b", "x" * rng.choice([300, 5000]), "\U0001f680", "%ED%A0%80", "<b>x</b>", *PROTO_WORDS]
+
+    def coord(lo, hi):
+        return rng.choice(numbers) if rng.random() < 0.3 else f"{rng.uniform(lo, hi):.{rng.randint(0, 6)}f}"
+
+    def piece(key):
+        if key == "site":
+            return ",".join([coord(-90, 90), coord(-180, 180)] + (["1"] if rng.random() < 0.05 else []))
+        if key == "name":
+            return rng.choice(texts)
+        if key == "missile":
+            return rng.choice(missiles) if rng.random() < 0.5 else rng.choice(texts)
+        if key == "km":
+            return rng.choice(numbers) if rng.random() < 0.4 else f"{10 ** rng.uniform(-3, 4.3):.3f}"
+        if key == "units":
+            return rng.choice(["km", "mi", "nmi", "KM", "", "inch", *PROTO_WORDS])
+        return ";".join(f"{coord(-90, 90)},{coord(-180, 180)}" + (f",{rng.choice(texts)}" if rng.random() < 0.5 else "")
+                        for _ in range(rng.randint(0, 4)))
+
+    out = []
+    for _ in range(n):
+        keys = ["site", rng.choice(["missile", "km"])] + [k for k in ("name", "units", "targets") if rng.random() < 0.6]
+        if rng.random() < 0.1:
+            keys.append(rng.choice(FRAGMENT_KEYS))                       # a repeated key
+        if rng.random() < 0.1:
+            keys.append(rng.choice(PROTO_WORDS + ("", "kms", "%73ite")))  # a key of no setting
+        if rng.random() < 0.05:
+            keys.remove("site")
+        rng.shuffle(keys)
+        out.append("&".join(f"{k}={piece(k)}" for k in keys) + ("&&" if rng.random() < 0.1 else ""))
+    return out
+
+
+# Arguments a script may pass: JSON for plain values, a name for what JSON cannot carry.
+API_JS = """(calls) => {
+    const special = {
+        NaN: () => NaN, Infinity: () => Infinity, "-Infinity": () => -Infinity, undefined: () => undefined,
+        null: () => null, "true": () => true, symbol: () => Symbol("s"), bigint: () => 10n, array: () => [1],
+        "Number(5)": () => new Number(5), "String('km')": () => new String("km"), fn: () => function () { return 1; },
+        throwingToString: () => ({toString() { throw new Error("toString ran"); }}),
+        throwingValueOf: () => ({valueOf() { throw new Error("valueOf ran"); }}),
+        throwingGetters: () => Object.defineProperty({}, "length", {get() { throw new Error("getter ran"); }}),
+        protoObject: () => Object.prototype, nullProto: () => Object.create(null),
+    };
+    const value = (a) => a.special !== undefined ? special[a.special]() : a.json;
+    return calls.map(([name, args]) => {
+        let threw = null;
+        try { window.rangemap[name](...args.map(value)); }
+        catch (e) { threw = (e instanceof RangeError ? "RangeError: " : "other: ") + e.message; }
+        return Object.assign({threw: threw}, (%s)());
+    });
+}""" % PROBE_JS
+
+
+# Open `fragment` in the loaded page (a hashchange, as a link typed into the address bar), then probe.
+GO_JS = """(fragment) => new Promise((done) => {
+    const probe = () => done((%s)());
+    const t = setTimeout(probe, 1000);
+    window.addEventListener("hashchange", () => { clearTimeout(t); setTimeout(probe, 0); }, {once: true});
+    location.hash = fragment;
+})""" % PROBE_JS
+
+
+def hostile_calls(rng, missiles: list[str], n: int) -> list:
+    """[function name, [argument, ...], valid] for script calls, most of them hostile."""
+    from geo.core.ballistics import HALF_CIRCUMFERENCE_KM
+
+    specials = ["NaN", "Infinity", "-Infinity", "undefined", "null", "true", "symbol", "bigint", "array", "Number(5)",
+                "String('km')", "fn", "throwingToString", "throwingValueOf", "throwingGetters", "protoObject",
+                "nullProto"]
+    bad_numbers = [91.0, -90.5, 181.0, 1e300, -200.0, 5e-324]
+    strings = ["", "5", *PROTO_WORDS, "KM", "Nope"]
+
+    def hostile():
+        r = rng.random()
+        if r < 0.45:
+            return {"special": rng.choice(specials)}, False
+        if r < 0.7:
+            return {"json": rng.choice(strings)}, False
+        return {"json": rng.choice(bad_numbers)}, None                # decided by the bounds below
+
+    def coordinate(lo, hi):
+        if rng.random() < 0.4:
+            return {"json": round(rng.uniform(lo, hi), 4)}, True
+        arg, ok = hostile()
+        return arg, ok if ok is not None else lo <= arg["json"] <= hi
+
+    calls = []
+    for _ in range(n):
+        name = rng.choice(["setSite", "addTarget", "check", "setRange", "setMissile", "setUnits", "clearTargets"])
+        if name in ("setSite", "addTarget", "check"):
+            (lat, ok1), (lon, ok2) = coordinate(-90, 90), coordinate(-180, 180)
+            calls.append([name, [lat, lon], ok1 and ok2])
+        elif name == "setRange":
+            arg, ok = ({"json": round(10 ** rng.uniform(-3, 4.3), 3)}, True) if rng.random() < 0.4 else hostile()
+            ok = ok if ok is not None else 0.001 <= arg["json"] < HALF_CIRCUMFERENCE_KM
+            calls.append([name, [arg], ok])
+        elif name == "setMissile":
+            arg, ok = ({"json": rng.choice(missiles)}, True) if rng.random() < 0.4 else hostile()
+            calls.append([name, [arg], bool(ok) and arg.get("json") in missiles])
+        elif name == "setUnits":
+            arg, ok = ({"json": rng.choice(["km", "mi", "nmi"])}, True) if rng.random() < 0.4 else hostile()
+            calls.append([name, [arg], bool(ok)])
+        else:
+            calls.append([name, [], True])
+    return calls
+
+
+def assert_sound(probe, what, given=""):
+    """The page is ready, draws finite rings, and shows no NaN, undefined, Infinity or [object."""
+    assert probe["ready"] and probe["finite"] and 1 <= probe["rings"] <= 8, what
+    for word in FORBIDDEN:
+        assert word not in probe["panel"], (what, word, probe["panel"][:300])
+        assert word not in probe["message"] or word in given, (what, word, probe["message"])
+    s = probe["state"]
+    assert s["units"] in ("km", "mi", "nmi") and -90 <= s["site"]["lat"] <= 90 and -180 <= s["site"]["lon"] <= 180, what
+
+
+@pytest.fixture(scope="module")
+def hostile_page(module_tab, founding_file):
+    """The founding page, loaded once for the hostile links and calls."""
+    return open_live(module_tab, founding_file)
+
+
+@browser
+def test_issue_21_a_link_below_the_smallest_range_opens_the_file_scenario(tab, founding_file):
+    page = open_live(tab, founding_file, ISSUE_21_LINKS["km=1e-300"])      # was: Invalid LatLng, never ready
+    probe = page.evaluate(PROBE_JS)
+    assert_sound(probe, "km=1e-300")
+    assert probe["state"]["reach"]["missile"] == "Hwasong-12" and "could not be read" in probe["message"]
+    assert "below the smallest range rangemap handles, 0.001 km" in probe["message"]
+    assert tab.errors == [] and tab.dialogs == []
+
+
+@browser
+@pytest.mark.parametrize("link", ISSUE_21_LINKS)
+def test_issue_21_links_keep_the_drawing_with_a_message(module_tab, hostile_page, link):
+    page = hostile_page
+    before = page.evaluate(PROBE_JS)
+    after = page.evaluate(GO_JS, ISSUE_21_LINKS[link][1:])
+    assert_sound(after, link)
+    assert after["state"] == before["state"] and after["rings"] == before["rings"], link
+    assert "could not be read" in after["message"] and "unchanged" in after["message"], link
+    assert page.evaluate("location.hash") == "#" + before["state"]["hash"]  # the address shows what is drawn
+    assert module_tab.errors == [] and module_tab.dialogs == []
+
+
+@browser
+@pytest.mark.parametrize("unit", ["constructor", "__proto__", "toString", "hasOwnProperty"])
+def test_issue_21_set_units_takes_only_km_mi_nmi(module_tab, hostile_page, unit):
+    page = hostile_page
+    before = page.evaluate(PROBE_JS)
+    threw = page.evaluate("(u) => { try { window.rangemap.setUnits(u); } catch (e) { return e.name; } }", unit)
+    after = page.evaluate(PROBE_JS)
+    assert threw == "RangeError" and after["state"] == before["state"] and after["rings"] == before["rings"]
+    assert "unknown unit" in after["message"] and "unchanged" in after["message"]
+    assert_sound(after, unit)
+    assert module_tab.errors == []
+
+
+@browser
+def test_random_hostile_links_and_script_calls_never_break_the_page(module_tab, hostile_page):
+    import random
+
+    page = hostile_page
+    rng = random.Random(21)
+    missiles = page.evaluate("JSON.parse(document.getElementById('rangemap-data').textContent)"
+                             ".missiles.map((m) => m.name)")
+    before = page.evaluate(PROBE_JS)
+    for fragment in hostile_fragments(rng, missiles, 150):
+        after = page.evaluate(GO_JS, fragment)
+        assert module_tab.errors == [], (fragment, module_tab.errors)
+        assert_sound(after, fragment, fragment)
+        if fragment_ok(fragment, set(missiles)):
+            assert after["message"] == "", (fragment, after["message"])
+            assert after["state"]["hash"] != before["state"]["hash"] or after["state"] == before["state"], fragment
+        else:
+            assert "could not be read" in after["message"], (fragment, after["message"])
+            assert after["state"] == before["state"] and after["rings"] == before["rings"], fragment
+        before = after
+    calls = hostile_calls(rng, missiles, 100)
+    before = page.evaluate(PROBE_JS)
+    results = page.evaluate(API_JS, [c[:2] for c in calls])
+    for (name, args, ok), after in zip(calls, results):
+        what = f"{name}{tuple(args)}"
+        assert_sound(after, what, json.dumps(args))
+        if ok:
+            assert after["threw"] is None, (what, after["threw"])
+        else:
+            assert (after["threw"] or "").startswith("RangeError"), (what, after["threw"])
+            assert "unchanged" in after["message"] and after["state"] == before["state"], (what, after["message"])
+        before = after
+    assert module_tab.errors == [] and module_tab.dialogs == []

@@ -43,7 +43,9 @@ from ..analysis.assessment import VERDICTS, Assessment
 from ..analysis.flight_tables import BAND_NODES, FLIGHT_NODES, band_flight_table, flight_table, typed_flight_table
 from ..analysis.scenario import Scenario, as_scenario
 from ..catalog.tables import Catalog, Missile, Place, default_catalog
+from ..core.ballistics import HALF_CIRCUMFERENCE_KM
 from ..errors import InputError
+from ..validate import MIN_RANGE_KM
 from .files import write_atomic
 from .formatting import KM_PER_UNIT
 from .style import PALETTE, VERDICT_COLORS
@@ -182,6 +184,8 @@ def live_data(sites: Sequence[Place], missiles: Sequence[Missile], targets: Sequ
         "title": title,
         "verdicts": list(VERDICTS),
         "units": dict(KM_PER_UNIT),
+        # The ranges the CLI takes (geo.validate.check_range_km, geo.core.ballistics): the page checks the same.
+        "range_limits_km": {"min": MIN_RANGE_KM, "below": HALF_CIRCUMFERENCE_KM},
         "scenario": {"site": _place(sites[0]), "missile": 0, "range_km": None, "units": "km",
                      "targets": [_place(t) for t in targets]},
         "sites": [_place(s) for s in site_list],

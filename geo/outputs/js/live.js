@@ -16,7 +16,11 @@
  *   window.rangemap.rings()               GeoJSON FeatureCollection (lon/lat) of what is drawn
  *   window.rangemap.check(lat, lon)       {distance_km, bearing_deg, margin_km, verdict, flight_time_min}
  *   window.rangemap.state()               the current site, reach, targets and units
- * Bad arguments throw a RangeError and leave the drawing as it was.
+ * Bad arguments throw a RangeError, show the message in the panel and leave the drawing as it was.
+ * Every value from a link or a caller is checked as the CLI checks it (finite, within bounds, a
+ * known unit or missile), and looked up as an own property only: never obj[userString].
+ * The URL fragment (site, name, missile, km, units, targets) is read when the page opens and
+ * whenever it changes; one that cannot be read gets a message and changes nothing.
  */
 (function (root) {
   "use strict";
@@ -37,6 +41,7 @@
   var STYLE = DATA.style;
   var VERDICTS = DATA.verdicts;
   var UNITS = DATA.units;                           // km per unit, from geo.outputs.formatting
+  var LIMITS = DATA.range_limits_km;                // the CLI's: geo.validate, geo.core.ballistics
   var LIMIT = Rings.MERCATOR_LAT_LIMIT;
   var REF = DATA.scenario.site.lon;                 // the land is drawn in one world around here
   var PATH_STEP_KM = 20.0;
@@ -61,25 +66,71 @@
 
   function near(lon, ref) { return lon + 360.0 * Math.round((ref - lon) / 360.0); }
 
+  function has(obj, key) { return typeof key === "string" && Object.prototype.hasOwnProperty.call(obj, key); }
+
+  // A value a caller gave, for a message: never calls the value's own toString or valueOf.
+  function shown(value) {
+    if (typeof value === "string") {
+      var text = value.length > 60 ? value.slice(0, 60) + "\u2026" : value;
+      return "'" + text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, function (c) {
+        return "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4);
+      }) + "'";
+    }
+    if (typeof value === "number") return isFinite(value) ? String(value) : (value !== value ? "(not a number)" : "(infinite)");
+    if (typeof value === "boolean") return "(a boolean)";
+    if (value === undefined) return "(missing)";
+    return value === null ? "(null)" : "(a value of type " + typeof value + ")";
+  }
+
+  function checkNumber(value, what, unit) {
+    if (typeof value !== "number" || !isFinite(value)) {
+      throw new RangeError(what + " " + shown(value) + " is not a finite number: give " + unit);
+    }
+    return value;
+  }
+
   function checkLat(lat, what) {
-    if (typeof lat !== "number" || !(lat >= -90 && lat <= 90)) {
+    checkNumber(lat, what || "latitude", "decimal degrees");
+    if (!(lat >= -90 && lat <= 90)) {
       throw new RangeError((what || "latitude") + " " + lat + " is outside [-90, 90]: give decimal degrees, north positive");
     }
     return lat;
   }
 
   function checkLon(lon, what) {
-    if (typeof lon !== "number" || !(lon >= -180 && lon <= 180)) {
+    checkNumber(lon, what || "longitude", "decimal degrees");
+    if (!(lon >= -180 && lon <= 180)) {
       throw new RangeError((what || "longitude") + " " + lon + " is outside [-180, 180]: give decimal degrees, east positive");
     }
     return lon;
   }
 
-  function checkKm(km) {
-    if (typeof km !== "number" || !isFinite(km) || !(km > 0)) {
-      throw new RangeError("range " + km + " must be a positive number of kilometres");
+  function checkKm(km) {                           // as geo.validate.check_range_km and the ballistics' bound
+    checkNumber(km, "range", "kilometres");
+    if (!(km > 0)) throw new RangeError("range " + km + " km must be a positive number of kilometres");
+    if (km < LIMITS.min) {
+      throw new RangeError("range " + km + " km is below the smallest range rangemap handles, " + LIMITS.min + " km (" +
+                           LIMITS.min * 1000 + " m)");
+    }
+    if (!(km < LIMITS.below)) {
+      throw new RangeError("range " + km + " km is at least half the Earth's circumference (" + fmt(LIMITS.below) +
+                           " km): no sub-orbital trajectory flies that far; give a shorter range");
     }
     return km;
+  }
+
+  function checkUnits(u) {
+    if (!has(UNITS, u)) throw new RangeError("unknown unit " + shown(u) + ": choose km, mi or nmi");
+    return u;
+  }
+
+  function checkName(text, what) {                 // as geo.validate.check_text: one line, no control characters
+    var bad = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.exec(text);
+    if (bad) {
+      throw new RangeError(what + " " + shown(text) + " contains control character U+" +
+                           ("000" + bad[0].charCodeAt(0).toString(16).toUpperCase()).slice(-4) + ": remove it");
+    }
+    return text;
   }
 
   // --- reach: a catalog missile or a typed range ------------------------------------
@@ -597,8 +648,8 @@
   }
 
   function setMissile(name) {
-    var i = findMissile(String(name));
-    if (i < 0) throw new RangeError("unknown missile '" + name + "': pick one of the list, or type a range");
+    var i = typeof name === "string" ? findMissile(name) : -1;
+    if (i < 0) throw new RangeError("unknown missile " + shown(name) + ": pick one of the list, or type a range");
     setMissileIndex(i);
     redraw();
     renderTargets();
@@ -635,7 +686,7 @@
   }
 
   function setUnits(u) {
-    if (!UNITS[u]) throw new RangeError("unknown unit '" + u + "': choose km, mi or nmi");
+    checkUnits(u);
     state.units = u;
     $("rm-units").value = u;
     if (!state.reach.missile) $("rm-range").value = fmt(state.reach.range_km / UNITS[u], 3).replace(/,/g, "");
@@ -671,31 +722,37 @@
     } catch (e) { /* a sandboxed frame may refuse: the link above still holds the view */ }
   }
 
-  function num(text, what) {
-    var v = Number(text);
-    if (text === null || text === "" || !isFinite(v)) throw new RangeError(what + " '" + text + "' is not a number");
+  var DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+  function num(text, what) {                       // a decimal number, as the link writes them: no hex, no blanks
+    var v = DECIMAL.test(text) ? Number(text) : NaN;
+    if (!isFinite(v)) throw new RangeError(what + " " + shown(text) + " is not a number");
     return v;
   }
 
+  var FRAGMENT_KEYS = ["site", "name", "missile", "km", "units", "targets"];
+
   function parseHash(text) {
-    var q = new URLSearchParams(text), out = {}, ll;
-    var known = {site: 1, name: 1, missile: 1, km: 1, units: 1, targets: 1};
-    q.forEach(function (_, key) { if (!known[key]) throw new RangeError("unknown setting '" + key + "'"); });
+    var q = new URLSearchParams(text), out = {}, ll, seen = [];
+    q.forEach(function (_, key) {
+      if (FRAGMENT_KEYS.indexOf(key) < 0) throw new RangeError("unknown setting " + shown(key));
+      if (seen.indexOf(key) >= 0) throw new RangeError("setting " + shown(key) + " is given twice");
+      seen.push(key);
+    });
     if (!q.has("site")) throw new RangeError("no site");
     ll = q.get("site").split(",");
     if (ll.length !== 2) throw new RangeError("site must be LAT,LON");
     out.site = {lat: checkLat(num(ll[0], "site latitude"), "site latitude"),
                 lon: checkLon(num(ll[1], "site longitude"), "site longitude"),
-                name: q.get("name") || ""};
+                name: checkName(q.get("name") || "", "site name")};
     if (q.has("missile") === q.has("km")) throw new RangeError("give a missile or a range");
     if (q.has("missile")) {
       out.missile = findMissile(q.get("missile"));
-      if (out.missile < 0) throw new RangeError("unknown missile '" + q.get("missile") + "'");
+      if (out.missile < 0) throw new RangeError("unknown missile " + shown(q.get("missile")));
     } else {
       out.range_km = checkKm(num(q.get("km"), "range"));
     }
-    out.units = q.has("units") ? q.get("units") : "km";
-    if (!UNITS[out.units]) throw new RangeError("unknown unit '" + out.units + "'");
+    out.units = checkUnits(q.has("units") ? q.get("units") : "km");
     out.targets = [];
     if (q.get("targets")) {
       q.get("targets").split(";").forEach(function (item) {
@@ -703,7 +760,7 @@
         if (f.length < 2) throw new RangeError("a target must be LAT,LON[,NAME]");
         out.targets.push({lat: checkLat(num(f[0], "target latitude"), "target latitude"),
                           lon: checkLon(num(f[1], "target longitude"), "target longitude"),
-                          name: f.slice(2).join(",")});
+                          name: checkName(f.slice(2).join(","), "target name")});
       });
     }
     return out;
@@ -882,8 +939,8 @@
     saveHash();
   }));
   $("rm-draw").addEventListener("click", guarded(function () {
-    var text = $("rm-range").value.trim().replace(/[,_\s]/g, ""), v = Number(text);
-    if (!text || !isFinite(v) || !(v > 0)) {
+    var text = $("rm-range").value.trim().replace(/[,_\s]/g, ""), v = DECIMAL.test(text) ? Number(text) : NaN;
+    if (!isFinite(v) || !(v > 0)) {
       throw new RangeError("range '" + $("rm-range").value + "' must be a positive number of " + state.units);
     }
     setRange(v * UNITS[state.units]);
@@ -965,16 +1022,49 @@
     window.rangemap.ready = true;
   }
 
+  // A link opened in this page (typed into the address bar, or a link with only another
+  // fragment): read like the page's own link; one that cannot be read keeps the drawing.
+  window.addEventListener("hashchange", function () {
+    var text = window.location.hash.replace(/^#/, ""), scn;
+    if (!window.rangemap.ready || text === hashText()) return;
+    try {
+      scn = parseHash(text);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      message("The link's view could not be read (" + e.message + "): the drawing is unchanged.", true);
+      saveHash();                                   // the address shows what is drawn
+      return;
+    }
+    apply(scn);
+    map.panTo(siteMarker.getLatLng(), {animate: false});   // as "Move": the zoom stays
+    saveHash();
+    message("");
+  });
+
+  // The script interface: a bad argument is a RangeError, shown in the panel too.
+  function api(fn, changes) {
+    return function (a, b) {
+      try {
+        var out = fn(a, b);
+        if (changes) message("");
+        return out;
+      } catch (e) {
+        if (e instanceof RangeError) message(e.message + " (the drawing is unchanged)");
+        throw e;
+      }
+    };
+  }
+
   window.rangemap = {
     ready: false,
-    setSite: function (lat, lon) { setSite(lat, lon); },
-    setRange: function (km) { setRange(km); },
-    setMissile: function (name) { setMissile(name); },
-    setUnits: function (u) { setUnits(u); },
-    addTarget: function (lat, lon) { return addTarget(lat, lon); },
-    clearTargets: function () { clearTargets(); },
+    setSite: api(function (lat, lon) { setSite(lat, lon); }, true),
+    setRange: api(function (km) { setRange(km); }, true),
+    setMissile: api(function (name) { setMissile(name); }, true),
+    setUnits: api(function (u) { setUnits(u); }, true),
+    addTarget: api(function (lat, lon) { return addTarget(lat, lon); }, true),
+    clearTargets: api(function () { clearTargets(); }, true),
     fit: function () { fitView(); },
-    check: check,
+    check: api(check, false),
     rings: function () {
       return {type: "FeatureCollection", features: ringFeatures(drawn, "display: longitudes unwrapped around the site; " +
                                                                 "latitudes clamped at Web Mercator's limit")};
