@@ -693,12 +693,12 @@ BOUNDS = {
 #: A state and a target set, misnamed: (argv, what the one line says); nothing is written.
 STATES_AND_SETS = {
     "missile-unknown-state": (["check", "--site", "Chagang", "--missile", "XX", "--target", "Guam"],
-                              "unknown missile or state 'XX'", "KP or 'North Korea'"),
+                              "unknown missile 'XX'", "(KP, 'North Korea')"),
     "missile-state-without-classes": (["map", "--site", "Chagang", "--missile", "Japan", "-o", "m.html"],
                                       "Japan has no missile class in the catalog", "--missiles-file"),
     "missile-state-typo": (["report", "--site", "Chagang", "--missile", "Nort Korea", "-o", "r.html"],
                            "closest: North Korea"),
-    "coverage-unknown-state": (["coverage", "--site", "Chagang", "--missile", "XX"], "unknown missile or state"),
+    "coverage-unknown-state": (["coverage", "--site", "Chagang", "--missile", "XX"], "unknown missile 'XX'"),
     "cities-zero": (["check", *CHAGANG, "--cities", "US:0", "-o", "t.csv"], "'US:0'", "1 or more", "US:50"),
     "cities-unknown": (["map", *CHAGANG, "--cities", "ZZ:5", "-o", "m.html"], "unknown country 'ZZ'", "ISO 3166-1"),
     "cities-negative": (["export", *CHAGANG, "--cities", "US:-3", "-o", "e.geojson"], "1 or more"),

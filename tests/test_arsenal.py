@@ -106,7 +106,7 @@ def test_expansions_do_not_repeat_what_is_already_there():
 def test_a_state_without_classes_or_an_unknown_name_is_refused():
     with pytest.raises(NotFoundError, match="Japan has no missile class in the catalog"):
         default_catalog().missiles_named("Japan")
-    with pytest.raises(NotFoundError, match="unknown missile or state 'XX'"):
+    with pytest.raises(NotFoundError, match="unknown missile 'XX'"):
         Scenario.resolve("Chagang", "XX")
     with pytest.raises(NotFoundError, match="closest: North Korea"):
         default_catalog().missiles_named("Nort Korea")
@@ -235,7 +235,7 @@ def test_coverage_of_a_state_is_one_answer_per_site_and_class(capsys):
     assert {r["site"] for r in rows} == {d["site"]["name"] for d in docs}
     assert len(rows) == sum(len(d["cities"]) for d in docs)
     status, out, err = run(capsys, "coverage", "--site", "Chagang", "--missile", "XX")
-    assert status == 2 and "unknown missile or state 'XX'" in err
+    assert status == 2 and "unknown missile 'XX'" in err
 
 
 # --- progress on a first run ------------------------------------------------------------------------

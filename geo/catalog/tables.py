@@ -470,7 +470,7 @@ class Catalog:
         >>> default_catalog().missiles_named("XX")
         Traceback (most recent call last):
         ...
-        geo.errors.NotFoundError: unknown missile or state 'XX': give a class name or alias (see 'rangemap list missiles') or a state by ISO code or name, e.g. KP or 'North Korea'
+        geo.errors.NotFoundError: unknown missile 'XX': give a class name or alias (see 'rangemap list missiles'), or a state by ISO code or name for all of its classes (KP, 'North Korea')
         """
         hit = _match(self.missiles, query, "missile")
         if hit is not None:
@@ -479,8 +479,9 @@ class Catalog:
         if code is None:
             close = [n for _, n in _close(self.missiles, query)][:3] + _close_states(self.missiles, query)
             hint = f"; closest: {', '.join(close[:4])}" if close else ""
-            raise NotFoundError(f"unknown missile or state {query!r}{hint}: give a class name or alias (see "
-                                "'rangemap list missiles') or a state by ISO code or name, e.g. KP or 'North Korea'")
+            raise NotFoundError(f"unknown missile {query!r}{hint}: give a class name or alias (see 'rangemap "
+                                "list missiles'), or a state by ISO code or name for all of its classes (KP, "
+                                "'North Korea')")
         found = self.missiles_of(code)
         if not found:
             raise NotFoundError(f"{_country_name(code)} has no missile class in the catalog: name a class "
