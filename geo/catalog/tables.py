@@ -337,8 +337,9 @@ def _find_place(own: tuple, other: tuple, query: str, kind: str) -> Place:
     rows = [n for score, n in sorted(_close(own, query) + _close(other, query), key=lambda t: -t[0]) if score >= 0.6]
     close = list(dict.fromkeys(rows[:2] + places.closest(query, 3)))[:4]
     hint = f"closest: {'; '.join(close)}" if close else "no close match in the catalogs, cities or countries"
+    state = ", or a state for all of its sites such as KP" if kind == "site" else ""
     raise NotFoundError(f"unknown {kind} {query!r}; {hint} (see 'rangemap list {kind}s' or "
-                        f"'rangemap find NAME', or give LAT,LON such as 41.37,126.91)")
+                        f"'rangemap find NAME', or give LAT,LON such as 41.37,126.91{state})")
 
 
 @dataclass(frozen=True)
