@@ -725,7 +725,9 @@ def test_states_and_target_sets_misnamed(case, tmp_path, capsys, monkeypatch):
     (lambda: geo.cities("US", True), InputTypeError), (lambda: geo.cities("US", 2.0), InputTypeError),
     (lambda: geo.cities(840, 5), InputTypeError), (lambda: geo.cities("ZZ", 5), NotFoundError),
     (lambda: geo.Scenario.resolve("Chagang", "XX"), NotFoundError),
-    (lambda: geo.Scenario.resolve("Chagang", "Japan"), NotFoundError)])
+    (lambda: geo.Scenario.resolve("Chagang", "Japan"), NotFoundError),
+    (lambda: geo.check("Chagang", "KP", "Guam"), InputError),                  # one answer, never the first of 16
+    (lambda: geo.check("Chagang", "HS-12", geo.cities("JP", 2)), InputError)])
 def test_states_and_target_sets_in_python(call, error):
     with pytest.raises(error) as e:
         call()
