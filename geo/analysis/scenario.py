@@ -52,8 +52,12 @@ def check_model(model) -> str:
 def as_missile(missile, catalog: Catalog | None = None) -> Missile:
     """A :class:`Missile` from a catalog name, a Missile, or a range in km.
 
-    >>> as_missile(4500).name, as_missile("KN-17").name
-    ('4,500 km range', 'Hwasong-12')
+    >>> as_missile(4500).name, as_missile("KN-17").name, as_missile("France").name
+    ('4,500 km range', 'Hwasong-12', 'M51')
+    >>> as_missile("Israel")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: one missile class is needed here, and Israel → 2 missile classes: Jericho II, Jericho III: name one of them
     """
     if isinstance(missile, Missile):
         return missile
@@ -62,7 +66,14 @@ def as_missile(missile, catalog: Catalog | None = None) -> Missile:
         return Missile(f"{km:,.6g} km range", km, source="range given by the user")
     if not isinstance(missile, str):
         raise InputError(f"missile {missile!r} is neither a name nor a range in km: give e.g. 'Hwasong-12' or 4500")
-    return (catalog or default_catalog()).missile(missile)
+    return _one((catalog or default_catalog()).missiles_named(missile), "missile class")
+
+
+def _one(found: Named, what: str):
+    """The one item a name means where one is needed (a state of one class or site is fine)."""
+    if len(found.items) > 1:
+        raise InputError(f"one {what} is needed here, and {found.note}: name one of them")
+    return found.items[0]
 
 
 def as_place(place, catalog: Catalog | None = None, kind: str = "target") -> Place:
@@ -83,7 +94,7 @@ def as_place(place, catalog: Catalog | None = None, kind: str = "target") -> Pla
     if not isinstance(place, str):
         raise InputError(f"{kind} {place!r} is neither a name nor a (lat, lon) pair")
     catalog = catalog or default_catalog()
-    return catalog.site(place) if kind == "site" else catalog.target(place)
+    return _one(catalog.sites_named(place), "launch site") if kind == "site" else catalog.target(place)
 
 
 def as_missiles(missile, catalog: Catalog | None = None) -> Named:
