@@ -84,6 +84,12 @@ def test_a_state_means_every_catalog_site_of_it():
     assert "Baikonur Cosmodrome" in russia
 
 
+def test_list_the_sites_of_a_state(capsys):
+    status, out, _ = run(capsys, "list", "sites", "--country", "North Korea", "--json")
+    assert status == 0
+    assert [s["name"] for s in json.loads(out)] == [r["name"] for r in _csv("sites.csv") if r["country"] == "North Korea"]
+
+
 def test_a_name_or_alias_wins_over_a_state(tmp_path):
     missiles = tmp_path / "m.csv"
     missiles.write_text("name,aliases,range_km,country\nKP,,1234,KP\nChina test,Iran,2000,CN\n")
