@@ -41,6 +41,7 @@ def run(args, out) -> None:
     if args.top < 0:
         raise InputError(f"--top {args.top} must be 0 or more")
     from ..analysis.coverage import coverage
+    from ..outputs.text import coverage_caveat, coverage_lines
 
     missile = args.missile if args.missile is not None else args.range_km
     cat = options.catalog(args)
@@ -54,7 +55,7 @@ def run(args, out) -> None:
 
         for cov in covs:
             if cov.near_orbital:
-                options.note(f"note: {cov.missile.name}: {cov.near_orbital_caveat(args.units)}")
+                options.note(f"note: {cov.missile.name}: {coverage_caveat(cov, args.units)}")
         many = len(covs) > 1                 # a state's classes or sites: which row is whose
         rows = [({"site": cov.site.name, "missile": cov.missile.name} if many else {}) | row for cov in covs
                 for row in ([c.row() for c in cov.countries] if args.csv == "countries"
@@ -66,7 +67,7 @@ def run(args, out) -> None:
         writer.writeheader()
         writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     else:
-        out.write("\n\n".join("\n".join(terminal(line) for line in cov.summary(top=args.top, units=args.units))
+        out.write("\n\n".join("\n".join(terminal(line) for line in coverage_lines(cov, top=args.top, units=args.units))
                               for cov in covs) + "\n")
 
 
@@ -80,7 +81,7 @@ def _pairs(args, missile, cat) -> list:
 
 def _json(cov, units: str) -> dict:
     from ..analysis.coverage import AREA_LABEL, CITIES_LABEL
-    from ..outputs.text import place_json
+    from ..outputs.text import coverage_caveat, place_json
 
     doc = {"site": place_json(cov.site), "missile": cov.missile.name, "model": cov.model,
            "range_km": cov.range_km, "min_range_km": cov.missile.min_range_km,
@@ -91,7 +92,7 @@ def _json(cov, units: str) -> dict:
            "units": units,
            "near_orbital": cov.near_orbital,
            "near_orbital_bearings_deg": [list(sector) for sector in cov.near_orbital_sectors],
-           "near_orbital_note": cov.near_orbital_caveat(units) or None,
+           "near_orbital_note": coverage_caveat(cov, units) or None,
            "countries": [c.row() for c in cov.countries],
            "cities": [c._asdict() for c in cov.cities]}
     if units != "km":
