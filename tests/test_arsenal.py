@@ -184,7 +184,7 @@ def test_target_sets_in_the_python_api():
 # --- every command takes them -------------------------------------------------------------------
 
 def test_check_a_state_against_a_country_s_cities(capsys):
-    status, out, err = run(capsys, "check", "--site", "Chagang", "--missile", "KP", "--cities", "US:50")
+    status, out, err = run(capsys, "check", "--site", "Chagang", "--missile", "KP", "--cities", "US:50", "--csv")
     assert status == 0, err
     rows = list(csv.DictReader(out.splitlines()))
     assert len(rows) == 16 * 50

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..analysis.scenario import MODELS, Scenario
+from ..analysis.scenario import MODELS, Scenario, site_for
 from ..errors import InputError
 from ..outputs.escape import csv_cell, terminal
 from . import options
@@ -16,8 +16,8 @@ def add_parser(sub) -> None:
     cv = sub.add_parser("coverage", help="which countries, cities and how many people are within range",
                         description="Countries (with the covered share of their area), cities and population "
                         "within range of a missile fired from a site.")
-    cv.add_argument("--site", required=True, help="launch site name, alias or LAT,LON, or a state (ISO code or "
-                    "name: each of its catalog sites)")
+    cv.add_argument("--site", help="launch site name, alias or LAT,LON, or a state (ISO code or name: each of its "
+                    "catalog sites) (default: the missile's own state's one catalog site)")
     cv.add_argument("--missile", help="missile class name or alias, or a state (ISO code or name: each of its "
                     "classes)")
     cv.add_argument("--range", dest="range_km", type=options.range_km, metavar="KM", help="a range in km")
@@ -72,11 +72,20 @@ def run(args, out) -> None:
 
 
 def _pairs(args, missile, cat) -> list:
-    """(site, missile) for each site and missile the options name: a state means all of its sites or classes."""
-    s = Scenario.resolve(args.site, missile, catalog=cat, model=args.model)
+    """(site, missile) for each site and missile the options name: a state means all of its sites or classes;
+    no --site, the missile's own state's one catalog site (the one rule, :func:`site_for`)."""
+    if args.site is None and args.missile is None:
+        raise InputError("give a launch site with --site NAME or --site LAT,LON")
+    s = Scenario.resolve(() if args.site is None else args.site, missile, catalog=cat, model=args.model,
+                         require=False)
     for text in s.notes:
         options.note(f"note: {text}")
-    return [(site, m) for site in s.sites for m in s.missiles]
+    sites = s.sites
+    if not sites:
+        site, why = site_for(s.missiles, cat)
+        options.note(why)
+        sites = (site,)
+    return [(site, m) for site in sites for m in s.missiles]
 
 
 def _json(cov, units: str) -> dict:

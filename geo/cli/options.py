@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from ..analysis.scenario import MODELS, Scenario
+from ..analysis.scenario import MODELS, Scenario, site_for
 from ..catalog.tables import Catalog
 from ..core.geodesy import MIN_RANGE_KM
 from ..errors import InputError, NotFoundError
@@ -196,6 +196,11 @@ def scenario(args, cat: Catalog | None = None) -> Scenario:
         targets = [cat.target(FOUNDING["target"])]
     for text in given.notes:          # "North Korea → 16 missile classes: …", "London → London, United Kingdom …"
         print(f"rangemap: note: {terminal(text)}", file=sys.stderr)
+    if not sites and args.missile:           # a missile named without a site: its own state's site, or refuse
+        named = given.missiles[:len(given.missiles) - len(args.range_km)]     # the ranges come last
+        site, why = site_for(named, cat)
+        note(why)
+        sites = [site]
     sites = sites or [cat.site(FOUNDING["site"])]
     missiles = missiles or [cat.missile(FOUNDING["missile"])]
     return Scenario(tuple(sites), tuple(missiles), tuple(targets), args.model, getattr(args, "title", None))
