@@ -762,6 +762,8 @@ STATES_AND_SETS = {
                                       "Japan has no missile class in the catalog", "--missiles-file"),
     "missile-state-typo": (["report", "--site", "Chagang", "--missile", "Nort Korea", "-o", "r.html"],
                            "closest: North Korea"),
+    "state-without-site": (["check", "--missile", "KP", "--target", "Guam"], "North Korea has 15 launch sites",
+                           "name one with --site"),
     "coverage-unknown-state": (["coverage", "--site", "Chagang", "--missile", "XX"], "unknown missile 'XX'"),
     "cities-zero": (["check", *CHAGANG, "--cities", "US:0", "-o", "t.csv"], "'US:0'", "1 or more", "US:50"),
     "cities-unknown": (["map", *CHAGANG, "--cities", "ZZ:5", "-o", "m.html"], "unknown country 'ZZ'", "ISO 3166-1"),

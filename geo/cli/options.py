@@ -194,13 +194,13 @@ def scenario(args, cat: Catalog | None = None) -> Scenario:
     targets = list(given.targets) or list(user.targets)
     if not (sites or missiles or targets):
         targets = [cat.target(FOUNDING["target"])]
-    for text in given.notes:          # "North Korea → 16 missile classes: …", "London → London, United Kingdom …"
-        print(f"rangemap: note: {terminal(text)}", file=sys.stderr)
     if not sites and args.missile:           # a missile named without a site: its own state's site, or refuse
         named = given.missiles[:len(given.missiles) - len(args.range_km)]     # the ranges come last
         site, why = site_for(named, cat)
         note(why)
         sites = [site]
+    for text in given.notes:          # "North Korea → 16 missile classes: …", "London → London, United Kingdom …"
+        print(f"rangemap: note: {terminal(text)}", file=sys.stderr)
     sites = sites or [cat.site(FOUNDING["site"])]
     missiles = missiles or [cat.missile(FOUNDING["missile"])]
     return Scenario(tuple(sites), tuple(missiles), tuple(targets), args.model, getattr(args, "title", None))
