@@ -158,6 +158,9 @@ def test_tiles_are_requested_and_drawn_over_the_land_from_a_local_fake(tab, tmp_
     open_map(tab.page, founding(tiles="osm"), tmp_path, 2 + 1 + 2)
     page = tab.page
     page.wait_for_function("document.querySelectorAll('img.leaflet-tile-loaded').length > 0", timeout=10_000)
+    # Leaflet fades tiles in (opacity 0 to 1 over 200 ms): the colour is read once every tile is opaque
+    page.wait_for_function("[...document.querySelectorAll('.leaflet-tile-pane .leaflet-layer, .leaflet-tile-container, "
+                           "img.leaflet-tile')].every(e => getComputedStyle(e).opacity === '1')", timeout=10_000)
     assert page.evaluate("[L.version, typeof window.jQuery, typeof window.bootstrap]") == \
         ["1.9.3", "undefined", "undefined"]
     assert page.locator(".leaflet-rangemap-land-pane path").count() > 200                # the land, under the tiles
