@@ -27,7 +27,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     # catalogs
-    "Catalog", "Place", "Missile", "default_catalog",
+    "Catalog", "Place", "Missile", "default_catalog", "cities", "capitals",
     # scenario and assessment
     "Scenario", "assess", "Assessment", "Check", "VERDICTS", "MODELS",
     # geodesy and geometry
@@ -48,6 +48,8 @@ _LAZY = {
     "Place": "geo.catalog.tables",
     "Missile": "geo.catalog.tables",
     "default_catalog": "geo.catalog.tables",
+    "cities": "geo.catalog.targetsets",
+    "capitals": "geo.catalog.targetsets",
     "Scenario": "geo.analysis.scenario",
     "MODELS": "geo.analysis.scenario",
     "assess": "geo.analysis.assessment",

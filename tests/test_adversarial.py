@@ -41,7 +41,7 @@ from geo.analysis import batch
 from geo.catalog.tables import Missile, Place
 from geo.cli.main import main
 from geo.core.rings import reach_region
-from geo.errors import CatalogFileError, InputError, InputTypeError, OutputError, RangemapError
+from geo.errors import CatalogFileError, InputError, InputTypeError, NotFoundError, OutputError, RangemapError
 from geo.outputs import escape, files, tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -754,6 +754,52 @@ BOUNDS = {
 }
 
 
+#: A state and a target set, misnamed: (argv, what the one line says); nothing is written.
+STATES_AND_SETS = {
+    "missile-unknown-state": (["check", "--site", "Chagang", "--missile", "XX", "--target", "Guam"],
+                              "unknown missile 'XX'", "(KP, 'North Korea')"),
+    "missile-state-without-classes": (["map", "--site", "Chagang", "--missile", "Japan", "-o", "m.html"],
+                                      "Japan has no missile class in the catalog", "--missiles-file"),
+    "missile-state-typo": (["report", "--site", "Chagang", "--missile", "Nort Korea", "-o", "r.html"],
+                           "closest: North Korea"),
+    "state-without-site": (["check", "--missile", "KP", "--target", "Guam"], "North Korea has 15 launch sites",
+                           "name one with --site"),
+    "coverage-unknown-state": (["coverage", "--site", "Chagang", "--missile", "XX"], "unknown missile 'XX'"),
+    "cities-zero": (["check", *CHAGANG, "--cities", "US:0", "-o", "t.csv"], "'US:0'", "1 or more", "US:50"),
+    "cities-unknown": (["map", *CHAGANG, "--cities", "ZZ:5", "-o", "m.html"], "unknown country 'ZZ'", "ISO 3166-1"),
+    "cities-negative": (["export", *CHAGANG, "--cities", "US:-3", "-o", "e.geojson"], "1 or more"),
+    "cities-text": (["report", *CHAGANG, "--cities", "US:abc", "-o", "r.html"], "'abc' is not a whole number"),
+    "cities-empty": (["check", *CHAGANG, "--cities", ""], "names no country", "--cities US:50"),
+    "cities-colon": (["check", *CHAGANG, "--cities", ":7"], "names no country"),
+    "cities-fraction": (["check", *CHAGANG, "--cities", "US:2.5"], "'2.5' is not a whole number"),
+    "cities-dask": (["check", *CHAGANG, "--cities", "US:3", "--targets-table", "t.parquet", "--dask", "local",
+                     "-o", "o.parquet"], "no --target, --cities or --capitals"),
+    "cities-no-country-in-geonames": (["check", *CHAGANG, "--cities", "AQ"], "GeoNames lists no city in Antarctica"),
+}
+
+
+@pytest.mark.parametrize("case", list(STATES_AND_SETS))
+def test_states_and_target_sets_misnamed(case, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    argv, *says = STATES_AND_SETS[case]
+    one_line_error(*cli(capsys, *argv), *says)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("call, error", [
+    (lambda: geo.cities("US", 0), InputError), (lambda: geo.cities("US", -3), InputError),
+    (lambda: geo.cities("US", True), InputTypeError), (lambda: geo.cities("US", 2.0), InputTypeError),
+    (lambda: geo.cities(840, 5), InputTypeError), (lambda: geo.cities("ZZ", 5), NotFoundError),
+    (lambda: geo.Scenario.resolve("Chagang", "XX"), NotFoundError),
+    (lambda: geo.Scenario.resolve("Chagang", "Japan"), NotFoundError),
+    (lambda: geo.check("Chagang", "KP", "Guam"), InputError),                  # one answer, never the first of 16
+    (lambda: geo.check("Chagang", "HS-12", geo.cities("JP", 2)), InputError)])
+def test_states_and_target_sets_in_python(call, error):
+    with pytest.raises(error) as e:
+        call()
+    assert isinstance(e.value, RangemapError) and "\n" not in str(e.value)
+
+
 @pytest.mark.parametrize("case", list(BOUNDS))
 def test_bounds_are_named(case, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -924,12 +970,15 @@ NUMBERS = ["3000", "0.001", "1e-9", "0", "-5", "nan", "inf", "1e400", "True", "1
 OUTPUTS = ["out.html", "out.svg", "out.kml", "out.geojson", "out.gpkg", "out.csv", "out.json", "out.parquet",
            "out.txt", "-", "folder", "fifo.html", "t.csv", "missing/out.html", "x" * 300 + ".html", "", "out.png"]
 OPTIONS = {
-    "check": [("--site", PLACES), ("--missile", ["HS-12", "KN-17", "Nodong", "", "Hwasong-99", "\x1b[2J"]),
+    "check": [("--site", PLACES + ["China", "XX"]),
+              ("--missile", ["HS-12", "KN-17", "Nodong", "", "Hwasong-99", "\x1b[2J", "KP", "Japan", "XX"]),
+              ("--cities", ["JP:2", "US:0", "ZZ:5", "US:-3", "US:abc", "", ":", "JP:1e3"]), ("--capitals", None),
               ("--range", NUMBERS), ("--target", PLACES), ("--targets-table", ["t.csv", "t.geojson", "none.csv"]),
               ("--targets-file", ["t.csv", "bad.csv"]), ("--json", None), ("--skip-invalid", None),
               ("--model", ["geodesic", "rotating", "flat"]), ("--format", ["csv", "json", "geojson", "parquet", "x"]),
               ("--dask", ["local", "foo", "tcp://h:0"]), ("-o", OUTPUTS), ("--units", ["km", "mi", "nmi", "ft"])],
-    "map": [("--site", PLACES), ("--missile", ["HS-12", "KN-23", ""]), ("--range", NUMBERS), ("--target", PLACES),
+    "map": [("--site", PLACES), ("--missile", ["HS-12", "KN-23", "", "GB", "XX"]), ("--range", NUMBERS),
+            ("--target", PLACES), ("--cities", ["KR:2", "KR:0", "ZZ"]),
             ("--offline", None), ("--title", ["T", "a\x1b[31m", "<b>", "two\nlines"]), ("-o", OUTPUTS),
             ("--format", ["html", "svg", "png", "pdf"]), ("--dpi", ["10", "0.5", "nan", "300"]),
             ("--size", ["a4", "16:9", "a5", ""]), ("--units", ["mi", "x"]), ("--view", ["world", "site", "moon"])],

@@ -353,7 +353,7 @@ def test_find_command_catalog_rows_first_and_json(capsys):
     (["find", "London", "--limit", "0"], "--limit 0 must be at least 1"),
     (["find", "95,0"], "latitude 95 is outside"),
     (["list", "missiles", "--country", "Narnia"], "unknown country 'Narnia'"),
-    (["list", "sites", "--country", "RU"], "--country lists missiles"),
+    (["list", "targets", "--country", "RU"], "--country lists missiles or sites"),
 ])
 def test_find_and_list_bad_input(capsys, argv, problem):
     status, out, err = run(capsys, *argv)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..catalog.tables import Catalog, Missile, Place
+from ..errors import InputError
 from .assessment import Check, assess
 from .scenario import Scenario
 
@@ -59,11 +60,20 @@ def check(site, missile, target, *, model: str = "geodesic", catalog: Catalog | 
     >>> r = check("Sohae", "Hwasong-14", "Los Angeles", model="rotating")
     >>> r.verdict, round(r.range_km, -1), round(r.flight_time_min)
     ('possibly in range', 11980.0, 36)
+    >>> check("Chagang", "GB", "Guam").missile.name                  # a state with one class
+    'Trident II D5'
+    >>> check("Chagang", "KP", "Guam")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: check answers one site, missile and target, and KP → 16 missile classes of North Korea: Hwasong-5, Hwasong-6, Hwasong-9, KN-23, Nodong, Musudan, Pukguksong-1, Pukguksong-2, Pukguksong-3, Hwasong-12, Hwasong-14, Hwasong-15, Hwasong-17, Hwasong-18, Hwasong-19, Taepodong-2: use geo.check_table or geo.assess for many
     """
     if isinstance(site, (list, set)) or isinstance(target, (list, set)) or isinstance(missile, (list, set)):
         raise TypeError("check answers one site, missile and target: use check_table or geo.assess for many")
     scenario = Scenario.resolve([site] if isinstance(site, tuple) else site, missile,
                                 [target] if isinstance(target, tuple) else target, model=model, catalog=catalog)
+    if len(scenario.sites) * len(scenario.missiles) * len(scenario.targets) > 1:    # a state, a set of places
+        raise InputError(f"check answers one site, missile and target, and {'; '.join(scenario.notes)}: use "
+                         "geo.check_table or geo.assess for many")
     return assess(scenario).check(0, 0, 0)
 
 

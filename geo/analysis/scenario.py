@@ -12,17 +12,18 @@ the same thing everywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..catalog.tables import Catalog, Missile, Place, default_catalog
+from ..catalog.tables import Catalog, Missile, Named, Place, default_catalog
+from ..catalog.targetsets import PlaceSet
 from ..core.geodesy import check_lat, check_lon, check_range_km
 from ..errors import InputError
 from ..validate import Model
 
-__all__ = ["Scenario", "MODELS", "MODEL_DESCRIPTIONS", "check_model", "as_place", "as_missile", "as_scenario",
-           "state_sites", "site_for"]
+__all__ = ["Scenario", "MODELS", "MODEL_DESCRIPTIONS", "check_model", "as_place", "as_missile", "as_sites",
+           "as_missiles", "as_scenario", "state_sites", "site_for"]
 
 #: Reach models: ``"geodesic"`` (the range is a geodesic circle: non-rotating Earth) and
 #: ``"rotating"`` (the range depends on the direction of fire; see :mod:`geo.core.ballistics`).
@@ -50,8 +51,12 @@ def check_model(model) -> str:
 def as_missile(missile, catalog: Catalog | None = None) -> Missile:
     """A :class:`Missile` from a catalog name, a Missile, or a range in km.
 
-    >>> as_missile(4500).name, as_missile("KN-17").name
-    ('4,500 km range', 'Hwasong-12')
+    >>> as_missile(4500).name, as_missile("KN-17").name, as_missile("France").name
+    ('4,500 km range', 'Hwasong-12', 'M51')
+    >>> as_missile("Israel")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: one missile class is needed here, and Israel → 2 missile classes: Jericho II, Jericho III: name one of them
     """
     if isinstance(missile, Missile):
         return missile
@@ -60,7 +65,14 @@ def as_missile(missile, catalog: Catalog | None = None) -> Missile:
         return Missile(f"{km:,.6g} km range", km, source="range given by the user")
     if not isinstance(missile, str):
         raise InputError(f"missile {missile!r} is neither a name nor a range in km: give e.g. 'Hwasong-12' or 4500")
-    return (catalog or default_catalog()).missile(missile)
+    return _one((catalog or default_catalog()).missiles_named(missile), "missile class")
+
+
+def _one(found: Named, what: str):
+    """The one item a name means where one is needed (a state of one class or site is fine)."""
+    if len(found.items) > 1:
+        raise InputError(f"one {what} is needed here, and {found.note}: name one of them")
+    return found.items[0]
 
 
 def as_place(place, catalog: Catalog | None = None, kind: str = "target") -> Place:
@@ -81,7 +93,47 @@ def as_place(place, catalog: Catalog | None = None, kind: str = "target") -> Pla
     if not isinstance(place, str):
         raise InputError(f"{kind} {place!r} is neither a name nor a (lat, lon) pair")
     catalog = catalog or default_catalog()
-    return catalog.site(place) if kind == "site" else catalog.target(place)
+    return _one(catalog.sites_named(place), "launch site") if kind == "site" else catalog.target(place)
+
+
+def as_missiles(missile, catalog: Catalog | None = None) -> Named:
+    """The missiles `missile` means: a class (name, alias, object, range in km), or every class of
+    a state named by ISO code or name (a class's own name or alias wins), with a note.
+
+    >>> found = as_missiles("KP")
+    >>> len(found.items), found.items[0].name, as_missiles(4500).items[0].name
+    (16, 'Hwasong-5', '4,500 km range')
+    """
+    if isinstance(missile, str):
+        return (catalog or default_catalog()).missiles_named(missile)
+    return Named((as_missile(missile, catalog),))
+
+
+def as_sites(site, catalog: Catalog | None = None) -> Named:
+    """The launch sites `site` means: a site (name, alias, ``"LAT,LON"``, pair, object, place), or
+    every catalog site of a state named by ISO code or name (a site's own name wins), with a note.
+
+    >>> [s.name for s in as_sites("China").items]
+    ['Jiuquan Satellite Launch Center', 'Taiyuan Satellite Launch Center']
+    """
+    if isinstance(site, str):
+        return (catalog or default_catalog()).sites_named(site)
+    return Named((as_place(site, catalog, kind="site"),))
+
+
+def _as_targets(target, catalog: Catalog | None = None) -> Named:
+    """A target, or a set of them (:func:`geo.cities`, :func:`geo.capitals`) with its note."""
+    if isinstance(target, PlaceSet):
+        return Named(tuple(target), target.note)
+    return Named((as_place(target, catalog, kind="target"),))
+
+
+def _items(items) -> list:
+    pair = isinstance(items, tuple) and len(items) == 2 and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in items)
+    if pair or isinstance(items, (str, int, float, Place, Missile, PlaceSet)) or not hasattr(items, "__iter__"):
+        items = [items]
+    return list(items)
 
 
 def _states(missile: Missile) -> tuple[str, ...]:
@@ -95,11 +147,7 @@ def state_sites(code: str, catalog: Catalog | None = None) -> tuple[Place, ...]:
     >>> [s.name for s in state_sites("US")]
     ['Vandenberg Space Force Base']
     """
-    from ..catalog.places import country_name, fold
-
-    name = fold(country_name(code))
-    return tuple(s for s in (catalog or default_catalog()).sites
-                 if fold(s.country) == name or fold(s.country).endswith(f"leasedby{name}"))
+    return (catalog or default_catalog()).sites_of(code)
 
 
 def site_for(missiles, catalog: Catalog | None = None) -> tuple[Place, str]:
@@ -139,11 +187,21 @@ def site_for(missiles, catalog: Catalog | None = None) -> tuple[Place, str]:
 
 
 def _listed(items, convert) -> tuple:
-    pair = isinstance(items, tuple) and len(items) == 2 and all(
-        isinstance(v, (int, float)) and not isinstance(v, bool) for v in items)
-    if pair or isinstance(items, (str, int, float, Place, Missile)) or not hasattr(items, "__iter__"):
-        items = [items]
-    return tuple(convert(i) for i in items)
+    return tuple(convert(i) for i in _items(items))
+
+
+def _expanded(items, convert, notes: list) -> tuple:
+    """Every item `convert` gives (a :class:`~geo.catalog.tables.Named`), in order; what a state or a
+    set adds is left out where it is already there. Notes of expansions and places go to `notes`."""
+    out: list = []
+    seen: set = set()
+    for item in _items(items):
+        named = convert(item)
+        fresh = named.items if not named.note else [i for i in named.items if i not in seen]
+        out.extend(fresh)
+        seen.update(fresh)
+        notes.extend([named.note] if named.note else [i.note for i in named.items if getattr(i, "note", "")])
+    return tuple(out)
 
 
 def as_scenario(sites, missiles, targets=(), catalog: Catalog | None = None):
@@ -170,6 +228,9 @@ class Scenario:
     targets: tuple[Place, ...] = ()
     model: str = "geodesic"
     title: str | None = None
+    #: How names were resolved, for the user to read: a state's classes or sites, a target set,
+    #: an ambiguous place ("North Korea → 16 missile classes: …", "London → London, United Kingdom …").
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
     def resolve(cls, sites, missiles, targets=(), *, model: str = "geodesic", title: str | None = None,
@@ -178,8 +239,11 @@ class Scenario:
 
         Parameters
         ----------
-        sites, targets : str, tuple, Place, or a sequence of them
+        sites : str, tuple, Place, or a sequence of them
+            A state's name or ISO code means all of its catalog sites (:func:`as_sites`).
         missiles : str, float, Missile, or a sequence of them
+            A state's name or ISO code means all of its classes (:func:`as_missiles`).
+        targets : str, tuple, Place, a set of places (:func:`geo.cities`, :func:`geo.capitals`), or a sequence of them
         model : {"geodesic", "rotating"}
         title : str, optional
         catalog : Catalog, optional
@@ -189,6 +253,9 @@ class Scenario:
 
         Examples
         --------
+        >>> s = Scenario.resolve("Chagang", "KP", "Guam")
+        >>> len(s.missiles), s.notes[0].split(":")[0]
+        (16, 'KP → 16 missile classes of North Korea')
         >>> Scenario.resolve([], "HS-12")
         Traceback (most recent call last):
         ...
@@ -197,9 +264,10 @@ class Scenario:
         check_model(model)
         if title is not None and not isinstance(title, str):
             raise InputError(f"title {title!r} is not text")
-        out = cls(_listed(sites, lambda s: as_place(s, catalog, kind="site")),
-                  _listed(missiles, lambda m: as_missile(m, catalog)),
-                  _listed(targets, lambda t: as_place(t, catalog, kind="target")), model, title)
+        notes: list[str] = []
+        out = cls(_expanded(sites, lambda s: as_sites(s, catalog), notes),
+                  _expanded(missiles, lambda m: as_missiles(m, catalog), notes),
+                  _expanded(targets, lambda t: _as_targets(t, catalog), notes), model, title, tuple(notes))
         if require and not out.sites:
             raise InputError("no launch site given: name one (e.g. 'Chagang') or give LAT,LON")
         if require and not out.missiles:

@@ -50,6 +50,7 @@ import difflib
 import functools
 import hashlib
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -63,6 +64,9 @@ from ..errors import CatalogFileError, NotFoundError
 __all__ = ["PlaceMatch", "distinct_labels", "find", "resolve", "closest", "cities_within", "fold", "country_code", "country_name",
            "index_path",
            "index_stats", "COUNTRY_ALIASES"]
+
+#: Progress of the index build (INFO records, shown by the command line).
+_log = logging.getLogger(__name__)
 
 #: Bump when the layout or the content rules of the index change.
 INDEX_FORMAT = 3
@@ -468,6 +472,8 @@ def _query(sql: str, params=()) -> list:
 
 def _build(con: sqlite3.Connection) -> None:
     """Fill an empty database with every city and country and their look-up keys."""
+    start = time.monotonic()
+    _log.info("building the index of place names from GeoNames (once per machine; 10-70 s) …")
     gdir = _geonames_dir()
     countries = {k: v for k, v in json.loads((gdir / "countries.json").read_text("utf-8")).items()
                  if k not in _OBSOLETE}
@@ -560,6 +566,7 @@ def _build(con: sqlite3.Connection) -> None:
     con.execute("INSERT INTO meta VALUES ('cities', ?), ('countries', ?), ('format', ?)",
                 (sum(r[1] == "city" for r in rows), sum(r[1] != "city" for r in rows), str(INDEX_FORMAT)))
     con.commit()
+    _log.info("index of place names built in %.0f s", time.monotonic() - start)
 
 
 def _outline_points() -> dict[str, tuple[str, float, float, int]]:

@@ -26,6 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import CatalogFileError, InputError, NotFoundError
 from ..core.geodesy import check_lat, check_lon, check_range_km
@@ -33,7 +34,7 @@ from .coords import parse_coordinates
 from .datafiles import data_dir
 from .records import Missile, Place
 
-__all__ = ["not_utf8", "Place", "Missile", "Catalog", "default_catalog", "parse_latlon", "data_dir"]
+__all__ = ["not_utf8", "Place", "Missile", "Catalog", "Named", "default_catalog", "parse_latlon", "data_dir"]
 
 PLACE_COLUMNS = ("name", "aliases", "lat", "lon", "country", "source", "confidence", "notes")
 MISSILE_COLUMNS = ("name", "aliases", "country", "type", "range_km", "range_low_km", "range_high_km",
@@ -287,8 +288,9 @@ def _find_place(own: tuple, other: tuple, query: str, kind: str) -> Place:
     rows = [n for score, n in sorted(_close(own, query) + _close(other, query), key=lambda t: -t[0]) if score >= 0.6]
     close = list(dict.fromkeys(rows[:2] + places.closest(query, 3)))[:4]
     hint = f"closest: {'; '.join(close)}" if close else "no close match in the catalogs, cities or countries"
+    state = ", or a state for all of its sites such as KP" if kind == "site" else ""
     raise NotFoundError(f"unknown {kind} {query!r}; {hint} (see 'rangemap list {kind}s' or "
-                        f"'rangemap find NAME', or give LAT,LON such as 41.37,126.91)")
+                        f"'rangemap find NAME', or give LAT,LON such as 41.37,126.91{state})")
 
 
 @dataclass(frozen=True)
@@ -382,6 +384,20 @@ class Catalog:
         code = country_code(country)
         return tuple(m for m in self.missiles if code in m.country.split(";"))
 
+    def sites_of(self, country: str) -> tuple[Place, ...]:
+        """The launch sites of `country` (ISO 3166-1 code or name); a site leased abroad
+        ("Kazakhstan (leased by Russia)") counts for the state that uses it.
+
+        >>> [s.name for s in default_catalog().sites_of("United States")]
+        ['Vandenberg Space Force Base']
+        >>> [s.name for s in default_catalog().sites_of("ru")][-1]
+        'Baikonur Cosmodrome'
+        """
+        from .places import country_code
+
+        code = country_code(country)
+        return tuple(s for s in self.sites if _site_state(s) == code)
+
     def missile(self, query: str) -> Missile:
         """The missile class named `query` (name or alias).
 
@@ -389,6 +405,105 @@ class Catalog:
         'Nodong'
         """
         return _find(self.missiles, query, "missile")
+
+    def missiles_named(self, query: str) -> Named:
+        """The missile classes `query` means: the class it names (name or alias), else every class
+        of the state it names (ISO 3166-1 code or name, forgiving case and accents), with a note.
+
+        Raises :class:`~geo.errors.NotFoundError` when it names neither, or a state without classes.
+
+        >>> default_catalog().missiles_named("KN-17").items[0].name
+        'Hwasong-12'
+        >>> found = default_catalog().missiles_named("North Korea")
+        >>> len(found.items), found.note[:54]
+        (16, 'North Korea → 16 missile classes: Hwasong-5, Hwasong-6')
+        >>> default_catalog().missiles_named("dprk").note[:40]
+        'dprk → 16 missile classes of North Korea'
+        >>> default_catalog().missiles_named("XX")
+        Traceback (most recent call last):
+        ...
+        geo.errors.NotFoundError: unknown missile 'XX': give a class name or alias (see 'rangemap list missiles'), or a state by ISO code or name for all of its classes (KP, 'North Korea')
+        """
+        hit = _match(self.missiles, query, "missile")
+        if hit is not None:
+            return Named((hit,))
+        code = _state(query)
+        if code is None:
+            close = [n for _, n in _close(self.missiles, query)][:3] + _close_states(self.missiles, query)
+            hint = f"; closest: {', '.join(close[:4])}" if close else ""
+            raise NotFoundError(f"unknown missile {query!r}{hint}: give a class name or alias (see 'rangemap "
+                                "list missiles'), or a state by ISO code or name for all of its classes (KP, "
+                                "'North Korea')")
+        found = self.missiles_of(code)
+        if not found:
+            raise NotFoundError(f"{_country_name(code)} has no missile class in the catalog: name a class "
+                                "(see 'rangemap list missiles') or add one with --missiles-file")
+        return Named(found, _expanded(query, code, found, "missile class", "missile classes"))
+
+    def sites_named(self, query: str) -> Named:
+        """The launch sites `query` means: the site it names (coordinates, a site or target row),
+        else every catalog site of the state it names (ISO code or name), with a note; else the
+        place it names (a city, or a country without catalog sites as a point: :meth:`site`).
+
+        >>> [s.name for s in default_catalog().sites_named("Sohae").items]
+        ['Sohae Satellite Launching Station']
+        >>> found = default_catalog().sites_named("KP")
+        >>> len(found.items), found.note[:39]
+        (15, 'KP → 15 launch sites of North Korea: Ho')
+        >>> default_catalog().sites_named("Japan").items[0].kind
+        'country'
+        """
+        if parse_latlon(query) is None and _match(self.sites, query, "site") is None \
+                and _match(self.targets, query, "site") is None:
+            code = _state(query)
+            found = self.sites_of(code) if code else ()
+            if found:
+                return Named(found, _expanded(query, code, found, "launch site", "launch sites"))
+        return Named((self.site(query),))
+
+
+class Named(NamedTuple):
+    """What a name means in the catalogs: one item, or all of a state's (with a note saying so)."""
+
+    items: tuple
+    #: ``"KP → 16 missile classes of North Korea: Hwasong-5, …"`` when a state was expanded, else "".
+    note: str = ""
+
+
+def _state(query: str) -> str | None:
+    """The ISO 3166-1 alpha-2 code of the state `query` names, or None."""
+    from .places import country_code
+
+    try:
+        return country_code(query) if _norm(query) else None
+    except NotFoundError:
+        return None
+
+
+def _country_name(code: str) -> str:
+    from .places import country_name
+
+    return country_name(code)
+
+
+def _site_state(site: Place) -> str | None:
+    """The state a site belongs to: the state that uses it when it is leased abroad."""
+    country = re.sub(r"^.*\(leased by ([^()]+)\)\s*$", r"\1", site.country)
+    return _state(country) if country else None
+
+
+def _close_states(missiles: tuple, query: str) -> list[str]:
+    """Names of the states fielding `missiles` closest to `query`."""
+    codes = {c for m in missiles for c in m.country.split(";") if c}
+    names = {_country_name(c) for c in codes}
+    return difflib.get_close_matches(query, sorted(names), n=2, cutoff=0.6)
+
+
+def _expanded(query: str, code: str, items: tuple, one: str, many: str) -> str:
+    """``"North Korea → 16 missile classes: Hwasong-5, …"``, ``"KP → 16 missile classes of North Korea: …"``."""
+    name = _country_name(code)
+    of = "" if _norm(query) == _norm(name) else f" of {name}"
+    return f"{query.strip()} → {len(items)} {one if len(items) == 1 else many}{of}: {', '.join(i.name for i in items)}"
 
 
 @functools.lru_cache(maxsize=1)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from ..analysis.assessment import assess
 from ..analysis.reach import TABLE_COLUMNS
-from ..analysis.scenario import as_missile, site_for
 from ..errors import InputError
 from ..outputs.escape import csv_frame, terminal
 from . import options
@@ -52,29 +51,32 @@ def _split_target_files(args) -> None:
 def run(args, out) -> None:
     if not args.site and not args.missile:
         raise InputError("give a launch site with --site NAME or --site LAT,LON")
-    if not args.site:                          # the one rule: the missile's own state's site, or refuse
-        site, why = site_for([as_missile(m, options.catalog(args)) for m in args.missile], options.catalog(args))
-        options.note(why)
-        args.site = [site.name]
     if not (args.missile or args.range_km):
         raise InputError("give a missile with --missile NAME or a range with --range KM")
     _split_target_files(args)
-    if not (args.target or args.targets_table):
-        raise InputError("give a target with --target NAME or --target LAT,LON, or a --targets-table FILE")
-    many = (len(args.site) > 1 or len(args.missile) + len(args.range_km) > 1 or len(args.target) > 1
-            or args.targets_table or args.output or args.dask or args.format or args.csv)
-    if many:
-        _table(args, out)
-    else:
-        if args.skip_invalid or args.layer:
-            raise InputError("--skip-invalid and --layer apply to a table of targets from --targets-table")
-        _one(args, out)
+    if not (args.target or args.targets_table or args.cities or args.capitals):
+        raise InputError("give a target with --target NAME or --target LAT,LON, a set with --cities CC[:N] or "
+                         "--capitals, or a --targets-table FILE")
+    # outputs are checked before anything is read
+    scheduler = _dask_output(args) if args.dask else None
+    output = (_table_output(args) if not args.dask and (args.output or args.format or args.targets_table or args.csv)
+              else None)
+    # a state means all its classes or sites, --cities and --capitals many places; no --site: the missile's own
+    # state's site (options.scenario applies both rules)
+    scenario = options.scenario(args)
+    if args.dask:
+        return _dask(args, scenario, scheduler, out)
+    if output or len(scenario.sites) * len(scenario.missiles) * len(scenario.targets) > 1:
+        return _table(args, scenario, output or _table_output(args), out)
+    if args.skip_invalid or args.layer:
+        raise InputError("--skip-invalid and --layer apply to a table of targets from --targets-table")
+    _one(args, scenario, out)
 
 
-def _one(args, out) -> None:
+def _one(args, scenario, out) -> None:
     from ..outputs.text import check_json, check_lines, track_text
 
-    a = assess(options.scenario(args))
+    a = assess(scenario)
     c, whole = a.check(0, 0, 0), a.country(0, 0, 0)
     track = a.overflight(0, 0)                  # a whole country: to its nearest point
     if args.json:
@@ -87,28 +89,19 @@ def _one(args, out) -> None:
         out.write("\n".join(terminal(line) for line in lines) + "\n")
 
 
-def _table(args, out) -> None:
+def _table(args, scenario, output, out) -> None:
     import numpy as np
     import pandas as pd
 
     from ..analysis import batch
     from ..outputs.tables import write_table
 
+    path, fmt = output
     on_invalid = "skip" if args.skip_invalid else "fail"
-    if args.dask:                                 # outputs checked before anything is read
-        scheduler = _dask_output(args)
-    else:
-        path, fmt = _table_output(args)
-    cat = options.catalog(args)
-    if args.dask:
-        sites = [cat.site(s) for s in args.site]
-        missiles = [as_missile(m, cat) for m in args.missile] + [as_missile(km) for km in args.range_km]
-        return _dask(args, sites, missiles, on_invalid, scheduler, out)
     tables = [batch.read_targets(f, on_invalid=on_invalid, layer=args.layer) for f in args.targets_table]
     for t in tables:
         if t.skipped:
             options.note(batch.describe_skipped(t))
-    scenario = options.scenario(args, cat)
     # named targets (points, places, whole countries) from the assessment; a table's points in bounded memory
     frames = [assess(scenario).table()[list(TABLE_COLUMNS) + ["flight_time_min"]]] if scenario.targets else []
     if tables:
@@ -182,8 +175,9 @@ def _dask_output(args):
 
     if args.units != "km":
         raise InputError("--dask writes kilometre columns only: leave out --units, or run without --dask")
-    if len(args.targets_table) != 1 or args.target or Path(args.targets_table[0]).suffix.lower() != ".parquet":
-        raise InputError("--dask takes exactly one Parquet --targets-table and no --target")
+    if len(args.targets_table) != 1 or args.target or args.cities or args.capitals \
+            or Path(args.targets_table[0]).suffix.lower() != ".parquet":
+        raise InputError("--dask takes exactly one Parquet --targets-table and no --target, --cities or --capitals")
     if not args.output or options.to_stdout(args) or Path(args.output).suffix.lower() != ".parquet":
         raise InputError("--dask writes a Parquet folder: give -o PATH.parquet")
     if args.format not in (None, "parquet"):
@@ -192,9 +186,11 @@ def _dask_output(args):
     return batch.check_scheduler(args.dask)
 
 
-def _dask(args, sites, missiles, on_invalid, scheduler, out) -> None:
+def _dask(args, scenario, scheduler, out) -> None:
     from ..outputs import tables
 
-    summary = tables.dask_check(args.targets_table[0], sites, missiles, args.output, scheduler=scheduler,
-                                on_invalid=on_invalid, model=args.model, inputs=options.inputs(args))
+    on_invalid = "skip" if args.skip_invalid else "fail"
+    summary = tables.dask_check(args.targets_table[0], scenario.sites, scenario.missiles, args.output,
+                                scheduler=scheduler, on_invalid=on_invalid, model=args.model,
+                                inputs=options.inputs(args))
     out.write(f"{summary.path}: {summary.rows:,} rows\n")

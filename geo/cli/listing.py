@@ -17,15 +17,17 @@ def add_parser(sub) -> None:
     ls.add_argument("what", choices=["sites", "missiles", "targets"])
     ls.add_argument("--json", action="store_true", help="print a JSON array")
     ls.add_argument("--country", metavar="CODE|NAME",
-                    help="missiles fielded by one country: ISO 3166-1 code or name (CN, China)")
+                    help="the missiles or launch sites of one country: ISO 3166-1 code or name (CN, China)")
     options.add_catalog_files(ls)
 
 
 def run(args, out) -> None:
     cat = options.catalog(args)
-    if args.country and args.what != "missiles":
-        raise InputError("--country lists missiles: use 'rangemap list missiles --country CODE'")
-    rows = cat.missiles_of(args.country) if args.country else getattr(cat, args.what)
+    if args.country and args.what == "targets":
+        raise InputError("--country lists missiles or sites: use 'rangemap list missiles --country CODE' "
+                         "or 'rangemap list sites --country CODE'")
+    of = cat.missiles_of if args.what == "missiles" else cat.sites_of
+    rows = of(args.country) if args.country else getattr(cat, args.what)
     if args.json:
         from dataclasses import asdict
 

@@ -23,6 +23,7 @@ from ..core.cache import sweep
 from ..errors import InputError, RangemapError
 from ..validate import control_character, describe_character, quote, terminal
 from .options import Parser, finish
+from .progress import reporting
 
 __all__ = ["main", "COMMANDS"]
 
@@ -94,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         sweep()                                 # what killed runs left behind
         _check_argv(argv)
         args = _parser().parse_args(_join_negative_places(argv))
-        _module(args.command).run(args, sys.stdout)
+        with reporting():                      # slow first-run steps say so on stderr
+            _module(args.command).run(args, sys.stdout)
         ok = True
     except RangemapError as e:
         print(f"rangemap: error: {terminal(str(e))}", file=sys.stderr)

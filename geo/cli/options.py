@@ -8,12 +8,13 @@ import re
 import sys
 from pathlib import Path
 
-from ..analysis.scenario import MODELS, Scenario, as_missile, site_for
+from ..analysis.scenario import MODELS, Scenario, site_for
 from ..catalog.tables import Catalog
 from ..core.geodesy import MIN_RANGE_KM
-from ..errors import InputError
+from ..errors import InputError, NotFoundError
 
-__all__ = ["Parser", "positive", "range_km", "add_catalog_files", "add_units", "add_scenario", "catalog",
+__all__ = ["Parser", "positive", "range_km", "add_catalog_files", "add_units", "add_scenario", "add_target_sets",
+           "target_sets", "catalog",
            "scenario", "inputs", "output_path", "output_format", "to_stdout", "note", "finish", "FOUNDING", "MAPS_DIR"]
 
 #: The founding scenario: what ``rangemap map`` draws with no arguments.
@@ -106,11 +107,14 @@ def add_units(g) -> None:
 def add_scenario(p: argparse.ArgumentParser, *, title: bool = True, units: bool = True,
                  heading: str = "scenario (default: Hwasong-12 from the Chagang base, with Guam)") -> None:
     g = p.add_argument_group(heading)
-    g.add_argument("--site", action="append", default=[], help="launch site name, alias or LAT,LON (repeatable)")
-    g.add_argument("--missile", action="append", default=[], help="missile class name or alias (repeatable)")
+    g.add_argument("--site", action="append", default=[], help="launch site name, alias or LAT,LON, or a state "
+                   "(ISO code or name: all of its catalog sites) (repeatable)")
+    g.add_argument("--missile", action="append", default=[], help="missile class name or alias, or a state (ISO "
+                   "code or name, e.g. KP or 'North Korea': all of its classes) (repeatable)")
     g.add_argument("--range", dest="range_km", action="append", default=[], type=range_km, metavar="KM",
                    help="a range in km instead of (or besides) a missile class (repeatable)")
     g.add_argument("--target", action="append", default=[], help="target name, alias or LAT,LON (repeatable)")
+    add_target_sets(g)
     g.add_argument("--model", choices=MODELS, default="geodesic",
                    help="geodesic: range circles on a non-rotating Earth (default); rotating: reach "
                         "that depends on direction (Earth's rotation)")
@@ -119,6 +123,45 @@ def add_scenario(p: argparse.ArgumentParser, *, title: bool = True, units: bool 
     if units:
         add_units(g)
     add_catalog_files(p)
+
+
+def _cities(text: str) -> tuple[str, int]:
+    """An argparse type: ``CC[:N]``, a country (ISO code or name) and how many of its cities."""
+    from ..catalog.places import country_code
+    from ..catalog.targetsets import DEFAULT_CITIES
+
+    country, colon, count = text.rpartition(":") if ":" in text else (text, "", "")
+    example = "write e.g. --cities US:50 (a country's ISO code or name, then how many of its largest cities)"
+    if not country.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} names no country: {example}")
+    n = DEFAULT_CITIES
+    if colon:
+        try:
+            n = int(count)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r}: {count!r} is not a whole number of cities: {example}") from None
+        if n < 1:
+            raise argparse.ArgumentTypeError(f"{text!r}: the number of cities must be 1 or more: {example}")
+    try:
+        return country_code(country), n
+    except NotFoundError as e:
+        raise argparse.ArgumentTypeError(f"{text!r}: {e}") from None
+
+
+def add_target_sets(g) -> None:
+    """``--cities CC[:N]`` and ``--capitals``: built-in sets of targets from GeoNames."""
+    g.add_argument("--cities", action="append", default=[], type=_cities, metavar="CC[:N]",
+                   help="the N most populous GeoNames cities of a country (ISO code or name; N default 10) as "
+                        "targets (repeatable)")
+    g.add_argument("--capitals", action="store_true", help="the capital of every country as a target")
+
+
+def target_sets(args) -> list:
+    """The sets of targets ``--cities`` and ``--capitals`` ask for (:class:`geo.catalog.targetsets.PlaceSet`)."""
+    from ..catalog import targetsets
+
+    sets = [targetsets.cities(code, n) for code, n in getattr(args, "cities", ())]
+    return sets + ([targetsets.capitals()] if getattr(args, "capitals", False) else [])
 
 
 def catalog(args) -> Catalog:
@@ -138,22 +181,26 @@ def scenario(args, cat: Catalog | None = None) -> Scenario:
     none of them at all, the founding scenario (with its target, Guam); otherwise the founding
     site and missile fill what is missing, and no target is added that nobody asked for.
     """
+    from ..outputs.escape import terminal
+
     cat = cat or catalog(args)
     user = Catalog.load(sites_files=args.sites_file, missiles_files=args.missiles_file,
                         targets_files=args.targets_file, builtin=False)
-    sites = [cat.site(s) for s in args.site] or list(user.sites)
-    missiles = [as_missile(m, cat) for m in args.missile] + [as_missile(km) for km in args.range_km] \
-        or list(user.missiles)
-    targets = [cat.target(t) for t in args.target] or list(user.targets)
+    # states expand to their missiles and sites, --cities and --capitals to places (the scenario layer's rules)
+    given = Scenario.resolve(args.site, [*args.missile, *args.range_km], [*args.target, *target_sets(args)],
+                             model=args.model, catalog=cat, require=False)
+    sites = list(given.sites) or list(user.sites)
+    missiles = list(given.missiles) or list(user.missiles)
+    targets = list(given.targets) or list(user.targets)
     if not (sites or missiles or targets):
         targets = [cat.target(FOUNDING["target"])]
-    for p in (*sites, *targets):              # "London → London, United Kingdom (also: London, Canada)"
-        if p.note:
-            print(f"rangemap: note: {p.note}", file=sys.stderr)
     if not sites and args.missile:           # a missile named without a site: its own state's site, or refuse
-        site, why = site_for([as_missile(m, cat) for m in args.missile], cat)
+        named = given.missiles[:len(given.missiles) - len(args.range_km)]     # the ranges come last
+        site, why = site_for(named, cat)
         note(why)
         sites = [site]
+    for text in given.notes:          # "North Korea → 16 missile classes: …", "London → London, United Kingdom …"
+        print(f"rangemap: note: {terminal(text)}", file=sys.stderr)
     sites = sites or [cat.site(FOUNDING["site"])]
     missiles = missiles or [cat.missile(FOUNDING["missile"])]
     return Scenario(tuple(sites), tuple(missiles), tuple(targets), args.model, getattr(args, "title", None))

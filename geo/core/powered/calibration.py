@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import logging
 import math
 from functools import lru_cache
 
@@ -28,6 +29,9 @@ __all__ = [
     "CALIBRATION_CACHE",
     "class_vehicle",
 ]
+
+#: Progress of slow steps (a calibration takes 0.2-2 s): INFO records, shown by the command line.
+_log = logging.getLogger(__name__)
 
 
 def _calibrate(make_stages, target_rad, lo=0.3, hi=12.0):
@@ -177,6 +181,8 @@ def _store_calibration(nominal_km: float, dv: float, theta: float) -> None:
 def _class_vehicle(nominal_km: float) -> tuple:
     stored = _stored_calibration(nominal_km)
     if stored is None:
+        _log.info("calibrating the %s km class missile (first use on this machine; kept in the cache)",
+                  f"{nominal_km:,.6g}")
         stored = _calibrate(lambda x: _class_stages(nominal_km, x), nominal_km / EARTH_RADIUS_KM)
         _store_calibration(nominal_km, *stored)
     dv, theta = stored
