@@ -19,7 +19,7 @@ from ..analysis.assessment import VERDICTS, Check
 from ..analysis.scenario import MODEL_DESCRIPTIONS
 from .formatting import NEAR_ORBITAL_TEXT, band_text, check_units, length, sectors_text, signed_length, to_units
 
-__all__ = ["check_lines", "check_json", "place_json", "track_text", "reader_note", "FLIGHT_TIME_NOTE",
+__all__ = ["check_lines", "check_json", "area_lines", "place_json", "track_text", "reader_note", "FLIGHT_TIME_NOTE",
            "NEAR_ORBITAL_TEXT", "ROTATING_REGIONS_TEXT", "near_orbital_line", "near_orbital_notes",
            "comes_back_line"]
 
@@ -123,6 +123,19 @@ def check_lines(c: Check, overflight: str | None = None, *, units: str = "km") -
         lines.append(f"  overflight: {overflight}")
     unit = {"mi": "; 1 mi = 1.609344 km", "nmi": "; 1 nmi = 1.852 km"}.get(units, "")
     lines.append(f"  ({MODEL_DESCRIPTIONS[c.model]}; range: {c.missile.source or 'no source given'}{unit})")
+    return lines
+
+
+def area_lines(r, *, units: str = "km") -> list[str]:
+    """The lines ``rangemap check --launch-area`` prints: the check from the area's nearest point
+    (:class:`geo.analysis.launch_area.AreaCheck`), and that point."""
+    c = r.check
+    lines = check_lines(c, units=units)
+    lines[0] = f"{c.missile.name} from anywhere in {r.area.name} (launch area) to {c.target.name}: {c.verdict}"
+    where = (f"the target lies in the area" if r.inside else
+             f"nearest point of the area {abs(c.site.lat):.4f}°{'N' if c.site.lat >= 0 else 'S'} "
+             f"{abs(c.site.lon):.4f}°{'E' if c.site.lon >= 0 else 'W'}, {length(c.distance_km, units)} from the target")
+    lines.insert(1, f"  {where} (area: {r.area.source})")
     return lines
 
 
