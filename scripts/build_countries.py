@@ -1,4 +1,4 @@
-"""Build ``data/countries/countries-50m.geojson`` from Natural Earth packages on PyPI and npm.
+"""Build ``geo/data/countries/countries-50m.geojson`` from Natural Earth packages on PyPI and npm.
 
 Geometry: Natural Earth 1:50m admin-0 countries (v4.1.0) from the npm package
 ``world-atlas@2`` (TopoJSON, feature ids = ISO 3166-1 numeric codes). Attributes
@@ -47,7 +47,7 @@ import shapely
 from shapely.geometry.polygon import orient
 
 REPO = Path(__file__).resolve().parent.parent
-OUT = REPO / "data" / "countries" / "countries-50m.geojson"
+OUT = REPO / "geo" / "data" / "countries" / "countries-50m.geojson"
 LOWRES = "geopandas/datasets/naturalearth_lowres/naturalearth_lowres.shp"
 DECIMALS = 4
 

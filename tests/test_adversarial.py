@@ -42,7 +42,7 @@ from geo.catalog.tables import Missile, Place
 from geo.cli.main import main
 from geo.core.rings import reach_region
 from geo.errors import CatalogFileError, InputError, InputTypeError, OutputError, RangemapError
-from geo.outputs import escape, files
+from geo.outputs import escape, files, tables
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAGANG = ["--site", "Chagang", "--missile", "HS-12"]
@@ -153,7 +153,7 @@ def render(fmt: str, h: str, tmp_path: Path):
     if fmt.startswith("table-"):
         site, missile, target = scenario(h)
         df = batch.batch_check([site], [missile], batch.TargetTable.from_places([target]))
-        return batch.write_table(df, tmp_path / f"t.{fmt[6:]}")
+        return tables.write_table(df, tmp_path / f"t.{fmt[6:]}")
     raise AssertionError(fmt)
 
 
@@ -742,15 +742,15 @@ API = {
     "check-lat-true": (lambda: geo.check("Chagang", "HS-12", (True, 144.9)), InputError),
     "check-range-true": (lambda: geo.check("Chagang", True, "Guam"), InputError),
     "in_range_matrix-bool": (lambda: geo.in_range_matrix([41.0], [126.0], [True], [1.0], [1000.0]), InputTypeError),
-    "write_table-unknown": (lambda: batch.write_table(pd.DataFrame({"a": [1]}), "/tmp/never.txt"), InputError),
-    "write_table-surrogate": (lambda: batch.write_table(pd.DataFrame({"a": pd.Series(["\ud800"], dtype=object)}),
+    "write_table-unknown": (lambda: tables.write_table(pd.DataFrame({"a": [1]}), "/tmp/never.txt"), InputError),
+    "write_table-surrogate": (lambda: tables.write_table(pd.DataFrame({"a": pd.Series(["\ud800"], dtype=object)}),
                                                         "/tmp/never.csv"), InputError),
-    "write_table-device": (lambda: batch.write_table(pd.DataFrame({"a": [1]}), "/dev/null", fmt="csv"), OutputError),
+    "write_table-device": (lambda: tables.write_table(pd.DataFrame({"a": [1]}), "/dev/null", fmt="csv"), OutputError),
     "batch_check-surrogate": (lambda: batch.batch_check([Place("a\ud800", 1, 2)], [Missile("M", 100.0)],
                                                         batch.TargetTable.from_places([Place("T", 1, 3)])),
                               InputError),
     "read_targets-on_invalid": (lambda: batch.read_targets("x.csv", on_invalid="maybe"), InputError),
-    "dask_check-scheduler": (lambda: batch.dask_check("x.parquet", [], [], "/tmp/never.parquet", scheduler="foo"),
+    "dask_check-scheduler": (lambda: tables.dask_check("x.parquet", [], [], "/tmp/never.parquet", scheduler="foo"),
                              InputError),
     "reach_region-not-callable": (lambda: reach_region(0, 0, 5), InputTypeError),
     "write_atomic-folder": (lambda: files.write_atomic("/tmp", "x"), OutputError),
@@ -791,7 +791,7 @@ def test_kill_9_mid_write_leaves_the_output_and_the_next_run_cleans_up(tmp_path)
     out = tmp_path / "big.json"
     out.write_text("the previous output")
     code = ("import numpy as np, pandas as pd\n"
-            "from geo.analysis.batch import write_table\n"
+            "from geo.outputs.tables import write_table\n"
             "n = 2_000_000\n"
             "df = pd.DataFrame({'target': np.repeat('a target', n), 'lat': np.linspace(-80, 80, n)})\n"
             f"write_table(df, {str(out)!r})\n")

@@ -24,19 +24,14 @@ from geo.core.powered.vehicle import _stages
 from geo.core.ballistics import (
     EARTH_RADIUS_KM,
     MODEL_LINES,
-    NEAR_ORBITAL_TEXT,
     flight_time,
     near_orbital,
-    readme_markdown,
-    fits_markdown,
     flight_time_checks,
-    flight_time_markdown,
     rotating_reach,
     HALF_CIRCUMFERENCE_KM,
     MU_KM3_S2,
     OMEGA_EARTH_RAD_S,
     boost_time_min,
-    comparison_markdown,
     comparison_table,
     flight_time_min,
     free_flight,
@@ -48,6 +43,8 @@ from geo.core.ballistics import (
     speed_for_range,
 )
 from geo.errors import InputError
+from geo.outputs.formatting import NEAR_ORBITAL_TEXT
+from geo.outputs.model_tables import comparison_markdown, fits_markdown, flight_time_markdown, readme_markdown
 
 SOHAE = (39.66, 124.705)
 CHAGANG = (41.369883, 126.913631)

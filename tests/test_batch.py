@@ -16,8 +16,9 @@ import pytest
 from pyproj import Geod
 
 from geo.analysis import batch
-from geo.analysis.batch import (COLUMNS, TargetTable, batch_check, batch_in_range, dask_check, describe_skipped,
-                       read_targets, write_table)
+from geo.analysis.batch import COLUMNS, TargetTable, batch_check, batch_in_range, describe_skipped, read_targets
+from geo.outputs import tables
+from geo.outputs.tables import dask_check, write_table
 from geo.catalog.tables import Missile, Place
 from geo.errors import CatalogFileError, InputError
 from geo.outputs.files import MARKER
@@ -327,7 +328,7 @@ def test_write_failure_leaves_the_old_file_and_no_temporary(tmp_path, table, mon
         Path(tmp).write_text("partial")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setitem(batch._WRITERS, ".csv", half)
+    monkeypatch.setitem(tables._WRITERS, ".csv", half)
     with pytest.raises(InputError, match="cannot write .*the disk is full"):
         write_table(table, out)
     assert out.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["t.csv"]

@@ -352,7 +352,7 @@ def test_builtin_false_is_empty():
 # --- packaging and import weight -------------------------------------------------------------
 
 def test_data_dir_is_the_checkout_data():
-    assert data_dir() == REPO / "data" or data_dir().parts[-2:] == ("geo", "data")
+    assert data_dir() == REPO / "geo" / "data"
     assert {"sites.csv", "missiles.csv", "targets.csv", "README.md"} <= {p.name for p in data_dir().iterdir()}
 
 

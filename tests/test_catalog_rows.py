@@ -1,6 +1,6 @@
 """One test per catalog row, generated from the CSV files themselves (as xyzservices tests each provider).
 
-A new row in ``data/sites.csv``, ``data/targets.csv`` or ``data/missiles.csv`` gets its
+A new row in ``geo/data/sites.csv``, ``geo/data/targets.csv`` or ``geo/data/missiles.csv`` gets its
 own tests without touching this file: schema, coordinates, range and band order,
 source present, confidence on the scale, country valid, look-up keys unique across
 rows, and the row found again by its name and by each alias.

@@ -9,10 +9,11 @@ from geographiclib.geodesic import Geodesic
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.analysis.country_reach import VERDICTS, CountryReach, country_reach
+from geo.analysis.country_reach import COUNTRY_VERDICTS, CountryReach, country_reach
 from geo.catalog.countries import country_records
 from geo.catalog.tables import default_catalog
 from geo.errors import InputError, NotFoundError
+from geo.outputs.text import country_reach_lines
 
 GEOD = Geodesic.WGS84
 
@@ -82,9 +83,9 @@ def test_far_territories_are_named():
     us = country_reach("Semnan", "US", 10000)
     assert us.nearest.part == "the part around Anchorage, Alaska, United States"
     assert us.farthest.part == "the part around Hilo, Hawaii, United States"
-    assert "on the part around Anchorage" in us.summary()[1]
+    assert "on the part around Anchorage" in country_reach_lines(us)[1]
     de = country_reach("Semnan", "Germany", 4000)
-    assert de.nearest.main_part and ", on " not in de.summary()[1]
+    assert de.nearest.main_part and ", on " not in country_reach_lines(de)[1]
 
 
 def test_share_is_the_geodesic_area_share():
@@ -150,7 +151,7 @@ def test_bad_range(reach):
 @given(st.floats(-80, 80), st.floats(-180, 180), st.floats(50, 15000), st.sampled_from(["LUX", "CYP", "JAM", "ISL"]))
 def test_properties(lat, lon, km, iso):
     r = country_reach((lat, lon), iso, km)
-    assert r.verdict in VERDICTS and 0 <= r.share <= 1
+    assert r.verdict in COUNTRY_VERDICTS and 0 <= r.share <= 1
     assert r.nearest.distance_km <= r.farthest.distance_km
     xy = shapely.get_coordinates(outline(iso))
     d = np.array([GEOD.Inverse(lat, lon, y, x, Geodesic.DISTANCE)["s12"] for x, y in xy[::5]]) / 1000.0

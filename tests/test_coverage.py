@@ -16,6 +16,7 @@ from geo.analysis.coverage import _cities, _countries, _country_areas
 from geo.errors import InputError, NotFoundError
 from geo.core.geodesy import WGS84, HALF_MERIDIAN_KM
 from geo.core.rings import range_ring
+from geo.outputs.text import coverage_lines
 
 CHAGANG = default_catalog().site("Chagang")
 
@@ -133,7 +134,7 @@ def test_founding_scenario_cities_and_population(hs12):
     assert hs12.population_area_est == pytest.approx(sum(c.population * c.share for c in hs12.countries
                                                          if c.population is not None))
     assert by_iso(hs12)["GUM"].population > 100_000          # GeoNames fills Natural Earth's gaps
-    text = "\n".join(hs12.summary())
+    text = "\n".join(coverage_lines(hs12))
     assert "Hwasong-12" in text and CITIES_LABEL.format(min=15000) in text and AREA_LABEL in text
 
 

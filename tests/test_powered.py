@@ -18,7 +18,8 @@ from scipy.integrate import solve_ivp
 
 import geo.core.powered as pw
 from geo.core.powered import calibration, flight
-from geo.core.ballistics import NEAR_ORBITAL_TEXT, orbital_threshold_km
+from geo.core.ballistics import orbital_threshold_km
+from geo.outputs.formatting import NEAR_ORBITAL_TEXT
 from geo.errors import InputError
 
 MU = 398600.4418e9

@@ -32,13 +32,14 @@ import numpy as np
 
 from ..catalog.tables import Missile, Place
 from ..core.geodesy import inverse
+from ..validate import Verdict
 from .scenario import MODEL_DESCRIPTIONS, Scenario
 
 __all__ = ["VERDICTS", "Check", "Region", "Assessment", "assess", "as_assessment", "measure", "verdicts",
            "verdict_codes", "near_orbital_cells"]
 
 #: The possible verdicts, from best to worst reach; :attr:`Assessment.verdict_code` indexes it.
-VERDICTS = ("in range", "possibly in range", "out of range", "too close")
+VERDICTS = Verdict.values()
 
 
 def verdict_codes(distance_km, certain_km, max_km, min_range_km=np.nan) -> np.ndarray:
@@ -142,7 +143,7 @@ class Check(NamedTuple):
     @property
     def inside_minimum_km(self) -> float | None:
         """How far inside the minimum range the target lies, km (None unless "too close")."""
-        return self.min_range_km - self.distance_km if self.verdict == VERDICTS[3] else None
+        return self.min_range_km - self.distance_km if self.verdict == Verdict.TOO_CLOSE else None
 
 
 class Region(NamedTuple):
@@ -154,16 +155,6 @@ class Region(NamedTuple):
     radius_km: float
     #: lon/lat (Multi)Polygon; the dead zone under a minimum range is a hole.
     geometry: object
-
-
-def _kinds(m: Missile) -> list[tuple[str, float]]:
-    """The region kinds of a missile, widest first: band top, nominal, the range sources agree on."""
-    kinds = [("nominal", m.range_km)]
-    if m.certain_km != m.range_km:
-        kinds.append(("certain", m.certain_km))
-    if m.max_km > m.range_km:
-        kinds.append(("band", m.max_km))
-    return sorted(kinds, key=lambda k: -k[1])
 
 
 @dataclass(frozen=True, eq=False)
@@ -307,12 +298,12 @@ class Assessment:
         Under ``"rotating"`` each is the rotating-Earth footprint at that nominal range. A
         minimum range is cut out as a hole. ``display=True`` gives the web-map form.
         """
-        from .regions import region
+        from .regions import region, region_kinds
 
         site, m = self.sites[si], self.missiles[mi]
         low = None if np.isnan(self.min_range_km[mi]) else float(self.min_range_km[mi])
         return tuple(Region(kind, km, region(self.model, site.lat, site.lon, km, min_range_km=low,
-                                             display=display)) for kind, km in _kinds(m))
+                                             display=display)) for kind, km in region_kinds(m))
 
     def country(self, si: int, mi: int, ti: int):
         """For a target that is a whole country (``Place.kind == "country"``): its nearest and farthest

@@ -3,9 +3,10 @@
 Targets come from CSV, GeoJSON, GeoPackage or Parquet (:func:`read_targets`);
 :func:`batch_check` gives the same table as :func:`geo.reach.check_table`, computed
 in chunks of targets; :func:`batch_in_range` gives yes/no columns only, through the
-fast :func:`geo.engine.in_range_matrix`; :func:`write_table` writes any of them
-atomically; :func:`dask_check` runs the same per-chunk code over a Parquet data set
-too large for one machine's memory, on local threads or a Dask cluster.
+fast :func:`geo.engine.in_range_matrix` (:func:`geo.outputs.tables.write_table` writes any of
+them atomically); :func:`dask_checks` runs the same per-chunk code over a Parquet data set
+too large for one machine's memory, on local threads or a Dask cluster
+(:func:`geo.outputs.tables.dask_check` writes its result).
 
 Examples
 --------
@@ -36,8 +37,8 @@ from ..catalog.tables import Missile, Place
 from ..errors import CatalogFileError, InputError, RangemapError
 from .assessment import VERDICTS, measure, near_orbital_cells
 
-__all__ = ["COLUMNS", "TargetTable", "DaskSummary", "read_targets", "describe_skipped",
-           "batch_check", "batch_in_range", "write_table", "dask_check", "check_scheduler",
+__all__ = ["COLUMNS", "TargetTable", "DaskSummary", "DaskChecks", "read_targets", "describe_skipped",
+           "batch_check", "batch_in_range", "dask_checks", "dask_compute", "check_scheduler",
            "DASK_CONNECT_TIMEOUT_S"]
 
 #: Columns of :func:`batch_check`, exactly those of :func:`geo.reach.check_table`.
@@ -102,7 +103,7 @@ def _text_problems(names: np.ndarray, problems: dict) -> None:
     """Mark names holding a control character (tab and line breaks are allowed: a quoted CSV cell
     may hold them) or a lone surrogate; one fast search over all names when none does."""
     # The text rules live with the escaping of every medium (an upward import, kept lazy).
-    from ..outputs.escape import control_character, describe_character, quote
+    from ..validate import control_character, describe_character, quote
 
     if not len(names) or control_character("".join(names), allow_breaks=True) is None:
         return
@@ -514,7 +515,7 @@ def _frame(columns: dict, sites, missiles, target_names, model: str = "geodesic"
         return pd.DataFrame({c: _text(labels[c]).take(v) if c in labels else v for c, v in columns.items()},
                             copy=False)
     except UnicodeEncodeError as e:           # a lone surrogate (read_targets refuses them; Python callers may not)
-        from ..outputs.escape import describe_character, quote
+        from ..validate import describe_character, quote
 
         raise InputError(f"name {quote(e.object, 60)} holds {describe_character(e.object[e.start])}, which "
                          "UTF-8 cannot encode: remove it") from None
@@ -599,100 +600,8 @@ def batch_in_range(sites: Sequence[Place], missiles: Sequence[Missile], targets:
     return frame
 
 
-def _write_json(df: pd.DataFrame, tmp, geojson: bool = False, step: int = 50_000) -> None:
-    """One JSON array of records, or a GeoJSON FeatureCollection of Points at target_lon/target_lat
-    (or lon/lat) with every column as a property; floats exact, NaN as null."""
-    keys = [str(c) for c in df.columns]
-    xy = next(((keys.index(x), keys.index(y)) for x, y in (("target_lon", "target_lat"), ("lon", "lat"))
-               if x in keys and y in keys), None)
-    if geojson and xy is None:
-        raise InputError("a GeoJSON table needs target_lat, target_lon (or lat, lon) columns")
-    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write('{"type": "FeatureCollection", "features": [' if geojson else "[")
-        for a in range(0, len(df), step):
-            part = df.iloc[a:a + step]
-            rows = zip(*[part[c].astype(object).where(part[c].notna(), None).tolist() for c in part.columns])
-            recs = ({"type": "Feature", "geometry": {"type": "Point", "coordinates": [v[xy[0]], v[xy[1]]]},
-                     "properties": dict(zip(keys, v))} if geojson else dict(zip(keys, v)) for v in rows)
-            fh.write(("\n" if a == 0 else ",\n") + ",\n".join(map(encode, recs)))
-        fh.write("\n]}\n" if geojson else "\n]\n")
-
-
-def _write_csv(df: pd.DataFrame, tmp) -> None:
-    """CSV through pyarrow (fast, floats exact); text cells a spreadsheet would run as formulas
-    get a leading ``'`` (:func:`geo.outputs.escape.csv_arrow`)."""
-    import pyarrow as pa
-    import pyarrow.csv
-
-    from ..outputs.escape import csv_arrow
-
-    pyarrow.csv.write_csv(csv_arrow(pa.Table.from_pandas(df, preserve_index=False)), tmp)
-
-
-def _write_parquet(df: pd.DataFrame, tmp) -> None:
-    df.to_parquet(tmp, engine="pyarrow", index=False)
-
-
-_WRITERS = {".csv": _write_csv, ".json": _write_json,
-            ".geojson": lambda df, tmp: _write_json(df, tmp, geojson=True), ".parquet": _write_parquet}
-
-
-def write_table(df: pd.DataFrame, path, *, fmt: str | None = None, inputs=()) -> Path:
-    """Write a table atomically as ``.csv``, ``.json``, ``.geojson`` or ``.parquet``.
-
-    JSON is one array of records; GeoJSON (RFC 7946) a FeatureCollection of Points at
-    the targets with every column as a property; floats are written exactly in all
-    four. CSV and Parquet go through pyarrow (about a million rows a second); JSON and
-    GeoJSON through Python's encoder (tens of thousands a second): use them for
-    modest tables. The file appears whole or not at all: a temporary file in the
-    same folder is renamed into place. Text cells of a CSV that a spreadsheet would run as
-    formulas (``=``, ``+``, ``-``, ``@``...) get a leading ``'``; numbers keep their sign.
-    Where a ``near_orbital`` column is true, the reach and margin columns are left empty
-    (:func:`geo.outputs.formatting.blank_near_orbital`): the model does not bound the range there.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-    path : str or Path
-        The output file, or ``"-"`` for standard output (not Parquet).
-    fmt : {"csv", "json", "geojson", "parquet"}, optional
-        By default from the extension of `path`.
-    inputs : mapping of path to option name, or iterable of paths
-        Files the table was read from: `path` may not be one of them (see
-        :func:`geo.outputs.files.check_output`).
-
-    Raises
-    ------
-    InputError
-        Unknown extension, unwritable folder; :class:`~geo.errors.OutputError` for an input,
-        a folder or a device as `path`, or a write error such as a full disk.
-    """
-    from ..outputs.files import atomic_path, is_stdout
-
-    suffix = f".{str(fmt).lower()}" if fmt is not None else ("" if is_stdout(path) else Path(path).suffix.lower())
-    writer = _WRITERS.get(suffix)
-    if writer is None:
-        raise InputError(f"cannot write {path}: unknown table format {suffix or '(none)'!r}: "
-                         f"use {', '.join(_WRITERS)}")
-    if is_stdout(path) and suffix == ".parquet":
-        raise InputError("a Parquet table is binary and cannot go to standard output: give a file name")
-    from ..outputs.formatting import blank_near_orbital
-
-    df = blank_near_orbital(df)             # no reach or margin where the model does not bound the range
-    try:
-        with atomic_path(path, inputs=inputs) as tmp:
-            writer(df, tmp)
-    except UnicodeEncodeError as e:
-        from ..outputs.escape import describe_character
-
-        raise InputError(f"cannot write {path}: a text cell holds {describe_character(e.object[e.start])}, "
-                         "which UTF-8 cannot encode: remove it") from None
-    return Path(path)
-
-
 class DaskSummary(NamedTuple):
-    """What :func:`dask_check` wrote."""
+    """What :func:`geo.outputs.tables.dask_check` wrote."""
 
     path: Path
     rows: int
@@ -709,10 +618,7 @@ def _check_partition(df, sites, missiles, spec, on_invalid, path, model="geodesi
     if len(bad) and on_invalid == "fail":
         p = (partition_info or {}).get("number", "?")
         raise _invalid(path, "partition", [(f"{p} row {i}", why) for i, why in zip(bad, reasons)])
-    from ..outputs.formatting import blank_near_orbital        # the one rule for written tables (lazy: upward)
-
-    return blank_near_orbital(_frame(_check_chunk(sites, missiles, lats[ok], lons[ok], model), sites, missiles,
-                                     names[ok], model))
+    return _frame(_check_chunk(sites, missiles, lats[ok], lons[ok], model), sites, missiles, names[ok], model)
 
 
 def _skipped_partition(df, spec, partition_info=None) -> pd.DataFrame:
@@ -742,7 +648,7 @@ def check_scheduler(scheduler):
     ...
     geo.errors.InputError: --dask 'http://example.org' is not a Dask scheduler: give 'local', or an address tcp://HOST:PORT or tls://HOST:PORT (e.g. tcp://10.0.0.5:8786)
     """
-    from ..outputs.escape import quote
+    from ..validate import quote
 
     if scheduler is None or scheduler == "local":
         return None
@@ -780,52 +686,33 @@ def _scheduler(scheduler):
         yield scheduler
 
 
-def dask_check(targets_parquet, sites: Sequence[Place], missiles: Sequence[Missile], out_parquet, *,
-               scheduler=None, blocksize="default", partition_rows: int = 2_000_000,
-               on_invalid: str = "fail", model: str = "geodesic", inputs=()) -> DaskSummary:
-    """:func:`batch_check` for a Parquet data set larger than memory, with Dask.
+class DaskChecks(NamedTuple):
+    """The lazy result of :func:`dask_checks`, for :func:`dask_compute` (and a writer) to run."""
+
+    #: Dask DataFrame of :data:`COLUMNS`, one row per site × missile × target.
+    table: object
+    #: Empty pandas DataFrame with the columns and types of `table`.
+    meta: pd.DataFrame
+    #: Dask DataFrame of the invalid rows, ``(where, reason)``, with ``on_invalid="skip"``; else None.
+    skipped: object
+    #: The targets' Parquet file or folder (for error messages).
+    source: Path
+
+
+def dask_checks(targets_parquet, sites: Sequence[Place], missiles: Sequence[Missile], *, blocksize="default",
+                partition_rows: int = 2_000_000, on_invalid: str = "fail", model: str = "geodesic") -> DaskChecks:
+    """:func:`batch_check` for a Parquet data set larger than memory, as a lazy Dask frame.
 
     Each partition goes through the same validation and per-chunk computation as
-    :func:`read_targets` and :func:`batch_check`; the result is written as a folder
-    of Parquet files to a temporary folder beside `out_parquet`, then renamed into
-    place. An older `out_parquet` is replaced only if rangemap wrote it (it holds the
-    :data:`geo.outputs.files.MARKER` file); any other existing folder, the input itself
-    or a folder holding it is refused. Row order within a partition is site, missile, target.
-
-    Parameters
-    ----------
-    targets_parquet : path
-        Parquet file or folder with ``name, lat, lon`` or ``name`` and a WKB geometry.
-    out_parquet : path
-        Folder to create; on a cluster, both paths must be on storage every worker sees.
-    scheduler : None, distributed.Client, str
-        None (or ``"local"``) for local threads; a Client; an address such as
-        ``"tcp://host:8786"`` (a Client is connected for the run, waiting at most
-        :data:`DASK_CONNECT_TIMEOUT_S`); or a Dask scheduler name (``"processes"``).
-    blocksize : int or str
-        Passed to :func:`dask.dataframe.read_parquet` (a read holds at least a row group).
-    partition_rows : int
-        Partitions are split further so that each yields at most about this many
-        output rows (site × missile × target), about 150 bytes each in memory.
-    on_invalid : {"fail", "skip"}
-        As in :func:`read_targets`; rows are numbered within their partition.
-    model : {"geodesic", "rotating"}
-        Reach model of the verdicts (see :mod:`geo.analysis.assessment`).
-    inputs : mapping of path to option name, or iterable of paths
-        Other files the run read (catalog files): `out_parquet` may not be one of them.
+    :func:`read_targets` and :func:`batch_check`. :func:`geo.outputs.tables.dask_check` writes it;
+    the parameters are those of that function.
     """
-    import dask
     import dask.dataframe as dd
     import pyarrow as pa
     import pyarrow.dataset as ds
 
-    from ..outputs.files import as_inputs, atomic_path, check_output
-
     if on_invalid not in ("fail", "skip"):
         raise InputError(f"on_invalid {on_invalid!r} must be 'fail' or 'skip'")
-    scheduler = check_scheduler(scheduler)
-    inputs = {Path(targets_parquet): "the targets table", **as_inputs(inputs)}
-    out = check_output(out_parquet, inputs=inputs, folder=True)
     if not Path(targets_parquet).exists():
         raise CatalogFileError(f"{targets_parquet}: no such file or folder: check the path")
     spec = _parquet_spec(targets_parquet)
@@ -841,19 +728,33 @@ def dask_check(targets_parquet, sites: Sequence[Place], missiles: Sequence[Missi
     meta = _frame(_check_chunk(sites, missiles, np.array([]), np.array([]), model), sites, missiles, [], model)
     table = ddf.map_partitions(_check_partition, sites, missiles, spec, on_invalid, str(targets_parquet),
                                model, meta=meta)
-    with _scheduler(scheduler) as sched, atomic_path(out, inputs=inputs, folder=True) as tmp:
-        todo = [table.to_parquet(str(tmp), write_index=False, compute=False),
-                table["verdict"].map_partitions(pd.Series.value_counts)]          # no shuffle
-        if on_invalid == "skip":
-            meta = pd.DataFrame({"where": pd.Series(dtype="str"), "reason": pd.Series(dtype="str")})
-            todo.append(ddf.map_partitions(_skipped_partition, spec, meta=meta))
+    skipped = None
+    if on_invalid == "skip":
+        skipped = ddf.map_partitions(_skipped_partition, spec, meta=pd.DataFrame(
+            {"where": pd.Series(dtype="str"), "reason": pd.Series(dtype="str")}))
+    return DaskChecks(table, meta, skipped, Path(targets_parquet))
+
+
+def dask_compute(checks: DaskChecks, write, scheduler=None) -> tuple[dict, list]:
+    """Run `checks` on `scheduler` (see :func:`check_scheduler`), with `write` (a Dask DataFrame →
+    delayed write, or None) computed in the same pass: the rows per verdict, in
+    :data:`~geo.analysis.assessment.VERDICTS` order with zeros, and the invalid rows skipped."""
+    import dask
+    import pyarrow as pa
+
+    todo = [checks.table["verdict"].map_partitions(pd.Series.value_counts)]          # no shuffle
+    if checks.skipped is not None:
+        todo.append(checks.skipped)
+    if write is not None:
+        todo.append(write)
+    with _scheduler(scheduler) as sched:
         try:
-            _, counts, *skipped = dask.compute(*todo, scheduler=sched)
+            counts, *rest = dask.compute(*todo, scheduler=sched)
         except (pa.ArrowException, ValueError, TypeError) as e:
             if isinstance(e, (OSError, RangemapError)):      # the output's (a full disk), or said already
                 raise
-            raise _parquet_error(targets_parquet, e) from None
+            raise _parquet_error(checks.source, e) from None
     counts = counts.groupby(level=0).sum()
     counts = {v: int(counts.get(v, 0)) for v in VERDICTS}
-    bad = list(skipped[0].itertuples(index=False, name=None)) if skipped else []
-    return DaskSummary(out, sum(counts.values()), counts, bad)
+    bad = list(rest[0].itertuples(index=False, name=None)) if checks.skipped is not None else []
+    return counts, bad

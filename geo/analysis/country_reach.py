@@ -47,10 +47,10 @@ from ..catalog.tables import Catalog, Place, default_catalog
 from ..core.geodesy import WGS84, check_lat, check_lon, check_range_km
 from ..errors import InputError, NotFoundError
 
-__all__ = ["CountryReach", "CountryPoint", "country_reach", "VERDICTS", "OUTLINE_NOTE"]
+__all__ = ["CountryReach", "CountryPoint", "country_reach", "COUNTRY_VERDICTS", "OUTLINE_NOTE", "latlon_text"]
 
-#: The verdicts, in the order of reach.
-VERDICTS = ("all", "part", "none")
+#: What share of a country is within range, in the order of reach (not the target verdicts, :data:`geo.VERDICTS`).
+COUNTRY_VERDICTS = ("all", "part", "none")
 
 #: What the outline is, for captions and JSON.
 OUTLINE_NOTE = ("Natural Earth 1:50m admin-0 outline (generalised; quantized to about 400 m), edges straight "
@@ -105,23 +105,6 @@ class CountryReach:
     #: The part within range, lon/lat (Multi)Polygon (empty when none).
     covered: object = field(repr=False, compare=False, default=None)
 
-    def summary(self) -> list[str]:
-        """Lines of text for a terminal: verdict, nearest and farthest points, share.
-
-        >>> print("\\n".join(country_reach("Semnan", "France", 4000).summary()))
-        France: part within range (1.4% of its area)
-          nearest point 3,890 km away at 42.5246°N 9.5295°E, bearing 295.7°, on the part around Bastia, France
-          farthest point 11,536 km away at 2.3269°N 54.6179°W, bearing 283.0°, on the part around Cayenne, French Guiana
-        """
-        verdict = {"all": "all of it within range", "none": "none of it within range",
-                   "part": f"part within range ({_percent(self.share)} of its area)"}[self.verdict]
-        lines = [f"{self.country}: {verdict}"]
-        for what, p in (("nearest", self.nearest), ("farthest", self.farthest)):
-            where = "" if p.main_part else f", on {p.part}"
-            lines.append(f"  {what} point {p.distance_km:,.0f} km away at {_latlon(p.lat, p.lon)}, "
-                         f"bearing {p.bearing_deg:.1f}°{where}")
-        return lines
-
     def as_dict(self) -> dict:
         """The fields as plain JSON values (no geometry)."""
         point = lambda p: {**p._asdict()}                                    # noqa: E731
@@ -132,11 +115,7 @@ class CountryReach:
                 "distances": "WGS84 geodesic (Karney, pyproj.Geod)"}
 
 
-def _percent(share: float) -> str:
-    return "100%" if share >= 1 else ">99.9%" if share > 0.999 else "<0.1%" if share < 0.001 else f"{100 * share:.1f}%"
-
-
-def _latlon(lat: float, lon: float) -> str:
+def latlon_text(lat: float, lon: float) -> str:
     return f"{abs(lat):.4f}°{'N' if lat >= 0 else 'S'} {abs(lon):.4f}°{'E' if lon >= 0 else 'W'}"
 
 
@@ -267,7 +246,7 @@ def _part_label(poly, name: str) -> str:
         if shapely.contains_xy(poly, city.lon, city.lat):
             return f"the part around {city.label}"
     p = poly.representative_point()
-    return f"the part at {_latlon(p.y, p.x)}"
+    return f"the part at {latlon_text(p.y, p.x)}"
 
 
 def country_reach(site, country, reach, *, catalog: Catalog | None = None) -> CountryReach:

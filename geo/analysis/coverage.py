@@ -165,21 +165,6 @@ class Coverage:
         """The footprint includes directions the model does not bound (see `near_orbital_sectors`)."""
         return bool(self.near_orbital_sectors)
 
-    def near_orbital_caveat(self, units: str = "km") -> str:
-        """One sentence saying where the footprint is not bounded, and that the totals include it; ``""``
-        when it is bounded everywhere.
-
-        >>> coverage("Pyongyang", 15_000, model="rotating").near_orbital_caveat()[:75]
-        'near orbital toward bearings 74-107°, where this model does not bound the r'
-        """
-        from ..outputs.text import near_orbital_line
-
-        line = near_orbital_line(self.near_orbital_sectors, units)
-        if not line:
-            return ""
-        return (f"{line}: the countries, cities and people counted here include those "
-                "directions, which the model does not show to be within range")
-
     @property
     def population_cities(self) -> int:
         """Sum of the cities' populations (see :data:`CITIES_LABEL`)."""
@@ -194,38 +179,6 @@ class Coverage:
     def covered_km2(self) -> float:
         """Land area within range, km² (the countries' covered parts)."""
         return float(sum(c.covered_km2 for c in self.countries))
-
-    def summary(self, top: int = 10, units: str = "km") -> list[str]:
-        """A few lines of text for a terminal or a caption, distances and areas in `units` (km, mi, nmi).
-
-        The countries are named in order of the people estimated within range; the percentage
-        beside each is the share of its *area* within range (not of its people).
-        """
-        from ..outputs.formatting import check_units, length, to_units
-
-        units = check_units(units)
-        whole = sum(c.share >= 1.0 for c in self.countries)
-        shares = ", ".join(f"{c.name} {_percent(c.share)}" for c in self.countries[:top])
-        cities = ", ".join(c.name for c in self.cities[:top])
-        land = to_units(to_units(self.covered_km2, units), units)
-        caveat = self.near_orbital_caveat(units)
-        return [
-            f"{self.missile.name} ({length(self.range_km, units)}) from {self.site.name}, {self.model} model",
-            *([f"Caveat: {caveat}"] if caveat else []),
-            f"Countries within range: {len(self.countries)} ({whole} wholly); "
-            f"land within range: {land / 1e6:,.2f} million {units}²",
-            f"Share of each country's area within range (most people within range first): {shares}" + (", …" if len(self.countries) > top else ""),
-            f"Cities ≥{self.min_population:,} within range: {len(self.cities):,}"
-            + (f"; largest: {cities}" if cities else ""),
-            f"Population, {CITIES_LABEL.format(min=self.min_population)}: {self.population_cities:,}",
-            f"Population, {AREA_LABEL}: {self.population_area_est:,.0f}",
-        ]
-
-
-def _percent(share: float) -> str:
-    if share >= 1.0:
-        return "100%"
-    return ">99.9%" if share > 0.999 else "<0.1%" if share < 0.001 else f"{100 * share:.1f}%"
 
 
 class _Countries(NamedTuple):

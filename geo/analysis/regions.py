@@ -29,12 +29,12 @@ import math
 import numpy as np
 import shapely
 
-from ..catalog.tables import Catalog
+from ..catalog.tables import Catalog, Missile
 from ..core import rings
 from ..core.geodesy import check_range_km
 from .scenario import as_missile, as_place, check_model
 
-__all__ = ["AZIMUTH_STEP_DEG", "UNBOUNDED_KM", "NEAR_ORBITAL_KM", "reach_function", "region", "footprint"]
+__all__ = ["AZIMUTH_STEP_DEG", "UNBOUNDED_KM", "NEAR_ORBITAL_KM", "reach_function", "region", "region_kinds", "footprint"]
 
 #: Spacing of the rotating-Earth reach samples, degrees of azimuth.
 AZIMUTH_STEP_DEG = 0.25
@@ -48,6 +48,21 @@ NEAR_ORBITAL_KM = math.pi * 6371.0088 - 1000.0
 
 
 @functools.lru_cache(maxsize=256)
+def region_kinds(m: Missile) -> list[tuple[str, float]]:
+    """The region kinds of a missile, widest first: band top, nominal, the range sources agree on.
+
+    >>> from geo.catalog.records import Missile
+    >>> region_kinds(Missile("Hwasong-14", 10400.0, range_low_km=6700.0))
+    [('nominal', 10400.0), ('certain', 6700.0)]
+    """
+    kinds = [("nominal", m.range_km)]
+    if m.certain_km != m.range_km:
+        kinds.append(("certain", m.certain_km))
+    if m.max_km > m.range_km:
+        kinds.append(("band", m.max_km))
+    return sorted(kinds, key=lambda k: -k[1])
+
+
 def _rotating_profile(lat: float, lon: float, km: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     from ..core.ballistics import rotating_reach
 

@@ -19,12 +19,13 @@ import numpy as np
 from ..catalog.tables import Catalog, Missile, Place, default_catalog
 from ..core.geodesy import check_lat, check_lon, check_range_km
 from ..errors import InputError
+from ..validate import Model
 
 __all__ = ["Scenario", "MODELS", "MODEL_DESCRIPTIONS", "check_model", "as_place", "as_missile", "as_scenario"]
 
 #: Reach models: ``"geodesic"`` (the range is a geodesic circle: non-rotating Earth) and
 #: ``"rotating"`` (the range depends on the direction of fire; see :mod:`geo.core.ballistics`).
-MODELS = ("geodesic", "rotating")
+MODELS = Model.values()
 #: One line per model, for captions and JSON: which model produced the numbers.
 MODEL_DESCRIPTIONS = {
     "geodesic": "WGS84 geodesic (Karney); nominal range on a non-rotating Earth",
@@ -42,9 +43,7 @@ def check_model(model) -> str:
     ...
     geo.errors.InputError: unknown model 'sphere': choose one of geodesic, rotating
     """
-    if model not in MODELS:
-        raise InputError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}")
-    return model
+    return Model.get_value(model)
 
 
 def as_missile(missile, catalog: Catalog | None = None) -> Missile:

@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..core.geodesy import check_range_km
-from .regions import AZIMUTH_STEP_DEG, UNBOUNDED_KM, reach_function
+from .regions import AZIMUTH_STEP_DEG, UNBOUNDED_KM, reach_function, region_kinds
 from .scenario import check_model
 
 __all__ = ["Sector", "NearOrbital", "near_orbital_sectors", "comes_back_km", "drawn_near_orbital"]
@@ -117,15 +117,13 @@ def drawn_near_orbital(assessment) -> tuple[NearOrbital, ...]:
     ...                                                                            model="rotating")))]
     [('nominal', 15000.0)]
     """
-    from .assessment import _kinds          # the kinds Assessment.regions draws, widest first
-
     a = assessment
     if a.model == "geodesic":
         return ()
     out = []
     for si, site in enumerate(a.sites):
         for mi, m in enumerate(a.missiles):
-            for kind, km in _kinds(m):
+            for kind, km in region_kinds(m):   # the kinds Assessment.regions draws, widest first
                 sectors = near_orbital_sectors(a.model, site.lat, site.lon, km)
                 back = comes_back_km(a.model, site.lat, site.lon, km)
                 if sectors or back is not None:

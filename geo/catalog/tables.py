@@ -1,7 +1,7 @@
 """The catalogs: launch sites, missile classes and targets, each row with its source.
 
 The builtin rows live in CSV files that an analyst edits in a spreadsheet (see
-``data/README.md``); users add or replace rows with CSV files of their own. Every
+``geo/data/README.md``); users add or replace rows with CSV files of their own. Every
 file, builtin or not, goes through one validating reader: a bad row raises
 :class:`~geo.errors.CatalogFileError` naming the file and line, never a silent drop.
 
@@ -24,12 +24,14 @@ import io
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CatalogFileError, InputError, NotFoundError
 from ..core.geodesy import check_lat, check_lon, check_range_km
 from .coords import parse_coordinates
+from .datafiles import data_dir
+from .records import Missile, Place
 
 __all__ = ["Place", "Missile", "Catalog", "default_catalog", "parse_latlon", "data_dir"]
 
@@ -37,87 +39,6 @@ PLACE_COLUMNS = ("name", "aliases", "lat", "lon", "country", "source", "confiden
 MISSILE_COLUMNS = ("name", "aliases", "country", "type", "range_km", "range_low_km", "range_high_km",
                    "min_range_km", "source", "confidence", "notes")
 CONFIDENCE = ("H", "M", "L", "M-H", "L-M")
-
-
-@dataclass(frozen=True)
-class Place:
-    """A named point on WGS84: a launch site, a target, or coordinates typed by a user.
-
-    Examples
-    --------
-    >>> Place("Somewhere", 41.0, 126.0).aliases
-    ()
-    """
-
-    name: str
-    lat: float
-    lon: float
-    aliases: tuple[str, ...] = ()
-    country: str = ""
-    source: str = ""
-    confidence: str = ""
-    notes: str = ""
-    #: What the name resolved to: ``""`` (a catalog row or a user's object), ``"coordinates"``,
-    #: ``"city"`` (GeoNames), ``"country"`` (with a Natural Earth outline; the point is its capital)
-    #: or ``"territory"`` (a GeoNames country with no outline of its own).
-    kind: str = ""
-    #: For a country: its ISO 3166-1 alpha-3 code as in the Natural Earth outlines; for a city: its GeoNames id.
-    code: str = ""
-    #: How an ambiguous name was resolved, for the user to read ("London → London, United Kingdom (also: ...)").
-    note: str = field(default="", compare=False)
-
-
-@dataclass(frozen=True)
-class Missile:
-    """A missile class: nominal maximum range and, where sources disagree, a band.
-
-    Examples
-    --------
-    >>> m = Missile("Hwasong-14", 10400.0, range_low_km=6700.0, range_high_km=10400.0)
-    >>> m.certain_km, m.max_km
-    (6700.0, 10400.0)
-    >>> Missile("Hwasong-9", 1000.0).certain_km
-    1000.0
-    """
-
-    name: str
-    range_km: float
-    range_low_km: float | None = None
-    range_high_km: float | None = None
-    min_range_km: float | None = None
-    type: str = ""
-    aliases: tuple[str, ...] = ()
-    source: str = ""
-    confidence: str = ""
-    notes: str = ""
-    #: Country that fields the missile: ISO 3166-1 alpha-2 code(s), several separated by ``;`` (``US;GB``).
-    country: str = ""
-
-    @property
-    def certain_km(self) -> float:
-        """Range up to which a target is "in range": the lesser of nominal and band low."""
-        return self.range_km if self.range_low_km is None else min(self.range_km, self.range_low_km)
-
-    @property
-    def max_km(self) -> float:
-        """Range up to which a target is "possibly in range": the greater of nominal and band high."""
-        return max(self.range_km, self.range_high_km or self.range_km)
-
-
-def data_dir() -> Path:
-    """Directory holding the builtin CSVs: ``geo/data`` in a wheel, ``<repo>/data`` in a checkout.
-
-    Examples
-    --------
-    >>> (data_dir() / "missiles.csv").is_file()
-    True
-    """
-    here = Path(__file__).resolve().parents[1]            # the geo package
-    candidates = (here / "data", here.parent / "data")
-    for d in candidates:
-        if d.is_dir():
-            return d
-    raise CatalogFileError(f"builtin catalogs not found in {candidates[0]} or {candidates[1]}: reinstall rangemap")
 
 
 def _norm(text: str) -> str:
@@ -205,7 +126,7 @@ def _check_cells(cells: list, header: list | None, where: str) -> None:
     """Control characters and lone surrogates are refused, with the line and the column; line
     breaks and tabs only in free text (source, notes)."""
     # The text rules live with the escaping of every medium (an upward import, kept lazy).
-    from ..outputs.escape import FREE_TEXT, control_character, describe_character, quote
+    from ..validate import FREE_TEXT, control_character, describe_character, quote
 
     for i, cell in enumerate(cells):
         column = header[i] if header is not None and i < len(header) else None

@@ -114,6 +114,7 @@ def _area(args, out) -> None:
 def _country(args, a, whole, out) -> None:
     """A whole country as the target: nearest and farthest point, share within range, verdict."""
     from ..analysis.scenario import MODEL_DESCRIPTIONS
+    from ..outputs.text import country_reach_lines
 
     m, site = a.missiles[0], a.sites[0]
     if args.json:
@@ -123,11 +124,11 @@ def _country(args, a, whole, out) -> None:
                "sources": {"missile": m.source, "site": site.source, "target": a.targets[0].source}}
         out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return
-    share = whole.summary()[0].partition(": ")[2]                  # "part within range (16.0% of its area)"
+    share = country_reach_lines(whole)[0].partition(": ")[2]                  # "part within range (16.0% of its area)"
     verdict = {"all": "all of it in range", "none": "none of it in range",
                "part": share.replace("part within range", "part of it in range")}[whole.verdict]
     lines = [f"{m.name} from {site.name} to {whole.country} (the whole country): {verdict}",
-             *whole.summary()[1:],
+             *country_reach_lines(whole)[1:],
              f"  ({MODEL_DESCRIPTIONS[a.model]}; nominal range {m.range_km:,.0f} km; range: "
              f"{m.source or 'no source given'}; outline: Natural Earth 1:50m)"]
     out.write("\n".join(terminal(line) for line in lines) + "\n")
@@ -137,6 +138,7 @@ def _table(args, out) -> None:
     import numpy as np
 
     from ..analysis import batch
+    from ..outputs.tables import write_table
 
     on_invalid = "skip" if args.skip_invalid else "fail"
     if args.dask:                                 # outputs checked before anything is read
@@ -168,14 +170,14 @@ def _table(args, out) -> None:
 
         table = blank_near_orbital(table)      # as write_table does: no reach where the model bounds none
     if path is not None:
-        batch.write_table(table, path, fmt=fmt)
+        write_table(table, path, fmt=fmt)
         counts = table["verdict"].value_counts()
         summary = ", ".join(f"{counts[v]:,} {v}" for v in counts.index)
         out.write(f"{path}: {len(table):,} rows ({summary or 'no targets'})\n")
     elif fmt == "json":
         out.write(table.to_json(orient="records", force_ascii=False, indent=2) + "\n")
     elif fmt == "geojson":
-        batch.write_table(table, "-", fmt="geojson")
+        write_table(table, "-", fmt="geojson")
     else:
         csv_frame(table).to_csv(out, index=False)
 
@@ -219,8 +221,8 @@ def _dask_output(args):
 
 
 def _dask(args, sites, missiles, on_invalid, scheduler, out) -> None:
-    from ..analysis import batch
+    from ..outputs import tables
 
-    summary = batch.dask_check(args.targets_table[0], sites, missiles, args.output, scheduler=scheduler,
-                               on_invalid=on_invalid, model=args.model, inputs=options.inputs(args))
+    summary = tables.dask_check(args.targets_table[0], sites, missiles, args.output, scheduler=scheduler,
+                                on_invalid=on_invalid, model=args.model, inputs=options.inputs(args))
     out.write(f"{summary.path}: {summary.rows:,} rows\n")

@@ -39,7 +39,7 @@ def run(args, out) -> None:
     if args.top < 0:
         raise InputError(f"--top {args.top} must be 0 or more")
     from ..analysis.coverage import AREA_LABEL, CITIES_LABEL, coverage
-    from ..outputs.text import place_json
+    from ..outputs.text import coverage_caveat, coverage_lines, place_json
 
     missile = args.missile if args.missile is not None else args.range_km
     cov = coverage(args.site, missile, model=args.model, min_population=args.min_population,
@@ -54,7 +54,7 @@ def run(args, out) -> None:
                "units": args.units,
                "near_orbital": cov.near_orbital,
                "near_orbital_bearings_deg": [list(sector) for sector in cov.near_orbital_sectors],
-               "near_orbital_note": cov.near_orbital_caveat(args.units) or None,
+               "near_orbital_note": coverage_caveat(cov, args.units) or None,
                "countries": [c.row() for c in cov.countries],
                "cities": [c._asdict() for c in cov.cities]}
         if args.units != "km":
@@ -67,7 +67,7 @@ def run(args, out) -> None:
         import csv
 
         if cov.near_orbital:
-            options.note(f"note: {cov.near_orbital_caveat(args.units)}")
+            options.note(f"note: {coverage_caveat(cov, args.units)}")
 
         rows = [c.row() for c in cov.countries] if args.csv == "countries" else [c._asdict() for c in cov.cities]
         fields = list(rows[0]) if rows else (["name", "iso_a3", "share"] if args.csv == "countries"
@@ -76,4 +76,4 @@ def run(args, out) -> None:
         writer.writeheader()
         writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     else:
-        out.write("\n".join(terminal(line) for line in cov.summary(top=args.top, units=args.units)) + "\n")
+        out.write("\n".join(terminal(line) for line in coverage_lines(cov, top=args.top, units=args.units)) + "\n")

@@ -20,7 +20,7 @@ import re
 import sys
 
 from ..errors import InputError, RangemapError
-from ..outputs.escape import control_character, describe_character, quote, terminal
+from ..validate import control_character, describe_character, quote, terminal
 from .options import Parser, finish
 
 __all__ = ["main", "COMMANDS"]

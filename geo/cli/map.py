@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..analysis.assessment import assess
 from ..errors import InputError
+from ..validate import Labels, View
 from . import options
 
 __all__ = ["add_parser", "run", "FORMATS"]
@@ -36,11 +37,11 @@ def add_parser(sub) -> None:
                      help="figure size: 16:9, 4:3, square, a4 or letter, optionally -landscape or -portrait "
                           "(e.g. a4-landscape; slides default to landscape, pages to portrait); default: 7.5 in "
                           "wide, as tall as the content")
-    fig.add_argument("--labels", choices=("all", "in-range", "none"),
+    fig.add_argument("--labels", choices=Labels.values(),
                      help="which targets get a label with name and distance: all (default), in-range (in range "
                           "or possibly in range of some missile), none; labels that find no room are left out "
                           "and counted in the caption")
-    fig.add_argument("--view", choices=("auto", "site", "world"),
+    fig.add_argument("--view", choices=View.values(),
                      help="site: azimuthal equidistant centred on the first site (distances from it true); world: "
                           "Equal Earth world map (areas true); auto (default): world for reaches of 12,000 km "
                           "and more")

@@ -18,6 +18,8 @@ import numpy as np
 from pyproj import Geod
 
 from ..errors import InputError, InputTypeError
+from ..validate import MIN_RANGE_KM, check_lat, check_lon, check_range_km  # noqa: F401  (public here too)
+from ..validate import as_float as _as_float, scalar_or_array as _scalar_or_array
 
 __all__ = [
     "WGS84",
@@ -42,9 +44,6 @@ WGS84 = Geod(ellps="WGS84")
 #: Length of half a meridian, pole to pole: no two points are farther apart.
 HALF_MERIDIAN_KM: float = WGS84.inv(0.0, 90.0, 0.0, -90.0)[2] / 1000.0
 
-#: The smallest range rangemap accepts, km (1 m): below it a ring has no area GEOS can hold.
-MIN_RANGE_KM = 0.001
-
 #: Most vertices a geodesic path may have (bounds the memory a tiny `max_step_km` asks for).
 MAX_PATH_VERTICES = 1_000_000
 
@@ -57,79 +56,6 @@ class Inverse(NamedTuple):
     bearing_deg: np.ndarray | float
     #: Azimuth of the geodesic as it arrives at the second point, in [0, 360).
     back_bearing_deg: np.ndarray | float
-
-
-def _scalar_or_array(x):
-    arr = np.asarray(x, dtype=float)
-    return float(arr) if arr.ndim == 0 else arr
-
-
-def _bad(value) -> str:
-    arr = np.atleast_1d(np.asarray(value, dtype=float))
-    return f"{arr.flat[0]:g}" if arr.size == 1 else "values such as " + ", ".join(
-        f"{v:g}" for v in arr[:3]
-    )
-
-
-def check_lat(lat, what: str = "latitude"):
-    """Return `lat` as floats, or raise :class:`InputError` naming the bad value.
-
-    >>> check_lat(41.4)
-    41.4
-    >>> check_lat(91)
-    Traceback (most recent call last):
-    ...
-    geo.errors.InputError: latitude 91 is outside [-90, 90]: give decimal degrees, north positive
-    """
-    arr = _as_float(lat, what, "decimal degrees")
-    bad = ~((arr >= -90.0) & (arr <= 90.0))
-    if bad.any():
-        raise InputError(f"{what} {_bad(arr[bad])} is outside [-90, 90]: give decimal degrees, north positive")
-    return _scalar_or_array(arr)
-
-
-def check_lon(lon, what: str = "longitude"):
-    """Return `lon` as floats, or raise :class:`InputError` naming the bad value.
-
-    >>> check_lon(-181)
-    Traceback (most recent call last):
-    ...
-    geo.errors.InputError: longitude -181 is outside [-180, 180]: give decimal degrees, east positive
-    """
-    arr = _as_float(lon, what, "decimal degrees")
-    bad = ~((arr >= -180.0) & (arr <= 180.0))
-    if bad.any():
-        raise InputError(f"{what} {_bad(arr[bad])} is outside [-180, 180]: give decimal degrees, east positive")
-    return _scalar_or_array(arr)
-
-
-def check_range_km(range_km, what: str = "range", *, minimum: float = MIN_RANGE_KM):
-    """Return `range_km` as floats, or raise :class:`InputError` unless every value is finite and
-    at least `minimum` (by default :data:`MIN_RANGE_KM`, 1 m: the smallest ring GEOS can hold;
-    the exact in-range engine takes any positive range with ``minimum=0``).
-
-    >>> check_range_km(0)
-    Traceback (most recent call last):
-    ...
-    geo.errors.InputError: range 0 km must be a positive number of kilometres
-    >>> check_range_km(1e-9)
-    Traceback (most recent call last):
-    ...
-    geo.errors.InputError: range 1e-09 km is below the smallest range rangemap handles, 0.001 km (1 m)
-    >>> check_range_km(True)
-    Traceback (most recent call last):
-    ...
-    geo.errors.InputTypeError: range True is not a number but a boolean: give kilometres
-    """
-    arr = _as_float(range_km, what, "kilometres")
-    bad = ~(np.isfinite(arr) & (arr > 0))
-    if bad.any():
-        raise InputError(f"{what} {_bad(arr[bad])} km must be a positive number of kilometres")
-    small = arr < minimum
-    if small.any():
-        raise InputError(f"{what} {_bad(arr[small])} km is below the smallest range rangemap handles, "
-                         f"{minimum:g} km ({minimum * 1000:g} m)")
-    return _scalar_or_array(arr)
 
 
 def check_step_km(step_km, distance_km: float = HALF_MERIDIAN_KM, what: str = "max_step_km") -> float:
@@ -155,29 +81,6 @@ def check_step_km(step_km, distance_km: float = HALF_MERIDIAN_KM, what: str = "m
         raise InputError(f"{what} {step:g} km would need {distance_km / step:.0e} vertices over "
                          f"{distance_km:,.0f} km; give at least {distance_km / MAX_PATH_VERTICES:.2g} km")
     return step
-
-
-def _has_bool(value) -> bool:
-    if isinstance(value, (bool, np.bool_)):
-        return True
-    if isinstance(value, np.ndarray):
-        return value.dtype == bool or (value.dtype == object and any(isinstance(v, (bool, np.bool_))
-                                                                     for v in value.flat))
-    if isinstance(value, (list, tuple)):
-        return any(_has_bool(v) for v in value)
-    return False
-
-
-def _as_float(value, what: str, unit: str = "decimal degrees or kilometres") -> np.ndarray:
-    """`value` as a float array; booleans and text are not numbers (InputTypeError)."""
-    if _has_bool(value):
-        raise InputTypeError(f"{what} {value!r} is not a number but a boolean: give {unit}")
-    if isinstance(value, (str, bytes)):
-        raise InputTypeError(f"{what} {value!r} is not a number but text: give {unit}")
-    try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError, OverflowError):
-        raise InputTypeError(f"{what} {value!r} is not a number: give {unit}") from None
 
 
 def inverse(lat1, lon1, lat2, lon2) -> Inverse:

@@ -6,7 +6,7 @@
   encoded compactly (:func:`encode_land`). The layer does not depend on the map's centre:
   every polygon is whole (pieces cut at the antimeridian joined again) and the page draws
   it in as many world copies (shifted by multiples of 360°) as its view needs. It ships
-  as ``data/countries/land-50m.json``, written by ``scripts/build_countries.py``; it is
+  as ``geo/data/countries/land-50m.json``, written by ``scripts/build_countries.py``; it is
   rebuilt in memory (a few hundred ms) only if that file is missing or was made from
   other outlines.
 * :func:`land_data`: the same layer framed around a longitude, for pages that draw it at

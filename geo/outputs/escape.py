@@ -8,10 +8,12 @@ rule, and each rule lives here:
 * :func:`xml_text` and :func:`xml_clean`: XML 1.0 (SVG, KML), which cannot hold most control
   characters at all;
 * :func:`csv_cell` and :func:`csv_frame`: spreadsheet cells that would run as formulas;
-* :func:`terminal` and :func:`quote`: one line on a terminal, no escape sequences, no forged lines.
+* :func:`terminal` and :func:`quote`: one line on a terminal, no escape sequences, no forged lines
+  (they live in :mod:`geo.validate`, since error messages of every layer use them, and are
+  importable from here too).
 
-And the door: :func:`check_text` rejects control characters and lone surrogates in text a user
-gives, naming the field, so every output stays well-formed.
+The door, :func:`~geo.validate.check_text` (control characters and lone surrogates in text a
+user gives), is in :mod:`geo.validate` with every other input check.
 
 >>> html("<b>Guam</b> & {{x}}", braces=True)
 '&lt;b&gt;Guam&lt;/b&gt; &amp; &#123;&#123;x&#125;&#125;'
@@ -26,131 +28,20 @@ from __future__ import annotations
 import html as _html
 import json
 import re
-import unicodedata
 
-from ..errors import InputError
+from ..validate import (FREE_TEXT, check_record, check_text, control_character,  # noqa: F401  (moved to geo.validate)
+                        describe_character, quote, terminal)
 
 __all__ = ["html", "js_literal", "json_for_script", "xml_text", "xml_clean", "xml_clean_bytes", "csv_cell", "csv_frame",
            "csv_arrow", "terminal", "quote", "control_character", "check_text", "check_record", "describe_character", "FORMULA_STARTS", "FREE_TEXT"]
 
-# C0 controls except tab, line feed and carriage return; DEL; C1 controls; lone surrogates.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-# The same with tab, line feed and carriage return: what a one-line field may not hold.
-_CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 # What XML 1.0 cannot hold at all (DEL and C1 are allowed, if discouraged).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# What a terminal may act on: every control character, line and paragraph separators, lone
-# surrogates, and the bidirectional overrides and isolates that reorder what is shown.
-_NOT_TERMINAL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A signed number (or a pair of them, as in a coordinate name "-12.4000, 130.9000") is not a formula.
 _SIGNED_NUMBER = re.compile(r"[+-]?\d[\d.]*(?:[eE][+-]?\d+)?(?:,\s*[+-]?\d[\d.]*)?")
-
-
-def describe_character(char: str) -> str:
-    r"""A character as people can read it in a message.
-
-    >>> describe_character("\x00"), describe_character("\x1b"), describe_character("\ud800")
-    ('control character U+0000 (NUL)', 'control character U+001B (ESC)', 'lone surrogate U+D800')
-    """
-    code = ord(char)
-    if 0xD800 <= code <= 0xDFFF:
-        return f"lone surrogate U+{code:04X}"
-    names = {0: "NUL", 9: "TAB", 10: "LF", 13: "CR", 27: "ESC", 127: "DEL"}
-    name = names.get(code) or unicodedata.name(char, "")
-    return f"control character U+{code:04X}" + (f" ({name})" if name else "")
-
-
-def control_character(text: str, *, allow_breaks: bool = False) -> str | None:
-    r"""The first control character or lone surrogate in `text`, or None.
-
-    Tab, line feed and carriage return count unless `allow_breaks` (for free text such as notes).
-
-    >>> control_character("Guam"), control_character("Gu\x07am"), control_character("a\nb", allow_breaks=True)
-    (None, '\x07', None)
-    """
-    m = (_CONTROL if allow_breaks else _CONTROL_OR_BREAK).search(text)
-    return m[0] if m else None
-
-
-def check_text(value, what: str, *, allow_breaks: bool = False):
-    r"""`value` unchanged if it is text without control characters, else :class:`InputError`.
-
-    >>> check_text("Guam", "target name")
-    'Guam'
-    >>> check_text("Gu\x1b[2Jam", "target name")
-    Traceback (most recent call last):
-    ...
-    geo.errors.InputError: target name 'Gu\x1b[2Jam' contains control character U+001B (ESC): remove it
-    """
-    if isinstance(value, str):
-        bad = control_character(value, allow_breaks=allow_breaks)
-        if bad is not None:
-            raise InputError(f"{what} {quote(value)} contains {describe_character(bad)}: remove it")
-    return value
-
-
-#: Fields of a catalog record (site, target or missile) that may hold line breaks.
-FREE_TEXT = ("notes", "source")
-
-
-def check_record(record, what: str = "catalog row", *, controls: bool = False):
-    r"""`record` (a Place or Missile) unchanged if none of its text holds control characters (with
-    `controls`, they pass, for media that escape them, such as JSON) or lone surrogates.
-
-    >>> from geo.catalog import Place
-    >>> check_record(Place("Gu\x00am", 13.5, 144.8), "target")
-    Traceback (most recent call last):
-    ...
-    geo.errors.InputError: target name 'Gu\x00am' contains control character U+0000 (NUL): remove it
-    """
-    for field in ("name", "type", "country", "confidence", "source", "notes", "aliases"):
-        value = getattr(record, field, None)
-        for text in (value if isinstance(value, (tuple, list)) else (value,)):
-            if text is not None and not isinstance(text, str):
-                raise InputError(f"{what} {field} {text!r} is not text")
-            if controls and isinstance(text, str):
-                bad = _SURROGATE.search(text)
-                if bad:
-                    raise InputError(f"{what} {field} {quote(text)} contains {describe_character(bad[0])}: "
-                                     "remove it")
-                continue
-            check_text(text, f"{what} {field}", allow_breaks=field in FREE_TEXT)
-    return record
-
-
-def quote(value, limit: int = 200) -> str:
-    r"""`value` quoted for a message: repr-like, so it cannot add a line or a terminal escape.
-
-    >>> print(quote("x\nrangemap: error: forged"))
-    'x\nrangemap: error: forged'
-    """
-    text = str(value)
-    if len(text) > limit:
-        text = text[:limit] + "…"
-    return terminal(repr(text))
-
-
-_NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
-
-
-def _escape_char(m: re.Match) -> str:
-    code = ord(m[0])
-    if m[0] in _NAMED_ESCAPES:
-        return _NAMED_ESCAPES[m[0]]
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def terminal(text) -> str:
-    r"""`text` safe to print on a terminal: control characters and other sequences a terminal acts
-    on (escape, line breaks, bidirectional overrides, lone surrogates) shown as ``\xNN`` or ``\uNNNN``.
-
-    >>> terminal("Gu\u202eam\t1")
-    'Gu\\u202eam\\t1'
-    """
-    return _NOT_TERMINAL.sub(_escape_char, str(text))
 
 
 def xml_clean(text: str) -> str:

@@ -64,6 +64,7 @@ from ..catalog.countries import COUNTRIES_SOURCE, country_outlines
 from ..core.geodesy import HALF_MERIDIAN_KM, WGS84, inverse
 from ..core.rings import range_ring
 from ..errors import InputError, InputTypeError
+from ..validate import Labels, View
 from .escape import check_record, check_text, xml_clean_bytes
 from .files import check_writable, is_stdout, write_atomic
 from .formatting import KM_PER_UNIT, check_units, length, number, to_units
@@ -86,9 +87,9 @@ _PORTRAIT_BY_DEFAULT = ("a4", "letter")
 #: size with ``-landscape`` or ``-portrait`` (slides default to landscape, pages to portrait).
 SIZE_NAMES = ("auto", *(f"{n}{o}" for n in SIZES for o in ("", "-landscape", "-portrait")))
 #: Which targets are labelled: every one, those some missile reaches (in range or possibly), none.
-LABELS = ("all", "in-range", "none")
+LABELS = Labels.values()
 #: Map views: ``"site"`` (azimuthal equidistant on the first site), ``"world"`` (Equal Earth), or auto.
-VIEWS = ("auto", "site", "world")
+VIEWS = View.values()
 #: Highest PNG resolution :func:`save_figure` writes, dots per inch (a 7.5 in figure: 9,000 px wide).
 MAX_DPI = 1200
 #: Lowest PNG resolution :func:`save_figure` writes, dots per inch (below it the fonts fail).
@@ -173,16 +174,12 @@ def _check_width(width_in) -> float:
 
 def check_labels(labels) -> str:
     """`labels` if it is one of :data:`LABELS`, else :class:`~geo.errors.InputError` listing them."""
-    if labels not in LABELS:
-        raise InputError(f"unknown labels {labels!r}: choose one of {', '.join(LABELS)}")
-    return labels
+    return Labels.get_value(labels)
 
 
 def check_view(view) -> str:
     """`view` if it is one of :data:`VIEWS`, else :class:`~geo.errors.InputError` listing them."""
-    if view not in VIEWS:
-        raise InputError(f"unknown view {view!r}: choose one of {', '.join(VIEWS)}")
-    return view
+    return View.get_value(view)
 
 
 # --- projections ------------------------------------------------------------------------

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import OutputError
-from .escape import check_text, quote
+from ..validate import check_text, quote
 
 __all__ = ["write_atomic", "atomic_path", "check_writable", "check_output", "is_stdout", "clean_stale",
            "is_our_folder", "as_inputs", "STDOUT", "TEMP_PREFIX", "MARKER", "STALE_AFTER_S"]

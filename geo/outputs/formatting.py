@@ -24,18 +24,17 @@ from __future__ import annotations
 
 import math
 
-from ..errors import InputError
+from ..validate import Units
 
 __all__ = ["UNITS", "KM_PER_UNIT", "check_units", "to_units", "km", "length", "signed_km", "signed_length",
-           "number", "band_text", "minutes", "NEAR_ORBITAL_TEXT", "NEAR_ORBITAL_SHORT", "REACH_COLUMNS",
+           "number", "band_text", "minutes", "percent", "NEAR_ORBITAL_TEXT", "NEAR_ORBITAL_SHORT", "REACH_COLUMNS",
            "reach_cell", "reach_value", "blank_near_orbital", "sectors_text"]
 
 #: Display units for distances.
-UNITS = ("km", "mi", "nmi")
+UNITS = Units.values()
 #: Kilometres per display unit (exact by definition).
 KM_PER_UNIT = {"km": 1.0, "mi": 1.609344, "nmi": 1.852}
-#: Said instead of a reach (or margin) the model does not bound (the words of
-#: :data:`geo.core.ballistics.NEAR_ORBITAL_TEXT`, kept here so formatting stays light to import).
+#: Said instead of a reach (or margin) the model does not bound: the one definition of this sentence.
 NEAR_ORBITAL_TEXT = "near orbital: this model does not bound the range"
 #: The short form, for table cells and labels, with :data:`NEAR_ORBITAL_TEXT` in a note beside them.
 NEAR_ORBITAL_SHORT = "near orbital"
@@ -51,9 +50,7 @@ def check_units(units) -> str:
     ...
     geo.errors.InputError: unknown units 'miles': choose one of km, mi, nmi
     """
-    if units not in UNITS:
-        raise InputError(f"unknown units {units!r}: choose one of {', '.join(UNITS)}")
-    return units
+    return Units.get_value(units)
 
 
 def to_units(value_km, units: str = "km"):
@@ -102,6 +99,17 @@ def band_text(low_km: float, high_km: float, units: str = "km") -> str:
     if not high_km > low_km:
         return ""
     return f"{number(to_units(low_km, units))}-{number(to_units(high_km, units))} {units}"
+
+
+def percent(share: float) -> str:
+    """A share in [0, 1] as a percentage that never rounds to 0 % or 100 % when it is not.
+
+    >>> percent(1.0), percent(0.9995), percent(0.0004), percent(0.161)
+    ('100%', '>99.9%', '<0.1%', '16.1%')
+    """
+    if share >= 1.0:
+        return "100%"
+    return ">99.9%" if share > 0.999 else "<0.1%" if share < 0.001 else f"{100 * share:.1f}%"
 
 
 def minutes(value: float | None, decimals: int = 0) -> str:

@@ -32,6 +32,7 @@ from .files import write_atomic
 from .formatting import NEAR_ORBITAL_TEXT, check_units, length, number, reach_cell, sectors_text, to_units
 from .text import ROTATING_REGIONS_TEXT, near_orbital_notes, reader_note
 from ..analysis.assessment import VERDICTS, Assessment, Check, as_assessment, assess
+from ..validate import Verdict
 from ..analysis.scenario import MODEL_DESCRIPTIONS, Scenario
 from .style import VERDICT_COLORS
 
@@ -163,7 +164,7 @@ def _summary(sites, missiles, targets, rows, model, units) -> str:
                 items.append(f"<li>{head}: no targets given.</li>")
                 continue
             checks = rows[si][mi]
-            n_in = sum(c.verdict == VERDICTS[0] for c in checks)
+            n_in = sum(c.verdict == Verdict.IN_RANGE for c in checks)
             parts = []
             for verdict in VERDICTS:
                 hits = [c for c in checks if c.verdict == verdict]
@@ -179,11 +180,11 @@ def _target_phrase(c: Check, units: str = "km") -> str:
     facts = []
     if c.near_orbital:
         facts.append(NEAR_ORBITAL_TEXT)
-    elif c.verdict == VERDICTS[2]:
+    elif c.verdict == Verdict.OUT_OF_RANGE:
         facts.append(f"{length(-c.margin_km, units)} beyond the {'reach' if c.model == 'rotating' else 'range'}")
-    elif c.verdict != VERDICTS[3]:
+    elif c.verdict != Verdict.TOO_CLOSE:
         facts.append(f"margin {_signed(c.margin_km, units)} {units}")
-    if c.flight_time_min is not None and c.verdict != VERDICTS[3]:
+    if c.flight_time_min is not None and c.verdict != Verdict.TOO_CLOSE:
         facts.append(f"flight about {c.flight_time_min:.0f} min")
     return f"{_e(c.target.name)} at {length(c.distance_km, units)}" + (f" ({', '.join(facts)})" if facts else "")
 

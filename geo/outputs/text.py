@@ -15,13 +15,15 @@ import math
 
 import re
 
-from ..analysis.assessment import VERDICTS, Check
+from ..analysis.assessment import Check
+from ..validate import Verdict
 from ..analysis.scenario import MODEL_DESCRIPTIONS
-from .formatting import NEAR_ORBITAL_TEXT, band_text, check_units, length, sectors_text, signed_length, to_units
+from .formatting import (NEAR_ORBITAL_TEXT, band_text, check_units, length, percent, sectors_text, signed_length,
+                         to_units)
 
 __all__ = ["check_lines", "check_json", "area_lines", "place_json", "track_text", "reader_note", "FLIGHT_TIME_NOTE",
            "NEAR_ORBITAL_TEXT", "ROTATING_REGIONS_TEXT", "near_orbital_line", "near_orbital_notes",
-           "comes_back_line"]
+           "comes_back_line", "coverage_caveat", "coverage_lines", "country_reach_lines"]
 
 #: What the flight times are, in one phrase.
 FLIGHT_TIME_NOTE = ("boost of the class missile (powered-flight model, assumed stages) until its speed suffices, "
@@ -91,7 +93,7 @@ def _reach_line(c: Check, units: str) -> str:
         if c.band_km and not c.near_orbital else ""
     if c.near_orbital:
         return f"  distance {d(c.distance_km)}, {reach}: {NEAR_ORBITAL_TEXT}, bearing {c.bearing_deg:.1f}°"
-    if c.verdict == VERDICTS[3]:
+    if c.verdict == Verdict.TOO_CLOSE:
         return (f"  distance {d(c.distance_km)}, inside the minimum range of {d(c.min_range_km)} by "
                 f"{d(c.inside_minimum_km)} (too close to be hit); {reach} {d(c.range_km)}{band}, "
                 f"bearing {c.bearing_deg:.1f}°")
@@ -180,6 +182,71 @@ def check_json(c: Check, units: str = "km") -> dict:
 
 
 #: Words that mark a catalog note as being about the catalog's upkeep, not about the thing itself.
+def coverage_caveat(cov, units: str = "km") -> str:
+    """One sentence saying where the footprint of :class:`~geo.analysis.coverage.Coverage` `cov` is
+    not bounded, and that the totals include it; ``""`` when it is bounded everywhere.
+
+    >>> from geo.analysis.coverage import coverage
+    >>> coverage_caveat(coverage("Pyongyang", 15_000, model="rotating"))[:75]
+    'near orbital toward bearings 74-107°, where this model does not bound the r'
+    """
+    line = near_orbital_line(cov.near_orbital_sectors, units)
+    if not line:
+        return ""
+    return (f"{line}: the countries, cities and people counted here include those "
+            "directions, which the model does not show to be within range")
+
+
+def coverage_lines(cov, top: int = 10, units: str = "km") -> list[str]:
+    """A few lines of text about :class:`~geo.analysis.coverage.Coverage` `cov` for a terminal or a
+    caption, distances and areas in `units` (km, mi, nmi).
+
+    The countries are named in order of the people estimated within range; the percentage
+    beside each is the share of its *area* within range (not of its people).
+    """
+    from ..analysis.coverage import AREA_LABEL, CITIES_LABEL
+
+    units = check_units(units)
+    whole = sum(c.share >= 1.0 for c in cov.countries)
+    shares = ", ".join(f"{c.name} {percent(c.share)}" for c in cov.countries[:top])
+    cities = ", ".join(c.name for c in cov.cities[:top])
+    land = to_units(to_units(cov.covered_km2, units), units)
+    caveat = coverage_caveat(cov, units)
+    return [
+        f"{cov.missile.name} ({length(cov.range_km, units)}) from {cov.site.name}, {cov.model} model",
+        *([f"Caveat: {caveat}"] if caveat else []),
+        f"Countries within range: {len(cov.countries)} ({whole} wholly); "
+        f"land within range: {land / 1e6:,.2f} million {units}²",
+        f"Share of each country's area within range (most people within range first): {shares}" + (", …" if len(cov.countries) > top else ""),
+        f"Cities ≥{cov.min_population:,} within range: {len(cov.cities):,}"
+        + (f"; largest: {cities}" if cities else ""),
+        f"Population, {CITIES_LABEL.format(min=cov.min_population)}: {cov.population_cities:,}",
+        f"Population, {AREA_LABEL}: {cov.population_area_est:,.0f}",
+    ]
+
+
+def country_reach_lines(r) -> list[str]:
+    """Lines of text for a terminal about :class:`~geo.analysis.country_reach.CountryReach` `r`:
+    verdict, nearest and farthest points, share.
+
+    >>> from geo.analysis.country_reach import country_reach
+    >>> print("\\n".join(country_reach_lines(country_reach("Semnan", "France", 4000))))
+    France: part within range (1.4% of its area)
+      nearest point 3,890 km away at 42.5246°N 9.5295°E, bearing 295.7°, on the part around Bastia, France
+      farthest point 11,536 km away at 2.3269°N 54.6179°W, bearing 283.0°, on the part around Cayenne, French Guiana
+    """
+    from ..analysis.country_reach import latlon_text
+
+    verdict = {"all": "all of it within range", "none": "none of it within range",
+               "part": f"part within range ({percent(r.share)} of its area)"}[r.verdict]
+    lines = [f"{r.country}: {verdict}"]
+    for what, p in (("nearest", r.nearest), ("farthest", r.farthest)):
+        where = "" if p.main_part else f", on {p.part}"
+        lines.append(f"  {what} point {p.distance_km:,.0f} km away at {latlon_text(p.lat, p.lon)}, "
+                     f"bearing {p.bearing_deg:.1f}°{where}")
+    return lines
+
+
 _UPKEEP = re.compile(r"project(?:'s)? reference|\bthis project\b|\bthe catalog(?:ue)?\b|\bTODO\b|\bto be checked\b|"
                      r"\bto verify\b|\bdata entry\b", re.IGNORECASE)
 

@@ -48,7 +48,6 @@ __all__ = [
     "Reach",
     "rotating_reach",
     "near_orbital",
-    "NEAR_ORBITAL_TEXT",
     "MODEL_LINES",
 ]
 
@@ -476,9 +475,6 @@ def orbital_threshold_km(lat, burnout_alt_km=0.0):
 #: Reach models: "powered" (powered flight + Kepler coast, rotating Earth) and "kepler" (the
 #: closed-form rotating model of :func:`rotating_reach_km`, burnout on the ground).
 REACH_MODELS = ("powered", "kepler")
-
-#: What to print where the model does not bound the range.
-NEAR_ORBITAL_TEXT = "near orbital: this model does not bound the range"
 
 #: One line per model, for captions and notes.
 MODEL_LINES = {
