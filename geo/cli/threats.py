@@ -75,7 +75,7 @@ def _write(t, path: Path, out) -> None:
     from ..outputs.threat_text import NONE_REACH
 
     if path.suffix.lower() in TABLE_SUFFIXES:
-        from ..analysis.batch import write_table
+        from ..outputs.tables import write_table
 
         write_table(t.table(), path)
     else:

@@ -46,7 +46,8 @@ import numpy as np
 import shapely
 
 from ..errors import InputError
-from .geodesy import HALF_MERIDIAN_KM, WGS84, check_range_km
+from ..validate import check_range_km
+from .geodesy import HALF_MERIDIAN_KM, WGS84
 
 __all__ = ["buffer_area", "nearest_point", "NearestPoint", "boundary_points", "is_whole_globe", "GLOBE_AREA_DEG2",
            "SCALLOP_KM", "PRUNE_KM", "RING_TOLERANCE_KM"]
