@@ -166,3 +166,46 @@ def test_cli_threats_bad_input(capsys, tmp_path, monkeypatch, argv, message):
     status, out, err = run(capsys, "threats", *argv)
     assert status == 2 and out == "" and message in err and len(err.splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_threats_from_a_launch_area_equal_checks_from_its_nearest_point():
+    from geo.analysis.launch_area import launch_area
+    from geo.core.buffer import nearest_point
+
+    area = launch_area("North Korea")
+    guam = default_catalog().target("Guam")
+    n = nearest_point(area.geometry, guam.lat, guam.lon)
+    t = threats(guam, launch_area="North Korea")
+    want = {}
+    for m in default_catalog().missiles_of("KP"):
+        c = geo.check((n.lat, n.lon), m, guam)
+        if c.verdict in REACHING:
+            want[m.name] = (c.verdict, c.margin_km, c.flight_time_min)
+    assert {r.missile.name: (r.verdict, r.margin_km, r.flight_time_min) for r in t.rows} == want
+    assert t.area_site.lat == n.lat and t.pairs_tried == len(default_catalog().missiles_of("KP"))
+    # from anywhere in the country, no catalog site of it does better
+    best = {}
+    for r in threats(guam, country="KP").rows:
+        best[r.missile.name] = max(best.get(r.missile.name, -math.inf), r.margin_km)
+    for r in t.rows:
+        assert r.margin_km >= best.get(r.missile.name, -math.inf) - 1.0
+
+
+def test_cli_threats_launch_area(capsys, tmp_path):
+    status, out, _ = run(capsys, "threats", "--target", "Guam", "--launch-area", "KP")
+    assert status == 0 and "fired from anywhere in North Korea, whose nearest point is 38.3594°N 128.1703°E" in out
+    box = tmp_path / "box.geojson"
+    box.write_text(json.dumps({"type": "Polygon", "coordinates": [[[140, 20], [150, 20], [150, 30], [140, 30],
+                                                                   [140, 20]]]}))
+    status, out, err = run(capsys, "threats", "--target", "Guam", "--launch-area", str(box))
+    assert status == 2 and "add --country CODE" in err
+    status, out, _ = run(capsys, "threats", "--target", "Guam", "--launch-area", str(box), "--country", "US", "--json")
+    doc = json.loads(out)
+    assert status == 0 and {d["missile"] for d in doc} == {"Trident II D5", "LGM-30G Minuteman III"}
+    assert doc[0]["distance_km"] == pytest.approx(_geodesic_km(13.58111, 144.92444, 20.0, 144.92444), abs=0.01)
+
+
+def _geodesic_km(lat1, lon1, lat2, lon2):
+    from geographiclib.geodesic import Geodesic
+
+    return Geodesic.WGS84.Inverse(lat1, lon1, lat2, lon2)["s12"] / 1000.0

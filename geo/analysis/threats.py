@@ -68,6 +68,8 @@ class Threats:
     pairs_tried: int
     #: The states whose sites and missiles were tried (ISO codes, sorted).
     states: tuple[str, ...]
+    #: With a launch area: the site every row fires from (the area's nearest point to the target).
+    area_site: Place | None = None
 
     @property
     def model_description(self) -> str:
@@ -129,7 +131,28 @@ def _pairs(cat: Catalog, country: str | None) -> dict[str, tuple[list[Place], li
     return {k: v for k, v in sorted(by_state.items()) if v[1]}
 
 
-def threats(place, *, country: str | None = None, model: str = "geodesic", catalog: Catalog | None = None) -> Threats:
+def _area_pairs(cat: Catalog, code: str | None, spec, target: Place, model: str) -> dict:
+    """State → ((the area's nearest point to the target,), its missiles), for a launch area."""
+    from ..catalog.places import country_code
+    from ..core.buffer import nearest_point
+    from .launch_area import launch_area
+
+    if model != "geodesic":
+        raise InputError("a launch area is judged under the geodesic model only: leave out --model rotating")
+    area = launch_area(spec, cat)
+    if code is None:
+        if area.kind != "country":
+            raise InputError(f"say whose missiles fly from {area.name}: add --country CODE")
+        code = country_code(area.name)
+    n = nearest_point(area.geometry, target.lat, target.lon)
+    site = Place(f"the nearest point of {area.name}", n.lat, n.lon, country=area.name, source=area.source,
+                 kind="coordinates")
+    missiles = list(cat.missiles_of(code))
+    return {code: ([site], missiles)} if missiles else {}
+
+
+def threats(place, *, country: str | None = None, model: str = "geodesic", catalog: Catalog | None = None,
+            launch_area=None) -> Threats:
     """Every catalog site × missile of the same state that reaches `place`, best margin first.
 
     Parameters
@@ -141,6 +164,10 @@ def threats(place, *, country: str | None = None, model: str = "geodesic", catal
     model : {"geodesic", "rotating"}
     catalog : Catalog, optional
         The builtin catalogs by default (with a user's rows: their sites need a ``country``).
+    launch_area : str or LaunchArea, optional
+        Fire from anywhere in this area instead of the catalog sites (:mod:`geo.analysis.launch_area`):
+        a country (its own missiles) or a GeoJSON file (the missiles of `country`, which is then
+        required); one row per missile, from the area's nearest point to the place.
 
     Returns
     -------
@@ -163,7 +190,7 @@ def threats(place, *, country: str | None = None, model: str = "geodesic", catal
     code = country_code(country) if country is not None else None
     rows: list[Threat] = []
     tried = 0
-    groups = _pairs(cat, code)
+    groups = _pairs(cat, code) if launch_area is None else _area_pairs(cat, code, launch_area, target, model)
     for state, (sites, missiles) in groups.items():
         a = assess(Scenario(tuple(sites), tuple(missiles), (target,), model))
         tried += len(sites) * len(missiles)
@@ -175,4 +202,5 @@ def threats(place, *, country: str | None = None, model: str = "geodesic", catal
                                        c.bearing_deg, c.flight_time_min, c.near_orbital))
     rows.sort(key=lambda r: (-r.margin_km, math.inf if r.flight_time_min is None else r.flight_time_min,
                              r.site.name, r.missile.name))
-    return Threats(target, model, tuple(rows), tried, tuple(groups))
+    area_site = next(iter(groups.values()))[0][0] if launch_area is not None and groups else None
+    return Threats(target, model, tuple(rows), tried, tuple(groups), area_site)

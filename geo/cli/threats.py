@@ -27,6 +27,9 @@ def add_parser(sub) -> None:
     c.add_argument("--country", help="only this state's sites and missiles (ISO code or name: KP, North Korea)")
     c.add_argument("--model", choices=MODELS, default="geodesic",
                    help="geodesic (default) or rotating: reach that depends on direction (Earth's rotation)")
+    c.add_argument("--launch-area", metavar="COUNTRY|FILE",
+                   help="fire from anywhere in a country's territory (its own missiles) or a GeoJSON polygon "
+                        "(the missiles of --country), from the area's nearest point, instead of catalog sites")
     options.add_units(c)
     c.add_argument("--json", action="store_true", help="print JSON: one object per reaching pair")
     c.add_argument("-o", "--output", metavar="PATH",
@@ -58,7 +61,7 @@ def run(args, out) -> None:
     target = cat.target(args.target)
     if target.note:
         options.note(f"note: {target.note}")
-    t = threats(target, country=args.country, model=args.model, catalog=cat)
+    t = threats(target, country=args.country, model=args.model, catalog=cat, launch_area=args.launch_area)
     if args.json:
         from ..outputs.threat_text import threat_json
 

@@ -43,8 +43,11 @@ def threat_lines(t, *, units: str = "km") -> list[str]:
     units = check_units(units)
     place = t.target
     states = ", ".join(t.states) or "none"
+    origin = "each missile from its own state's catalog sites" if t.area_site is None else (
+        f"each missile fired from anywhere in {t.area_site.country}, whose nearest point is "
+        f"{_latlon(t.area_site.lat, t.area_site.lon)}; area: {t.area_site.source}")
     head = [f"Who can reach {place.name} ({_latlon(place.lat, place.lon)})? {len(t.rows)} site × missile pairs of "
-            f"{t.pairs_tried} tried reach it (each missile from its own state's catalog sites; states: {states})",
+            f"{t.pairs_tried} tried reach it ({origin}; states: {states})",
             f"  ({t.model_description}; place: {place.source or 'no source given'})"]
     if not t.rows:
         return head + [NONE_REACH]
