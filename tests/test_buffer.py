@@ -142,3 +142,13 @@ def test_buffer_across_the_antimeridian_is_cut_there_and_symmetric():
 def test_buffer_is_the_whole_globe_when_nothing_is_farther():
     assert is_whole_globe(buffer_area(shapely.box(0, 0, 1, 1), 20_100.0))
     assert is_whole_globe(buffer_area(shapely.box(-180, -60, 180, 60), 3_500.0))
+
+
+def test_a_tiny_area_buffers_to_the_range_ring_of_its_point():
+    """All boundary points on (nearly) one great circle: the Voronoi shortcut cannot run, every circle is tested."""
+    from geo.core.rings import range_ring
+
+    region = buffer_area(shapely.box(30.0, 10.0, 30.000001, 10.000001), 500.0)
+    ring = range_ring(10.0, 30.0, 500.0)
+    assert shapely.symmetric_difference(region, ring).area < 2e-3 * ring.area
+    assert is_whole_globe(buffer_area(shapely.box(-180, -90, 180, 90), 1.0))

@@ -160,10 +160,13 @@ def _exposed_centres(centres: np.ndarray, area, radius_km: float) -> np.ndarray:
 
     xyz = _unit(centres[:, 0], centres[:, 1])
     tree = cKDTree(xyz)
-    if len(centres) < 4:
+    try:
+        vor = SphericalVoronoi(xyz, threshold=1e-12) if len(centres) >= 4 else None
+    except ValueError:                      # points on one great circle (a sliver): test every circle
+        vor = None
+    if vor is None:
         candidates = np.arange(len(centres))
     else:
-        vor = SphericalVoronoi(xyz, threshold=1e-12)
         reach = np.array([np.max(np.arccos(np.clip(vor.vertices[r] @ xyz[i], -1.0, 1.0))) if r else math.pi
                           for i, r in enumerate(vor.regions)]) * _A
         far = np.flatnonzero(reach > radius_km * (1.0 - 2.0 * _SPHERE_SLACK) - PRUNE_KM)
