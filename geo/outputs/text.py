@@ -131,12 +131,14 @@ def check_lines(c: Check, overflight: str | None = None, *, units: str = "km") -
 def area_lines(r, *, units: str = "km") -> list[str]:
     """The lines ``rangemap check --launch-area`` prints: the check from the area's nearest point
     (:class:`geo.analysis.launch_area.AreaCheck`), and that point."""
+    from ..analysis.country_reach import latlon_text
+
     c = r.check
     lines = check_lines(c, units=units)
     lines[0] = f"{c.missile.name} from anywhere in {r.area.name} (launch area) to {c.target.name}: {c.verdict}"
-    where = (f"the target lies in the area" if r.inside else
-             f"nearest point of the area {abs(c.site.lat):.4f}°{'N' if c.site.lat >= 0 else 'S'} "
-             f"{abs(c.site.lon):.4f}°{'E' if c.site.lon >= 0 else 'W'}, {length(c.distance_km, units)} from the target")
+    where = ("the target lies in the area" if r.inside else
+             f"nearest point of the area {latlon_text(c.site.lat, c.site.lon)}, {length(c.distance_km, units)} "
+             "from the target")
     lines.insert(1, f"  {where} (area: {r.area.source})")
     return lines
 

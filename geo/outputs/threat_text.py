@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from ..analysis.country_reach import latlon_text
 from .formatting import NEAR_ORBITAL_TEXT, check_units, length, minutes, reach_cell, to_units
 
 __all__ = ["threat_lines", "threat_json", "NONE_REACH"]
@@ -19,10 +20,6 @@ NONE_REACH = "No catalog missile reaches this place from a site of its own state
 
 _HEAD = ("margin", "verdict", "missile", "site", "state", "distance", "range", "flight time")
 _RIGHT = {0, 5, 6, 7}
-
-
-def _latlon(lat: float, lon: float) -> str:
-    return f"{abs(lat):.4f}°{'N' if lat >= 0 else 'S'} {abs(lon):.4f}°{'E' if lon >= 0 else 'W'}"
 
 
 def _cells(r, units: str) -> list[str]:
@@ -45,8 +42,8 @@ def threat_lines(t, *, units: str = "km") -> list[str]:
     states = ", ".join(t.states) or "none"
     origin = "each missile from its own state's catalog sites" if t.area_site is None else (
         f"each missile fired from anywhere in {t.area_site.country}, whose nearest point is "
-        f"{_latlon(t.area_site.lat, t.area_site.lon)}; area: {t.area_site.source}")
-    head = [f"Who can reach {place.name} ({_latlon(place.lat, place.lon)})? {len(t.rows)} site × missile pairs of "
+        f"{latlon_text(t.area_site.lat, t.area_site.lon)}; area: {t.area_site.source}")
+    head = [f"Who can reach {place.name} ({latlon_text(place.lat, place.lon)})? {len(t.rows)} site × missile pairs of "
             f"{t.pairs_tried} tried reach it ({origin}; states: {states})",
             f"  ({t.model_description}; place: {place.source or 'no source given'})"]
     if not t.rows:
