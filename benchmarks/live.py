@@ -15,7 +15,7 @@ and, for scale, ``geo.core.rings.display_ring`` for the same rings in this Pytho
 (the ratio is Python's time over the page's geometry time).
 
     python benchmarks/live.py               # 30 runs of each
-    python benchmarks/live.py --repeat 3    # smoke run
+    python benchmarks/live.py --repeat 3    # smoke run (the test runs run() in its own browser, 1 run)
 """
 
 from __future__ import annotations
@@ -60,6 +60,39 @@ def stats(values) -> str:
     return f"median {statistics.median(values):7.2f} ms   max {max(values):7.2f} ms"
 
 
+def run(browser, repeat: int) -> list[str]:
+    """The report's lines: the live map timed in a new page of `browser` (a Playwright Chromium)."""
+    from geo.core.rings import display_ring
+    from geo.outputs.live import build_live_map, write_live_map
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_live_map(build_live_map("Chagang", "Hwasong-12", ["Guam"]), Path(tmp) / "live.html")
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        try:
+            page.goto(path.as_uri())
+            page.wait_for_function("window.rangemap && window.rangemap.ready === true", timeout=30_000)
+            result = page.evaluate(TIMING_JS, [SITE[0], SITE[1], RANGE_KM, repeat])
+        finally:
+            page.close()
+
+    python = []
+    for i in range(max(3, min(repeat, 10))):
+        t = time.perf_counter()
+        display_ring(SITE[0], SITE[1] + 0.013 * (i + 1), RANGE_KM)
+        python.append((time.perf_counter() - t) * 1000.0)
+
+    ratio = statistics.median(python) / statistics.median(result["ring"])
+    verdict = "yes" if statistics.median(result["redraw"]) < AIM_MS else "NO"
+    return [f"live map: {RANGE_KM:,.0f} km ring from {SITE[0]}, {SITE[1]} ({result['vertices']} vertices); "
+            f"Chromium {browser.version}; {platform.machine()}, {os.cpu_count()} cores; {repeat} runs",
+            f"geometry (rings.js)          {stats(result['ring'])}",
+            f"redraw (setSite)             {stats(result['redraw'])}",
+            f"redraw + next frame painted  {stats(result['frame'])}",
+            f"python display_ring          {stats(python)}",
+            f"python / page geometry: {ratio:.1f}x",
+            f"redraw under {AIM_MS:.0f} ms (median): {verdict}"]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--repeat", type=int, default=30, help="timed runs of each (default 30)")
@@ -68,36 +101,13 @@ def main(argv=None) -> int:
         sys.exit(f"benchmarks/live.py needs {CHROMIUM}: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
-    from geo.core.rings import display_ring
-    from geo.outputs.live import build_live_map, write_live_map
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = write_live_map(build_live_map("Chagang", "Hwasong-12", ["Guam"]), Path(tmp) / "live.html")
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport={"width": 1200, "height": 800})
-            page.goto(path.as_uri())
-            page.wait_for_function("window.rangemap && window.rangemap.ready === true", timeout=30_000)
-            result = page.evaluate(TIMING_JS, [SITE[0], SITE[1], RANGE_KM, args.repeat])
-            version = browser.version
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            lines = run(browser, args.repeat)
+        finally:
             browser.close()
-
-    python = []
-    for i in range(max(3, min(args.repeat, 10))):
-        t = time.perf_counter()
-        display_ring(SITE[0], SITE[1] + 0.013 * (i + 1), RANGE_KM)
-        python.append((time.perf_counter() - t) * 1000.0)
-
-    print(f"live map: {RANGE_KM:,.0f} km ring from {SITE[0]}, {SITE[1]} ({result['vertices']} vertices); "
-          f"Chromium {version}; {platform.machine()}, {os.cpu_count()} cores; {args.repeat} runs")
-    print(f"geometry (rings.js)          {stats(result['ring'])}")
-    print(f"redraw (setSite)             {stats(result['redraw'])}")
-    print(f"redraw + next frame painted  {stats(result['frame'])}")
-    print(f"python display_ring          {stats(python)}")
-    ratio = statistics.median(python) / statistics.median(result["ring"])
-    print(f"python / page geometry: {ratio:.1f}x")
-    verdict = "yes" if statistics.median(result["redraw"]) < AIM_MS else "NO"
-    print(f"redraw under {AIM_MS:.0f} ms (median): {verdict}")
+    print("\n".join(lines))
     return 0
 
 

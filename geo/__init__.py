@@ -35,7 +35,8 @@ __all__ = [
     # analysis views
     "check", "check_table", "threats", "in_range_matrix", "coverage", "overflight", "loft_range",
     # maps, figures, exports, reports
-    "build_map", "write_map", "embed_html", "build_live_map", "write_live_map", "figure", "save_figure", "export", "build_report", "write_report",
+    "build_map", "write_map", "embed_html", "RangeLayer", "build_live_map", "write_live_map", "figure", "save_figure",
+    "figure_bytes", "export", "build_report", "write_report",
     # errors
     "RangemapError", "InputError", "InputTypeError", "NotFoundError", "CatalogFileError", "OutputError",
 ]
@@ -66,13 +67,15 @@ _LAZY = {
     "coverage": "geo.analysis.coverage",
     "overflight": "geo.analysis.coverage",
     "loft_range": "geo.core.ballistics",
-    "build_map": "geo.outputs.webmap",
-    "write_map": "geo.outputs.webmap",
-    "embed_html": "geo.outputs.webmap",
+    "build_map": "geo.outputs.web.page",
+    "write_map": "geo.outputs.web.offline",
+    "embed_html": "geo.outputs.web.offline",
+    "RangeLayer": "geo.outputs.web.layer",
     "build_live_map": "geo.outputs.live",
     "write_live_map": "geo.outputs.live",
     "figure": "geo.outputs.figure",
     "save_figure": "geo.outputs.figure",
+    "figure_bytes": "geo.outputs.figure",
     "export": "geo.outputs.export",
     "build_report": "geo.outputs.report",
     "write_report": "geo.outputs.report",

@@ -12,7 +12,8 @@ True
 
 from __future__ import annotations
 
-__all__ = ["RangemapError", "InputError", "InputTypeError", "NotFoundError", "CatalogFileError", "OutputError"]
+__all__ = ["RangemapError", "InputError", "InputTypeError", "NotFoundError", "CatalogFileError", "OutputError",
+           "MissingDependencyError"]
 
 
 class RangemapError(Exception):
@@ -47,3 +48,15 @@ class OutputError(InputError):
 
     Nothing is left behind and no existing file is changed.
     """
+
+
+class MissingDependencyError(RangemapError, ImportError):
+    """An optional package that an option needs is not installed; the message gives the ``pip install``.
+
+    >>> str(MissingDependencyError("dask", "--dask"))
+    "--dask needs the package 'dask', which is not installed: pip install 'rangemap[dask]'"
+    """
+
+    def __init__(self, package: str, what: str, extra: str = "dask"):
+        super().__init__(f"{what} needs the package {package!r}, which is not installed: "
+                         f"pip install 'rangemap[{extra}]'")

@@ -20,7 +20,7 @@ the two registries only)::
 It then writes the two files derived from the GeoJSON, which ship beside it and make
 maps fast: ``countries-50m.wkb`` (the same outlines as WKB, read in milliseconds; see
 :mod:`geo.catalog.countries`) and ``land-50m.json`` (the simplified, encoded land layer of
-the web maps; see :mod:`geo.outputs.basemap`). After editing the GeoJSON by hand, rebuild
+the web maps; see :mod:`geo.outputs.web.basemap`). After editing the GeoJSON by hand, rebuild
 only those (no network)::
 
     python scripts/build_countries.py --derived
@@ -203,7 +203,7 @@ def derived(geojson: Path) -> list[Path]:
     """Write the binary copy and the web land layer next to `geojson`, from it; their paths."""
     sys.path.insert(0, str(REPO))
     from geo.catalog.countries import decode_binary, encode_binary
-    from geo.outputs.basemap import encode_land
+    from geo.outputs.web.basemap import encode_land
 
     source = geojson.read_bytes()
     blob = encode_binary(source)

@@ -4,13 +4,13 @@
 #   scripts/refresh_geographiclib.sh [VERSION]     # default: the version vendored now
 #
 # Takes the built file and its licence from the npm package geographiclib-geodesic
-# (`npm pack`, the registry's own tarball) and writes them to geo/outputs/vendor/.
+# (`npm pack`, the registry's own tarball) and writes them to geo/outputs/web/vendor/.
 # Needs npm (Debian: apt-get install -y npm). Check the diff and run the browser tests
 # (tests/test_live.py) before committing a new version.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-vendor="$here/geo/outputs/vendor"
+vendor="$here/geo/outputs/web/vendor"
 current="$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$vendor/geographiclib-geodesic.json" 2>/dev/null || true)"
 version="${1:-${current:-2.2.0}}"
 

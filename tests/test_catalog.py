@@ -336,7 +336,7 @@ def test_unreadable_directory(tmp_path):
 
 def test_not_utf8(tmp_path):
     f = write(tmp_path, "name,lat,lon\nPyŏngyang,39,125\n".encode("latin-1", "replace").replace(b"?", b"\xf6"))
-    with pytest.raises(CatalogFileError, match=r"user\.csv, line 2: not UTF-8.*CSV UTF-8"):
+    with pytest.raises(CatalogFileError, match=r"user\.csv, line 2, column 'name': byte 0xF6 is not UTF-8.*CSV UTF-8"):
         Catalog.load(sites_files=[f], builtin=False)
 
 

@@ -59,11 +59,13 @@ def test_check_with_user_files(capsys, tmp_path):
     assert status == 0 and doc["missile"] == "My missile" and doc["target"]["name"] == "My port"
 
 
-def test_check_imports_neither_folium_nor_geopandas():
+@pytest.mark.parametrize("argv", [["check", "--site", "Chagang", "--missile", "HS-12", "--target", "Guam"],
+                                  ["find", "Tokyo"], ["list", "missiles"]])
+def test_check_find_and_list_import_neither_folium_nor_geopandas(argv):
     code = ("import sys; from geo.cli.main import main; "
-            "status = main(['check', '--site', 'Chagang', '--missile', 'HS-12', '--target', 'Guam']); "
-            "heavy = [m for m in ('folium', 'geopandas', 'pandas', 'matplotlib') if m in sys.modules]; "
-            "print(heavy); sys.exit(status)")
+            f"status = main({argv!r}); "
+            "heavy = [m for m in ('folium', 'branca', 'jinja2', 'geopandas', 'pandas', 'matplotlib') "
+            "if m in sys.modules]; print(heavy); sys.exit(status)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parent)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "[]"
@@ -159,7 +161,7 @@ BAD = [
     (["check", "--site", "Chagang", "--range", "nan", "--target", "Guam"], "range 'nan' must be a positive number"),
     (["check", "--site", "Chagang", "--range", "inf", "--target", "Guam"], "range 'inf' must be a positive number"),
     (["check", "--site", "Chagang", "--target", "Guam"], "give a missile with --missile NAME or a range with --range KM"),
-    (["check", "--missile", "HS-12", "--target", "Guam"], "give a launch site with --site"),
+    (["check", "--missile", "HS-12", "--target", "Guam"], "North Korea has 15 launch sites in the catalog: Hoejung-ri"),
     (["check", "--site", "Chagang", "--missile", "HS-12"], "give a target with --target NAME"),
     (["check", *GUAM, "--model", "flat"], "argument --model: invalid choice: 'flat'"),
     (["check", *GUAM, "--skip-invalid"], "--skip-invalid and --layer apply to a table"),
@@ -265,13 +267,13 @@ def test_check_reports_flight_time(capsys):
     from geo.core.ballistics import flight_time
 
     doc = json.loads(run(capsys, "check", *GUAM, "--json")[1])
-    # boost and free flight from the burnout point, for the class missile of the nominal range
+    # boost to thrust cut-off and the coast, for the class missile of the nominal range
     # (4,500 km), as in the README's flight-time table (a reviewer found the band's top flown instead)
     expected = flight_time(doc["distance_km"], 4500)
     assert doc["free_flight_min"] == pytest.approx(expected.free_flight_min, rel=1e-9)
     assert doc["boost_min"] == pytest.approx(expected.boost_min, rel=1e-9)
     assert doc["flight_time_min"] == pytest.approx(doc["free_flight_min"] + doc["boost_min"])
-    assert 15 < doc["free_flight_min"] < 17 and 2 < doc["boost_min"] < 4 and "burnout" in doc["flight_time_note"]
+    assert 13 < doc["free_flight_min"] < 15 and 2 < doc["boost_min"] < 4 and "cut off" in doc["flight_time_note"]
     # Beyond the nominal range but within the band, the band's top flies it.
     far = json.loads(run(capsys, "check", "--site", "Chagang", "--missile", "Hwasong-12", "--target", "4.2,150",
                          "--json")[1])
@@ -383,7 +385,7 @@ def test_check_table_invalid_rows_fail_or_are_skipped(capsys, tmp_path):
 
 
 def test_check_table_empty_file_gives_the_columns(capsys, tmp_path):
-    status, out, _ = run(capsys, "check", "--site", "Chagang", "--missile", "HS-12", "--targets-file",
+    status, out, _ = run(capsys, "check", "--site", "Chagang", "--missile", "HS-12", "--csv", "--targets-file",
                          str(_targets_csv(tmp_path, "name,lat,lon\n")))
     assert status == 0 and out.strip().split(",")[:3] == ["site", "site_lat", "site_lon"]
 

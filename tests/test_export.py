@@ -54,7 +54,7 @@ def ring_kinds(m):
 
 def expected_counts(sites, missiles, targets):
     return {"rings": len(sites) * sum(len(ring_kinds(m)) for m in missiles), "sites": len(sites),
-            "targets": len(targets), "paths": len(sites) * len(missiles) * len(targets)}
+            "targets": len(targets), "paths": len(sites) * len(missiles) * len(targets), "countries": 0}
 
 
 def rounded(geom):
@@ -266,7 +266,8 @@ def test_gpkg_has_four_layers_with_counts_attributes_and_exact_geometry(tmp_path
     out = export(sites, missiles, targets, tmp_path / "scenario.gpkg")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scenario.gpkg"]
     assert pyogrio.list_layers(out).tolist() == [["rings", "MultiPolygon"], ["sites", "Point"],
-                                                  ["targets", "Point"], ["paths", "MultiLineString"]]
+                                                  ["targets", "Point"], ["paths", "MultiLineString"],
+                                                  ["countries", "MultiPolygon"]]
     expected = scenario_layers(sites, missiles, targets)
     for name, count in expected_counts(sites, missiles, targets).items():
         got = gpd.read_file(out, layer=name)

@@ -225,7 +225,7 @@ def crowd(n: int, seed: int = 1) -> list[Place]:
 
 def draw(fig) -> None:
     """Draw as save_figure does (unhinted text, so extents are those of every resolution)."""
-    with matplotlib.rc_context(figure_module._RC):
+    with matplotlib.rc_context(figure_module.RC):
         fig.canvas.draw()
 
 
@@ -483,3 +483,79 @@ def test_cli_slide_figure(capsys, tmp_path):
     assert main(["map", "--size", "16:9", "--dpi", "30", "--labels", "in-range", "--units", "nmi", "-o", str(out)]) == 0
     png = out.read_bytes()
     assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (400, 225)
+
+
+# --- figure_bytes: the file in memory; cached text metrics (issue 19) --------------------------
+
+import io  # noqa: E402
+import struct  # noqa: E402
+import zlib  # noqa: E402
+
+from geo.analysis.assessment import assess  # noqa: E402
+from geo.analysis.scenario import Scenario  # noqa: E402
+from geo.outputs.figure import figure_bytes, text_width  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def founding_assessment():
+    return assess(Scenario.resolve("Chagang", "Hwasong-12", "Guam"))
+
+
+def test_figure_bytes_svg_is_the_figure_with_its_names_and_scale_bar(founding_assessment):
+    buf = figure_bytes(founding_assessment, "svg")
+    assert isinstance(buf, io.BytesIO) and buf.tell() == 0
+    data = buf.getvalue()
+    assert data.startswith(b"<?xml")
+    root = ET.fromstring(data)
+    text = " ".join(" ".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+    assert "Hoejung-ri missile operating base (Chagang)" in text and "Guam" in text and "3,540 km" in text
+    assert "true along lines through the centre" in text and re.search(r"\b\d[\d,]* km\b", text)
+    assert root.find(f".//{SVG}g[@id='scale-bar']") is not None
+
+
+def test_figure_bytes_png_has_the_figure_size_and_its_colours(founding_assessment):
+    data = figure_bytes(founding_assessment, "png", dpi=40).getvalue()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])                  # IHDR
+    assert width == 300 and 200 < height < 400                           # 7.5 in at 40 dpi; height from content
+    import matplotlib.image
+
+    pixels = (matplotlib.image.imread(io.BytesIO(data), format="png")[..., :3] * 255).round().astype(int)
+    colours = {tuple(p) for p in pixels.reshape(-1, 3)}
+    assert (255, 255, 255) in colours and (0xDC, 0xE9, 0xF2) in colours   # page and ocean
+    assert len(colours) > 50                                               # land, rings, text: a picture
+
+
+def test_figure_bytes_pdf_is_one_page_of_the_figure_size_with_its_font(founding_assessment):
+    fig = figure(founding_assessment)
+    data = figure_bytes(fig, "pdf").getvalue()
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    w, h = (72 * v for v in fig.get_size_inches())
+    box = re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
+    assert box and float(box[1]) == pytest.approx(w) and float(box[2]) == pytest.approx(h)
+    assert data.count(b"/Type /Page ") + data.count(b"/Type /Page\n") == 1 and b"DejaVuSans" in data
+    streams = [zlib.decompress(m) for m in re.findall(rb"stream\n(.*?)\nendstream", data, re.S)
+               if m[:1] == b"x"]
+    assert any(b"Tj" in s or b"TJ" in s for s in streams)                 # text as text
+
+
+def test_figure_bytes_equals_the_saved_file_and_refuses_bad_formats(founding_assessment, tmp_path):
+    fig = figure(founding_assessment)
+    for fmt in ("svg", "png", "pdf"):
+        saved = save_figure(fig, tmp_path / f"f.{fmt}", dpi=50).read_bytes()
+        assert figure_bytes(fig, fmt, dpi=50).getvalue() == saved, fmt
+    with pytest.raises(InputError, match="unknown figure format 'gif'"):
+        figure_bytes(fig, "gif")
+    with pytest.raises(InputError, match="not for one already drawn"):
+        figure_bytes(fig, "svg", units="mi")
+    with pytest.raises(InputError, match="dpi"):
+        figure_bytes(founding_assessment, "png", dpi=5000)
+
+
+def test_cached_text_metrics_change_nothing_drawn(founding_assessment):
+    text_width.cache_clear()
+    cold = figure_bytes(founding_assessment, "svg", size="a4").getvalue()
+    assert text_width.cache_info().misses > 0
+    hits = text_width.cache_info().hits
+    warm = figure_bytes(founding_assessment, "svg", size="a4").getvalue()
+    assert text_width.cache_info().hits > hits and warm == cold

@@ -218,3 +218,78 @@ def test_the_readme_layout_names_every_module():
     named = {path for path in _readme_layout() if not path.endswith(("/__init__.py", "/__main__.py"))}
     assert not modules - named, f"modules missing from the README's layout table: {sorted(modules - named)}"
     assert not named - modules, f"the README's layout table names modules that do not exist: {sorted(named - modules)}"
+
+
+# --- outputs only draw ------------------------------------------------------------------------
+
+#: What computes numbers: an output that imports or calls one of these computes instead of drawing what
+#: the Assessment holds. By name, wherever it is defined in geo. (``as_assessment`` stays allowed: the public
+#: entry points that take names turn them into the one Assessment they draw.)
+FORBIDDEN_IN_OUTPUTS = frozenset({
+    "assess", "measure",                                                  # geo.analysis.assessment
+    "reach_function",                                                     # geo.analysis.regions
+    "rotating_reach", "rotating_reach_km",                                # geo.core.ballistics.rotating
+    "reach", "trajectory", "fly", "max_range",                            # geo.core.powered (trajectories)
+    "flight_time", "flight_time_min",                                     # geo.core.ballistics
+    "inverse", "distance_km",                                             # geo.core.geodesy
+})
+#: Modules an output may not import at all (the powered-flight model flies trajectories).
+FORBIDDEN_MODULES_IN_OUTPUTS = ("geo.core.powered",)
+#: Outputs that still compute, as module names. This list may only shrink: a test fails when a listed
+#: module no longer computes. The web map and the live map (geo/outputs/live.py, webmap.py, and a coming
+#: geo/outputs/web/) are being rewritten (folium) by another branch, which removes their computation:
+#: live.py runs its own `assess` for the live page's table; webmap.py computes none of the names above.
+ALLOWED_TO_COMPUTE: set[str] = {"geo.outputs.live"}
+
+
+def computations_in(module: str, source: str | None = None) -> list[str]:
+    """'file:line: what' for every forbidden import or call in ``module`` (function bodies included).
+
+    A call counts by its name (``assess(...)``) or attribute (``geodesy.inverse(...)``); attributes
+    that are only read (``a.distance_km[0, 1]``) are data the assessment holds, not computation.
+    """
+    where = MODULES[module].relative_to(ROOT) if source is None else module
+    source = MODULES[module].read_text(encoding="utf-8") if source is None else source
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            base = _resolve(module, node.level, node.module)
+            if base.startswith("geo"):
+                found += [f"{where}:{node.lineno}: imports {alias.name} from {base}" for alias in node.names
+                          if alias.name in FORBIDDEN_IN_OUTPUTS
+                          or f"{base}.{alias.name}".startswith(FORBIDDEN_MODULES_IN_OUTPUTS)]
+                if base.startswith(FORBIDDEN_MODULES_IN_OUTPUTS):
+                    found.append(f"{where}:{node.lineno}: imports from {base}")
+        elif isinstance(node, ast.Import):
+            found += [f"{where}:{node.lineno}: imports {alias.name}" for alias in node.names
+                      if alias.name.startswith(FORBIDDEN_MODULES_IN_OUTPUTS)]
+        elif isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in FORBIDDEN_IN_OUTPUTS:
+                found.append(f"{where}:{node.lineno}: calls {ast.get_source_segment(source, node.func)}")
+    return found
+
+
+def _outputs() -> list[str]:
+    return [m for m in MODULES if m == "geo.outputs" or m.startswith("geo.outputs.")]
+
+
+def test_the_computation_test_sees_imports_and_calls():
+    source = ("from ..analysis.assessment import assess, as_assessment\n"
+              "from ..core import powered\n"
+              "def f(a):\n    from ..core.geodesy import inverse\n    x = a.distance_km[0, 1]\n"
+              "    return powered.trajectory(a), geodesy.distance_km(1, 2, 3, 4), a.reach_profile(0, 1, [0])\n")
+    found = [line.split(": ", 1)[1] for line in computations_in("geo.outputs.report", source)]
+    assert found == ["imports assess from geo.analysis.assessment", "imports powered from geo.core",
+                     "imports inverse from geo.core.geodesy", "calls powered.trajectory", "calls geodesy.distance_km"]
+
+
+def test_outputs_only_draw():
+    found = [line for m in _outputs() if m not in ALLOWED_TO_COMPUTE for line in computations_in(m)]
+    assert not found, ("outputs that compute (the Assessment or an analysis function should hand them the "
+                       "numbers):\n" + "\n".join(found))
+
+
+def test_the_compute_allow_list_only_names_outputs_that_still_compute():
+    fixed = sorted(m for m in ALLOWED_TO_COMPUTE if m not in MODULES or not computations_in(m))
+    assert not fixed, f"no longer computing, remove from ALLOWED_TO_COMPUTE: {fixed}"

@@ -58,7 +58,7 @@ def check_rows(rows, model="rotating", near=(False, False, True), reach_columns=
 # --- tables: stdout, CSV, JSON, GeoJSON, Parquet ------------------------------------------------
 
 def test_table_on_stdout_has_no_reach_where_near_orbital(capsys):
-    out = run(capsys, "check", *SCENARIO)
+    out = run(capsys, "check", *SCENARIO, "--csv")
     rows = rows_of(out)
     check_rows(rows)
     assert not STAND_IN.search(out)
@@ -90,8 +90,14 @@ def test_table_files_have_no_reach_where_near_orbital(capsys, tmp_path, suffix):
         assert not STAND_IN.search(path.read_text(encoding="utf-8"))
 
 
+def test_terminal_table_says_near_orbital_instead_of_a_reach(capsys):
+    out = run(capsys, "check", *SCENARIO)
+    assert not STAND_IN.search(out) and "near orbital" in out.splitlines()[3]
+    assert "16,996" in out.splitlines()[1]                     # Guam: the reach toward it (16,995.6), rounded
+
+
 def test_geodesic_table_says_its_model_and_is_never_near_orbital(capsys):
-    rows = rows_of(run(capsys, "check", *SCENARIO[:-2]))
+    rows = rows_of(run(capsys, "check", *SCENARIO[:-2], "--csv"))
     check_rows(rows, model="geodesic", near=(False, False, False))
 
 
@@ -102,7 +108,7 @@ def test_csv_keeps_spreadsheet_safety_on_near_orbital_rows(capsys, tmp_path):
     targets = tmp_path / "targets.csv"
     targets.write_text('name,lat,lon\n"=HYPERLINK(""x"")",-34.61315,-58.37723\n', encoding="utf-8")
     for out in (run(capsys, "check", "--site", SITE, "--missile", MISSILE, "--targets-table", str(targets),
-                    "--model", "rotating"),
+                    "--model", "rotating", "--csv"),
                 (run(capsys, "check", "--site", SITE, "--missile", MISSILE, "--targets-table", str(targets),
                      "--model", "rotating", "-o", str(path)), path.read_text(encoding="utf-8"))[1]):
         (row,) = rows_of(out)
@@ -193,8 +199,9 @@ def test_report_table_summary_and_map_show_no_reach_where_near_orbital(capsys, t
     summary = re.search(r"<section id='summary'>(.*?)</section>", page, flags=re.S)[1]
     assert "Buenos Aires, Argentina at 19,400 km (near orbital: this model does not bound the range)" in summary
     frame = html.unescape(re.search(r'srcdoc="([^"]*)"', page)[1])
-    data = json.loads(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', frame, flags=re.S)[1]
-                      .replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&"))
+    from test_render import blob
+
+    data = blob(frame)
     (target,) = [t for t in data["targets"] if t["title"].startswith("Buenos")]
     line = "".join(s if isinstance(s, str) else s["b"] for s in target["lines"][0])
     assert formatting.NEAR_ORBITAL_TEXT in line and not STAND_IN.search(line)

@@ -232,13 +232,29 @@ def test_name_lookup_stays_light_and_fast():
 
 
 def test_index_built_in_memory_when_no_folder_is_writable(tmp_path):
+    """No writable cache folder: the index is built in memory, and names resolve.
+
+    Built from a GeoNames folder of 3 cities (the full one takes about 10 s to index, and the same
+    build code runs for the file index that the other tests use): what is checked is where the
+    index goes, not how big it is.
+    """
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    code = ("from geo.catalog import places; p = places.resolve('Sao Paulo'); "
+    geonames = tmp_path / "geonames"
+    geonames.mkdir()
+    real = places._geonames_dir()
+    for name in ("countries.json", "us_states.json"):
+        (geonames / name).write_bytes((real / name).read_bytes())
+    cities = {k: v for k, v in json.loads((real / "cities500.json").read_text("utf-8")).items()
+              if v["name"] in ("São Paulo", "Berlin", "Lagos") and int(v["population"] or 0) > 1_000_000}
+    (geonames / "cities500.json").write_text(json.dumps(cities), encoding="utf-8")
+    code = (f"from pathlib import Path; from geo.catalog import places; "
+            f"places._geonames_dir = lambda: Path({str(geonames)!r}); p = places.resolve('Sao Paulo'); "
             "print(p.name, places.index_stats()['cities'], places.index_path().parent.is_dir())")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(REPO), "RANGEMAP_CACHE_DIR": str(blocker / "sub")})
-    assert out.stdout.split() == ["São", "Paulo,", "Brazil", str(places.index_stats()["cities"]), "False"]
+    assert len(cities) == 3
+    assert out.stdout.split() == ["São", "Paulo,", "Brazil", "3", "False"]
 
 
 def test_index_is_a_valid_sqlite_file_named_by_its_sources():
@@ -365,3 +381,12 @@ def test_list_missiles_by_code_and_name_agree(capsys):
 @pytest.mark.parametrize("code", ["KP", "CN", "RU", "US", "GB", "FR", "IN", "PK", "IR", "IL"])
 def test_every_country_of_the_world_catalog_has_missiles(code):
     assert default_catalog().missiles_of(code)
+
+
+def test_ambiguous_alternatives_sharing_a_label_are_told_apart():
+    from geo.catalog import places
+
+    note = places.resolve("San Jose").note
+    also = note.partition("(also: ")[2].rpartition(")")[0].split("; ")
+    assert len(also) == len(set(also)) >= 3                       # no two alternatives read the same
+    assert any("Philippines (" in a and "°N" in a for a in also)

@@ -11,6 +11,7 @@ import pytest
 from geo.cli.main import main
 from geo.core.powered import fit_loft, trajectory
 from geo.errors import InputError
+from geo.analysis.trajectories import loft_profile
 from geo.outputs.profile import NEAR_ORBITAL_NOTE, profile_figure, save_profile
 
 
@@ -29,7 +30,7 @@ def texts(fig):
 
 
 def test_both_trajectories_are_drawn_from_the_model(hs15):
-    fig = profile_figure(hs15)
+    fig = profile_figure(loft_profile(hs15))
     lines = [line for line in fig.axes[0].lines if len(line.get_xdata()) > 10]
     loft = trajectory(hs15.vehicle, hs15.loft_pitch_deg)
     best = trajectory(hs15.vehicle)
@@ -42,7 +43,7 @@ def test_both_trajectories_are_drawn_from_the_model(hs15):
 
 def test_apogees_and_ranges_are_labelled(hs15):
     best = trajectory(hs15.vehicle)
-    words = texts(profile_figure(hs15))
+    words = texts(profile_figure(loft_profile(hs15)))
     assert "apogee 4,475 km" in words and "test range 950 km" in words
     assert f"maximum range {best.range_km:,.0f} km" in words and f"apogee {best.apogee_km:,.0f} km" in words
     caption = words[-1]
@@ -50,32 +51,36 @@ def test_apogees_and_ranges_are_labelled(hs15):
 
 
 def test_near_orbital_missile_says_so_instead_of_a_trajectory(hs17):
-    fig = profile_figure(hs17)
+    fig = profile_figure(loft_profile(hs17))
     assert NEAR_ORBITAL_NOTE in texts(fig)
     assert "near orbital: this model does not bound the range" in NEAR_ORBITAL_NOTE
     assert not any("maximum range" in t for t in texts(fig))
 
 
 def test_title_is_printed_literally(hs15, tmp_path):
-    fig = profile_figure(hs15, title="Test $x^2$ <b>&")
+    fig = profile_figure(loft_profile(hs15), title="Test $x^2$ <b>&")
     assert fig._suptitle.get_text().startswith("Test $x^2$ <b>&\n")
-    path = save_profile(hs15, tmp_path / "p.svg", title="Test $x^2$ <b>&")
+    path = save_profile(loft_profile(hs15), tmp_path / "p.svg", title="Test $x^2$ <b>&")
     svg = path.read_text(encoding="utf-8")
     assert "Test $x^2$ &lt;b&gt;&amp;" in svg and "<b>" not in svg
 
 
 @pytest.mark.parametrize("suffix, magic", [("png", b"\x89PNG"), ("svg", b"<?xml"), ("pdf", b"%PDF")])
 def test_each_format_is_written(hs15, tmp_path, suffix, magic):
-    path = save_profile(hs15, tmp_path / f"profile.{suffix}")
+    path = save_profile(loft_profile(hs15), tmp_path / f"profile.{suffix}")
     assert path.read_bytes().startswith(magic)
     assert [p.name for p in tmp_path.iterdir()] == [f"profile.{suffix}"]        # no temporary file left
 
 
 def test_bad_format_and_bad_input(hs15, tmp_path):
     with pytest.raises(InputError, match="unknown format"):
-        save_profile(hs15, tmp_path / "profile.gif")
+        save_profile(loft_profile(hs15), tmp_path / "profile.gif")
     with pytest.raises(InputError, match="powered-flight fit"):
         profile_figure("not a fit")
+    with pytest.raises(InputError, match="powered-flight fit"):
+        profile_figure(hs15)                           # a fit, not yet flown: the analysis flies it
+    with pytest.raises(InputError, match="powered-flight fit"):
+        loft_profile("not a fit")
     assert not list(tmp_path.iterdir())
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import pathlib
 import os
 import re
 from html.parser import HTMLParser
@@ -17,27 +18,15 @@ from geo.catalog.tables import Missile, Place, default_catalog
 from geo.core.geodesy import geodesic_path
 from geo.core.rings import MERCATOR_LAT_LIMIT, display_ring
 from geo.errors import InputError
-from geo.outputs.basemap import encode_land, land_data, land_layer, leaflet_inline
+from geo.outputs.web.basemap import encode_land, land_data, land_layer, leaflet_inline, leaflet_parts
 from geo.outputs.formatting import KM_PER_UNIT
-from geo.outputs.webmap import (
-    BAND_OPACITY,
-    CERTAIN_OPACITY,
-    PALETTE,
-    PATH_TOLERANCE_M,
-    VERDICT_COLORS,
-    WebMap,
-    _cut_edges,
-    _land_data,
-    _latlng_rings,
-    _leaflet_inline,
-    build_map,
-    embed_html,
-    js_literal,
-    json_for_script,
-    map_html,
-    simplify_path,
-    write_map,
-)
+from geo.outputs.escape import js_literal, json_for_script
+from geo.outputs.style import PALETTE, VERDICT_COLORS
+from geo.outputs.web.data import (BAND_OPACITY, CERTAIN_OPACITY, PATH_TOLERANCE_M, _cut_edges, _latlng_rings,
+                                  simplify_path)
+from geo.outputs.web.offline import embed_html, write_map
+from geo.outputs.web.offline import offline_html as map_html
+from geo.outputs.web.page import RangeMap, build_map
 
 CAT = default_catalog()
 #: Names for site, target, missile; a source; notes.
@@ -76,9 +65,15 @@ def scripts(page: str) -> list[str]:
     return re.findall(r"<script[^>]*>(.*?)</script>", page, flags=re.S)
 
 
-def blob(page: str) -> dict:
-    return json.loads(re.search(r'<script type="application/json" id="rangemap-data">(.*?)</script>', page,
-                                flags=re.S)[1])
+def without_leaflet(page: str) -> str:
+    """The page less Leaflet's own CSS and JS (inlined from xstatic-leaflet)."""
+    css, js, _ = leaflet_parts()
+    return page.replace(js, "").replace(css, "")
+
+
+def blob(page: str, index: int = 0) -> dict:
+    """The blob the page's (first) range layer draws."""
+    return json.loads(re.findall(r'rangemap\.layer\(map_\w+, (.*?), \{"fit"', page, flags=re.S)[index])
 
 
 def text_of(content: dict) -> str:
@@ -100,7 +95,7 @@ def outer(ring: dict) -> list:
 
 def test_never_a_mercator_circle():
     page = map_html(scenario())
-    assert "L.circle(" not in page.replace(leaflet_inline(), "") and "folium" not in page
+    assert "L.circle(" not in without_leaflet(page) and 'class="folium-map"' in page                # a folium page
 
 
 def test_ring_coordinates_are_the_analysis_geometry_exactly():
@@ -310,42 +305,45 @@ def test_json_for_script_cannot_close_a_script():
 def test_hostile_names_never_reach_the_html_unescaped():
     m = hostile_map()
     page = map_html(m)
-    rest = page.replace(leaflet_inline(), "")
+    rest = without_leaflet(page)
     assert "<img src=x" not in rest and "</script><script>" not in rest and "<!-- x" not in rest
-    assert page.count("<script") == page.count("</script>") == 4                      # Leaflet, data, land, ours
-    data_tag = re.search(r'id="rangemap-data">(.*?)</script>', page, flags=re.S)[1]
+    assert page.count("<script") == page.count("</script>")                           # no script closed early
+    data_tag = re.findall(r'rangemap\.layer\(map_\w+, (.*?), \{"fit"', page, flags=re.S)[0]
     assert not set(data_tag) & {"<", ">", "&", "\u2028", "\u2029"}
     data = blob(page)
     assert data == json.loads(json_for_script(m.data))                                # the text comes back exactly
+    assert not re.search(r"\{[{%#]", data_tag)                                       # nothing Jinja would read
     assert data["title"] == " | ".join(HOSTILE)
     assert data["sites"][0]["tip"]["title"] == HOSTILE[0] and data["targets"][0]["title"].startswith(HOSTILE[1])
     assert data["legend"]["missiles"][0]["name"] == HOSTILE[2]
     assert f"<title>{html.escape(' | '.join(HOSTILE), quote=True)}</title>" in page
     assert os.getcwd() not in page and "[0, 1, 2]" not in page                         # no template ran
-    script = scripts(page)[-1]
-    assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "eval(" not in script
+    from geo.outputs.web.assets import asset
+
+    script = asset("rangemap.js")
+    assert script in page and "innerHTML" not in script and "insertAdjacentHTML" not in script and "eval(" not in script
 
 
 def test_the_page_is_self_contained_and_asks_the_network_for_nothing_by_default():
     for m in (scenario(), scenario(offline=True)):
         page = map_html(m)
-        inline = leaflet_inline()                                                   # Leaflet 1.9.3, inlined
-        assert page.count(inline) == 1 and "Leaflet 1.9.3" in inline and "sourceMappingURL" not in inline
-        assert _leaflet_inline() == inline and not re.search(r"url\(\s*[\"']?(https?:|//|images/)", inline)
-        rest = page.replace(inline, "")
+        css, js, _ = leaflet_parts()                                                # Leaflet 1.9.3, inlined
+        assert page.count(js) == page.count(css) == 1 and "Leaflet 1.9.3" in js and "sourceMappingURL" not in js
+        assert not re.search(r"url\(\s*[\"']?(https?:|//|images/)", css)
+        rest = without_leaflet(page).replace('"http://www.w3.org/2000/svg"', "")    # SVG's namespace
         assert "http://" not in rest and "https://" not in rest                    # not even a link
         assert "<script src" not in rest and "<link" not in rest and "{z}" not in rest
-        assert re.findall(r"url\(([^)]*)\)", rest) == ["#rangemap-hatch"]                  # the SVG pattern only
-        assert m.data["tiles"] is None and m.data["land"] is True
+        assert all(u.startswith(("data:", '#"')) for u in re.findall(r"url\(([^)]*)\)", rest))   # or the hatching
+        assert "rangemap.land(" in page and "L.tileLayer(" not in page
 
 
 def test_osm_tiles_are_an_optional_layer_over_the_land():
     m = founding(tiles="osm")
     page = map_html(m)
-    rest = page.replace(leaflet_inline(), "")
+    rest = without_leaflet(page).replace('"http://www.w3.org/2000/svg"', "")
     assert re.findall(r"https?://[^\"'\s\\]+", rest) == ["https://tile.openstreetmap.org/{z}/{x}/{y}.png",
                                                         "https://www.openstreetmap.org/copyright"]
-    assert m.data["tiles"]["url"] == "https://tile.openstreetmap.org/{z}/{x}/{y}.png" and m.data["land"]
+    assert rest.index("= rangemap.land(") < rest.index("L.tileLayer(") < rest.index("= rangemap.layer(")
     assert "map tiles: OpenStreetMap" in m.data["legend"]["caption"]
     assert "<script src" not in rest and "<link" not in rest
 
@@ -353,12 +351,13 @@ def test_osm_tiles_are_an_optional_layer_over_the_land():
 def test_page_assets_are_package_data_and_no_javascript_lives_in_python():
     from importlib import resources
 
-    import geo.outputs.webmap as webmap
+    import geo.outputs.web as web
 
-    files = resources.files("geo.outputs").joinpath("js")
-    assert {"webmap.html", "webmap.css", "webmap.js"} <= {f.name for f in files.iterdir()}
-    source = open(webmap.__file__, encoding="utf-8").read()
-    assert "function (" not in source and "L.polygon" not in source and "addTo(" not in source
+    files = resources.files("geo.outputs.web").joinpath("js")
+    assert {"rangemap.css", "rangemap.js", "leaflet-icons.js"} <= {f.name for f in files.iterdir()}
+    for module in pathlib.Path(web.__file__).parent.glob("*.py"):
+        source = module.read_text(encoding="utf-8")
+        assert "function (" not in source and "L.polygon" not in source and "addTo(" not in source, module
 
 
 # --- writing ----------------------------------------------------------------------
@@ -411,10 +410,9 @@ def decode_countries(countries: list) -> list:
 
 def test_every_map_draws_the_land_once_whatever_its_centre():
     page = map_html(founding())
-    tag = re.search(r'id="rangemap-land">(.*?)</script>', page, flags=re.S)[1]
-    assert tag == land_layer() and page.count(land_layer()) == 1
+    assert page.count(land_layer()[:-1]) == 1
     assert 100_000 < len(page.encode()) < 1_500_000
-    assert map_html(build_map("0,-70", 1000)).count(land_layer()) == 1                         # any centre: the same layer
+    assert map_html(build_map("0,-70", 1000)).count(land_layer()[:-1]) == 1                         # any centre: the same layer
 
 
 def test_land_layer_joins_pieces_cut_at_the_antimeridian_and_marks_the_cuts():
@@ -438,7 +436,7 @@ def test_land_layer_joins_pieces_cut_at_the_antimeridian_and_marks_the_cuts():
 def test_land_data_frames_the_layer_around_a_longitude_for_the_live_map():
     ref = CAT.site("Chagang").lon
     text, count = land_data(ref)
-    assert (text, count) == _land_data(ref) and count == 241
+    assert count == 241
     parts = shapely.get_parts(decode_countries(json.loads(text)))
     x0, _, x1, _ = shapely.bounds(parts).T
     assert np.all(np.abs((x0 + x1) / 2 - ref) <= 180.01)                                   # once, around ref
@@ -533,7 +531,7 @@ def test_shaded_areas_with_their_labels_joined_across_the_antimeridian():
     assert [layer["id"] for layer in m.data["layers"]].index("shaded") == 1                 # over the rings
     assert "hatched: shaded areas (hover for names)" in m.data["legend"]["notes"]
     page = map_html(m)
-    assert page.count('<pattern id="rangemap-hatch"') == 1 and "<img src=x" not in page.replace(leaflet_inline(), "")
+    assert "<img src=x" not in without_leaflet(page) and "hatchPattern(" in page
 
 
 @pytest.mark.parametrize("shaded, message", [
@@ -564,9 +562,23 @@ def iframes(snippet: str) -> list[dict]:
 
 def test_notebook_repr_is_an_iframe_holding_the_map():
     m = founding(offline=True)
-    assert isinstance(m, WebMap) and m.html() is m.html()                                   # rendered once
+    assert isinstance(m, RangeMap)
     frames = iframes(m._repr_html_())
-    assert len(frames) == 1 and frames[0]["srcdoc"] == map_html(m)
+    assert len(frames) == 1 and blob(frames[0]["srcdoc"]) == blob(map_html(m)) == json.loads(json_for_script(m.data))
+    assert "<script src=" not in frames[0]["srcdoc"] and frames[0]["sandbox"] == "allow-scripts"
+
+
+def test_a_range_layer_on_a_plain_folium_map_shows_in_jupyter():
+    import folium
+
+    import geo
+
+    m = folium.Map(tiles=None)
+    layer = geo.RangeLayer(geo.Scenario.resolve("Chagang", "Hwasong-12", "Guam"), units="nmi").add_to(m)
+    (frame,) = iframes(m._repr_html_())                                  # folium's own notebook view
+    inner = frame["srcdoc"]
+    assert blob(inner) == json.loads(json_for_script(layer.data)) and "rangemap.layer = function" in inner
+    assert layer.data["targets"][0]["label"].endswith(" nmi")
 
 
 def test_embed_html_escapes_the_page_into_srcdoc():
@@ -575,7 +587,7 @@ def test_embed_html_escapes_the_page_into_srcdoc():
     assert snippet.startswith("<iframe") and snippet.endswith("</iframe>") and snippet.count("<") == 2
     assert "<img src=x" not in snippet and "</script>" not in snippet
     (frame,) = iframes(snippet)
-    assert frame["srcdoc"] == map_html(m) and frame["title"] == HOSTILE[1]
+    assert blob(frame["srcdoc"]) == json.loads(json_for_script(m.data)) and frame["title"] == HOSTILE[1]
     assert frame["sandbox"] == "allow-scripts"
     assert "width:800px;height:50vh" in frame["style"]
 
@@ -601,9 +613,9 @@ def test_cli_map_is_self_contained_by_default_and_osm_on_request(capsys, tmp_pat
     assert run_cli(capsys, "map", "-o", str(default))[0] == 0
     assert run_cli(capsys, "map", "--tiles", "osm", "-o", str(osm))[0] == 0
     assert run_cli(capsys, "map", "--offline", "--tiles", "none", "-o", str(tmp_path / "c.html"))[0] == 0
-    assert blob(default.read_text(encoding="utf-8"))["tiles"] is None
-    assert blob(osm.read_text(encoding="utf-8"))["tiles"]["url"].startswith("https://tile.openstreetmap.org/")
-    assert "https://" not in default.read_text(encoding="utf-8").replace(leaflet_inline(), "")
+    assert "L.tileLayer(" not in default.read_text(encoding="utf-8")
+    assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in osm.read_text(encoding="utf-8")
+    assert "https://" not in without_leaflet(default.read_text(encoding="utf-8"))
 
 
 def test_cli_map_units(capsys, tmp_path):
@@ -634,3 +646,43 @@ def test_a_whole_country_as_target_is_shaded_where_it_is_within_range():
     shaded = m.data["shaded"]
     assert len(shaded) == 1 and shaded[0]["label"].startswith(f"Japan: {100 * whole.share:.1f}% of its area")
     assert not build_map(["Chagang"], [1000], ["Guam"]).data["shaded"]
+
+
+def test_build_map_links_only_leaflet_until_an_icon_needs_folium_defaults():
+    import folium
+
+    m = founding(offline=True)
+    assert "jQuery v3.7.1" not in map_html(m)                                   # the default map stays small
+    folium.Marker([40.0, 120.0], icon=folium.Icon(icon="info-sign")).add_to(m)
+    page = map_html(m)
+    assert "jQuery v3.7.1" in page and "L.AwesomeMarkers" in page and "Glyphicons Halflings" in page
+    assert "<script src" not in page and "<link rel" not in page
+
+
+def test_every_vendored_asset_ships_with_its_licence():
+    from importlib import resources
+
+    from geo.outputs.web.offline import ASSETS, LICENCES
+
+    vendor = resources.files("geo.outputs.web").joinpath("vendor")
+    made_here = {"leaflet.js", "leaflet.css", "rotate.css"}                 # xstatic-leaflet, or written here
+    assert set(ASSETS.values()) - made_here == set(LICENCES)
+    for name, licence in LICENCES.items():
+        text = vendor.joinpath(f"{licence}.LICENSE.txt").read_text(encoding="utf-8")
+        assert vendor.joinpath(name).is_file() and ("MIT" in text or "Permission is hereby granted" in text), name
+
+
+def test_the_same_map_is_the_same_file():
+    assert map_html(founding()) == map_html(founding())                     # folium's random ids made stable
+    ids = {re.search(r'class="folium-map" id="(map_\w+)"', map_html(m))[1] for m in (founding(), scenario())}
+    assert len(ids) == 2                                                     # another map, other ids
+
+
+def test_any_xyzservices_provider_as_tiles():
+    import xyzservices
+
+    provider = xyzservices.providers.OpenTopoMap
+    page = map_html(founding(tiles=provider))
+    assert provider.build_url(fill_subdomain=False, scale_factor="{r}") in page and "map tiles: OpenTopoMap" in page
+    with pytest.raises(InputError, match="offline map makes no network request"):
+        founding(tiles=provider, offline=True)

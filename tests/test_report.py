@@ -134,7 +134,7 @@ def test_summary_has_a_sentence_per_site_and_missile(scenario_report):
     assert first.startswith("From Hoejung-ri missile operating base (Chagang), the Hwasong-12 (IRBM; nominal range "
                             "4,500 km")
     assert "has 3 of 4 targets in range" in first
-    assert "Guam (Andersen AFB) at 3,540 km (margin +960 km, flight about 19 min)" in first
+    assert "Guam (Andersen AFB) at 3,540 km (margin +960 km, flight about 17 min)" in first
     assert "Honolulu at 7,268 km (2,768 km beyond the range)" in first
 
 
@@ -161,7 +161,7 @@ def test_assumptions(scenario_report):
     text = html.unescape(re.sub(r"<[^>]+>", "", section(scenario_report, "assumptions")))
     for phrase in ("WGS84 ellipsoid", "Karney", "within 1 km of the true geodesic circle", "nominal maximum ranges",
                    "possibly in range: inside the band", "too close: under a known minimum range",
-                   "minimum-energy trajectory", "Keplerian", "boost estimate", "±85.05°", "azimuthal equidistant",
+                   "maximum-range shot", "Kepler coast", "thrust cut off", "±85.05°", "azimuthal equidistant",
                    "Natural Earth", "Not used in this report"):
         assert phrase in text, phrase
 
@@ -220,7 +220,7 @@ def test_no_remote_resource_anywhere_in_the_report_or_its_map(scenario_report):
     assert frame["sandbox"] == "allow-scripts" and "src" not in frame
     csp = next(a["content"] for t, a in tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
     assert "default-src 'none'" in csp and "img-src data: blob:" in csp
-    assert '"tiles":null' in inner and "{z}" not in inner and "rangemap-land" in inner   # the offline map
+    assert "L.tileLayer(" not in inner and "{z}" not in inner and "rangemap.land(" in inner   # the offline map
 
 
 def test_print_css_leaves_the_frame_out_and_prints_the_figure_full_width(scenario_report):
@@ -257,7 +257,11 @@ def test_hostile_names_are_escaped_everywhere():
     assert not any(k.startswith("on") for _, a in tags for k in a)             # no event handler attributes
     inner = srcdoc(page)                                                         # the map, as its frame parses it
     assert "<img src=x" not in inner and "</script><script>" not in inner
-    assert '"{{ 7*7 }} {% if 1 %}jinja{% endif %}"' in inner                     # plain JSON text, never a template
+    import json
+
+    from test_render import blob
+
+    assert '"{{ 7*7 }} {% if 1 %}jinja{% endif %}"' in json.dumps(blob(inner))   # plain JSON text, never a template
 
 
 def test_hostile_title_does_not_break_the_head():
@@ -325,3 +329,26 @@ def test_the_reports_map_shows_the_units_the_report_uses():
 
     page = _html.unescape(build_report("Chagang", "Hwasong-12", "Guam", units="mi"))
     assert "Hwasong-12 · 2,796 mi" in page and "Hwasong-12 · 4,500 km" not in page
+
+
+def test_the_report_writes_no_temporary_file_and_computes_its_comparison_from_the_assessment(monkeypatch):
+    import tempfile
+
+    import geo.analysis.assessment as assessment
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the report wrote a temporary file")
+
+    for name in ("TemporaryDirectory", "NamedTemporaryFile", "TemporaryFile", "mkstemp", "mkdtemp",
+                 "SpooledTemporaryFile"):
+        monkeypatch.setattr(tempfile, name, refuse)
+    a = assessment.assess(assessment.Scenario.resolve("Sohae", "Hwasong-14", "Los Angeles", model="rotating"))
+    calls = []
+    real = assessment.assess
+    monkeypatch.setattr(assessment, "assess", lambda scenario: calls.append(scenario.model) or real(scenario))
+    page = build_report(a, generated=WHEN)
+    figure = unquote(re.search(r"<img src='data:image/svg\+xml;charset=utf-8,([^']*)'", page)[1])
+    assert figure.startswith("<svg") and "Los Angeles" in figure
+    assert calls == ["geodesic"]                   # the geodesic comparison, once, through the Assessment
+    assert a.geodesic() is a.geodesic() and len(calls) == 1
+    assert "Verdict (geodesic)" in page

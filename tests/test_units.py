@@ -76,7 +76,7 @@ def test_check_json_keeps_kilometres_and_names_the_unit(capsys, units):
 
 def test_check_table_adds_a_column_per_kilometre_column(capsys):
     out = run(capsys, "check", "--site", "Chagang", "--missile", "Hwasong-12", *sum((["--target", t] for t in TARGETS),
-                                                                                     []), "--units", "mi")
+                                                                                     []), "--units", "mi", "--csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 4
     header = list(rows[0])

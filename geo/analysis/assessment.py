@@ -19,7 +19,7 @@ Examples
 [[['in range', 'out of range'], ['in range', 'in range']]]
 >>> c = a.check(0, 0, 0)
 >>> round(c.distance_km), round(c.margin_km), round(c.flight_time_min)
-(3540, 960, 19)
+(3540, 960, 17)
 """
 
 from __future__ import annotations
@@ -35,11 +35,27 @@ from ..core.geodesy import inverse
 from ..validate import Verdict
 from .scenario import MODEL_DESCRIPTIONS, Scenario
 
-__all__ = ["VERDICTS", "Check", "Region", "Assessment", "assess", "as_assessment", "measure", "verdicts",
+__all__ = ["VERDICTS", "COUNTRY_VERDICTS", "TARGET_KINDS", "target_kind", "Check", "Region", "Assessment", "assess",
+           "as_assessment", "measure", "verdicts",
            "verdict_codes", "near_orbital_cells"]
 
 #: The possible verdicts, from best to worst reach; :attr:`Assessment.verdict_code` indexes it.
 VERDICTS = Verdict.values()
+#: The verdicts for a whole country (an area) within the nominal reach; :attr:`Assessment.extent_code` indexes it.
+COUNTRY_VERDICTS = ("all in range", "part in range", "none in range")
+#: What a target is: coordinates typed by a user, a named place (catalog row or GeoNames city), a whole country.
+TARGET_KINDS = ("point", "place", "country")
+
+
+def target_kind(place: Place) -> str:
+    """``"country"`` (an area: its Natural Earth outline), ``"point"`` (coordinates) or ``"place"``.
+
+    >>> target_kind(Place("1.0000, 2.0000", 1.0, 2.0, kind="coordinates")), target_kind(Place("Guam", 13.6, 144.9))
+    ('point', 'place')
+    """
+    if place.kind == "country":
+        return "country"
+    return "point" if place.kind == "coordinates" or place.source == "coordinates given by the user" else "place"
 
 
 def verdict_codes(distance_km, certain_km, max_km, min_range_km=np.nan) -> np.ndarray:
@@ -122,9 +138,9 @@ class Check(NamedTuple):
     verdict: str
     #: The reach model that judged: ``"geodesic"`` or ``"rotating"``.
     model: str = "geodesic"
-    #: Minimum-energy free flight from the burnout point to the target, minutes (None when it cannot be hit).
+    #: The coast from thrust cut-off to the target, minutes (None when no shot of the model lands there).
     free_flight_min: float | None = None
-    #: Boost of the class missile until its speed suffices for that free flight, minutes.
+    #: The boost of the class missile until its thrust is cut off, minutes.
     boost_min: float | None = None
     #: The band's ends toward the target under the model, km: (in range up to, possibly up to);
     #: None when sources agree.
@@ -134,16 +150,30 @@ class Check(NamedTuple):
     #: The model does not bound the range toward the target (near orbital): `range_km` and
     #: `margin_km` are then inf, not figures to quote.
     near_orbital: bool = False
+    #: Which trajectory the flight time is the time of, or why there is none though the target may
+    #: be hit (:meth:`Assessment.flight_time_basis`); None when the target cannot be hit.
+    flight_time_basis: str | None = None
+    #: ``"point"``, ``"place"`` or ``"country"`` (:data:`TARGET_KINDS`). For a country, `distance_km`,
+    #: `bearing_deg`, `range_km`, `margin_km` and the flight time are those of its nearest point, and
+    #: `verdict` is one of :data:`COUNTRY_VERDICTS` (within the nominal reach under the model).
+    target_kind: str = "place"
+    #: A country's share of its area within the nominal reach, in [0, 1] (None for a point or place).
+    share: float | None = None
+    #: A country's farthest point from the site, km (None for a point or place).
+    farthest_km: float | None = None
+    #: The nearest point's own verdict (one of :data:`VERDICTS`): `verdict` for a point or place.
+    point_verdict: str | None = None
 
     @property
     def flight_time_min(self) -> float | None:
-        """Free flight plus the boost estimate, minutes (None when the target cannot be hit)."""
+        """Boost to thrust cut-off plus the coast, minutes (None when the target cannot be hit)."""
         return None if self.free_flight_min is None else self.free_flight_min + self.boost_min
 
     @property
     def inside_minimum_km(self) -> float | None:
         """How far inside the minimum range the target lies, km (None unless "too close")."""
-        return self.min_range_km - self.distance_km if self.verdict == Verdict.TOO_CLOSE else None
+        point = self.verdict if self.point_verdict is None else self.point_verdict
+        return self.min_range_km - self.distance_km if point == Verdict.TOO_CLOSE else None
 
 
 class Region(NamedTuple):
@@ -162,7 +192,8 @@ class Assessment:
     """Every number about a scenario, as arrays over site × missile × target (``(S, M, T)``).
 
     Distances and bearings are ``(S, T)``; the rest ``(S, M, T)``. Flight times are NaN where
-    the target cannot be hit (out of range or too close).
+    the target cannot be hit (out of range or too close) and where no shot of the model comes
+    down on it (near orbital); :attr:`flight_time_basis` says which.
     """
 
     scenario: Scenario
@@ -179,6 +210,12 @@ class Assessment:
     verdict_code: np.ndarray
     free_flight_min: np.ndarray
     boost_min: np.ndarray
+    #: ``(S, M, T)``, for country targets: index into :data:`COUNTRY_VERDICTS`; -1 elsewhere.
+    extent_code: np.ndarray | None = None
+    #: ``(S, M, T)``: a country's share of its area within the nominal reach; NaN elsewhere.
+    share: np.ndarray | None = None
+    #: ``(S, T)``: a country's farthest point from the site, km; NaN elsewhere.
+    farthest_km: np.ndarray | None = None
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     # --- the scenario, for short ---------------------------------------------------
@@ -209,14 +246,46 @@ class Assessment:
 
     # --- derived views -------------------------------------------------------------
     @property
+    def target_kinds(self) -> tuple[str, ...]:
+        """Per target, ``"point"``, ``"place"`` or ``"country"`` (:func:`target_kind`)."""
+        return tuple(target_kind(t) for t in self.targets)
+
+    @property
     def verdict(self) -> np.ndarray:
-        """Verdicts as words, ``(S, M, T)``."""
-        return np.asarray(VERDICTS, dtype=object)[self.verdict_code]
+        """Verdicts as words, ``(S, M, T)``: :data:`COUNTRY_VERDICTS` for a country target, else
+        :data:`VERDICTS`."""
+        words = np.asarray(VERDICTS, dtype=object)[self.verdict_code]
+        country = self.extent_code >= 0
+        words[country] = np.asarray(COUNTRY_VERDICTS, dtype=object)[self.extent_code[country]]
+        return words
 
     @property
     def flight_time_min(self) -> np.ndarray:
         """Free flight plus boost, minutes, ``(S, M, T)``; NaN where the target cannot be hit."""
         return self.free_flight_min + self.boost_min
+
+    @property
+    def flight_time_basis(self) -> np.ndarray:
+        """``(S, M, T)`` words: which trajectory each flight time is the time of (the class missile
+        flown, its maximum-range programme with the thrust cut off so it lands on the target; at
+        the edge of the reach that is its maximum-range shot), or why a target that may be hit has
+        none; None where it cannot be hit.
+
+        >>> a = assess(Scenario.resolve("Chagang", "Hwasong-12", ["Guam", "4.2,150", "Washington"]))
+        >>> a.flight_time_basis[0, 0].tolist()          # doctest: +NORMALIZE_WHITESPACE
+        ['4,500 km class missile: maximum-range pitch programme, thrust cut off so the coast lands on the target',
+         "5,000 km class missile (the band's top): maximum-range pitch programme, thrust cut off so the coast lands
+         on the target", None]
+        """
+        if "basis" not in self._cache:
+            self._cache["basis"] = _basis(self)
+        return self._cache["basis"]
+
+    def _words(self) -> np.ndarray:
+        """:attr:`verdict`, computed once (for :meth:`check` cell by cell)."""
+        if "verdict" not in self._cache:
+            self._cache["verdict"] = self.verdict
+        return self._cache["verdict"]
 
     def best_verdict(self, ti: int) -> str | None:
         """The best verdict for target `ti` over every site × missile (None without sites or missiles)."""
@@ -245,11 +314,14 @@ class Assessment:
         band = ((km(self.certain_km[si, mi, ti]), km(self.max_km[si, mi, ti]))
                 if self.has_band(mi) else None)
         near = bool(self.near_orbital[si, mi, ti])
+        point = VERDICTS[int(self.verdict_code[si, mi, ti])]
         return Check(self.sites[si], self.missiles[mi], self.targets[ti], float(self.distance_km[si, ti]),
                      km(self.reach_km[si, mi, ti]), math.inf if near else float(self.margin_km[si, mi, ti]),
-                     float(self.bearing_deg[si, ti]), VERDICTS[int(self.verdict_code[si, mi, ti])], self.model,
+                     float(self.bearing_deg[si, ti]), self._words()[si, mi, ti], self.model,
                      opt(self.free_flight_min[si, mi, ti]), opt(self.boost_min[si, mi, ti]), band,
-                     opt(self.min_range_km[mi]), near)
+                     opt(self.min_range_km[mi]), near, self.flight_time_basis[si, mi, ti],
+                     target_kind(self.targets[ti]), opt(self.share[si, mi, ti]), opt(self.farthest_km[si, ti]),
+                     point)
 
     def checks(self) -> list[Check]:
         """Every cell as a :class:`Check`, in site, missile, target order."""
@@ -273,6 +345,10 @@ class Assessment:
             "bearing_deg": np.broadcast_to(self.bearing_deg[:, None, :], (s, m, t)).ravel(),
             "verdict": self.verdict.ravel(), "model": np.full(s * m * t, self.model, dtype=object),
             "near_orbital": self.near_orbital.ravel(), "flight_time_min": self.flight_time_min.ravel(),
+            "flight_time_basis": self.flight_time_basis.ravel(),
+            "target_kind": np.asarray(self.target_kinds or ("",), dtype=object)[ti],
+            "share": self.share.ravel(),
+            "farthest_km": np.broadcast_to(self.farthest_km[:, None, :], (s, m, t)).ravel(),
         }
 
     def table(self):
@@ -283,13 +359,29 @@ class Assessment:
 
     # --- computed on first use -------------------------------------------------------
     def overflight(self, si: int, ti: int) -> tuple:
-        """The countries under the ground track from site `si` to target `ti`, in order
-        (landfalls less than two 12-nautical-mile territorial seas apart merged)."""
+        """The countries under the ground track from site `si` to target `ti` (a whole country: to its
+        nearest point), in order (landfalls less than two 12-nautical-mile territorial seas apart merged)."""
         key = ("overflight", si, ti)
         if key not in self._cache:
             from .coverage import TERRITORIAL_GAP_KM, overflight
 
-            self._cache[key] = overflight(self.sites[si], self.targets[ti], join_gap_km=TERRITORIAL_GAP_KM)
+            ends = self.extremes(si, 0, ti) if self.missiles else None
+            target = self.targets[ti] if ends is None else Place(self.targets[ti].name, ends[0].lat, ends[0].lon)
+            self._cache[key] = overflight(self.sites[si], target, join_gap_km=TERRITORIAL_GAP_KM)
+        return self._cache[key]
+
+    def path(self, si: int, ti: int, *, unwrap: bool = False):
+        """The geodesic from site `si` to target `ti` (:func:`geo.core.geodesy.geodesic_path`, a vertex
+        every 10 km): cut at ±180° (RFC 7946), or with ``unwrap=True`` one line whose longitudes run
+        on past ±180° (web maps); to a whole country, the path runs to its nearest point. Every output
+        draws this one path."""
+        key = ("path", si, ti, unwrap)
+        if key not in self._cache:
+            from ..core.geodesy import geodesic_path
+
+            ends = self.extremes(si, 0, ti) if self.missiles else None
+            s, t = self.sites[si], (self.targets[ti] if ends is None else ends[0])
+            self._cache[key] = geodesic_path(s.lat, s.lon, t.lat, t.lon, unwrap=unwrap)
         return self._cache[key]
 
     def regions(self, si: int, mi: int, *, display: bool = False) -> tuple[Region, ...]:
@@ -308,20 +400,38 @@ class Assessment:
     def country(self, si: int, mi: int, ti: int):
         """For a target that is a whole country (``Place.kind == "country"``): its nearest and farthest
         point, the share of its area within the nominal reach under the model, and a verdict
-        (:func:`geo.analysis.country_reach.country_reach`); None for any other target."""
-        target = self.targets[ti]
-        if target.kind != "country":
+        (:func:`geo.analysis.country_reach.country_reach`), as :func:`assess` computed it; None for
+        any other target."""
+        if self.targets[ti].kind != "country":
             return None
         key = ("country", si, mi, ti)
         if key not in self._cache:
-            from .country_reach import country_reach
-            from .regions import reach_function
-
-            site, m = self.sites[si], self.missiles[mi]
-            reach = m.range_km if self.model == "geodesic" else reach_function(self.model, site.lat, site.lon,
-                                                                                m.range_km)
-            self._cache[key] = country_reach(site, target, reach)
+            self._cache[key] = _country_reach(self.scenario, si, mi, ti)
         return self._cache[key]
+
+    def outline(self, ti: int):
+        """The outline of a country target, lon/lat (Multi)Polygon (Natural Earth 1:50m); None for a
+        point or place target."""
+        target = self.targets[ti]
+        if target.kind != "country":
+            return None
+        from ..catalog.countries import country_records
+
+        props, geoms = country_records()
+        return next(g for p, g in zip(props, geoms) if p["iso_a3"] == target.code)
+
+    def in_range_part(self, si: int, mi: int, ti: int):
+        """The part of a country target within the nominal reach, lon/lat (Multi)Polygon (empty when
+        none); None for a point or place target. What a map shades."""
+        whole = self.country(si, mi, ti)
+        return None if whole is None else whole.covered
+
+    def extremes(self, si: int, mi: int, ti: int):
+        """``(nearest, farthest)`` :class:`~geo.analysis.country_reach.CountryPoint` of a country target
+        from site `si` (lat, lon, distance, bearing, part); None for a point or place target. What a
+        map marks."""
+        whole = self.country(si, mi, ti)
+        return None if whole is None else (whole.nearest, whole.farthest)
 
     def dead_zone(self, si: int, mi: int, *, display: bool = False):
         """The region under missile `mi`'s minimum range around site `si` (None when it has none)."""
@@ -331,6 +441,65 @@ class Assessment:
             return None
         site = self.sites[si]
         return region("geodesic", site.lat, site.lon, float(self.min_range_km[mi]), display=display)
+
+    # --- what the outputs draw, computed here so that they only draw ----------------------
+    def reach_profile(self, si: int, km: float, azimuths) -> np.ndarray:
+        """The reach, km, toward each of `azimuths` (degrees) from site `si` of a missile of nominal range
+        `km` under the model: the edge of the region covered without a gap, what a map outlines
+        (:func:`geo.analysis.regions.reach_function`); computed once per site, range and azimuths.
+
+        >>> a = assess(Scenario.resolve("Sohae", "Hwasong-14", model="rotating"))
+        >>> a.reach_profile(0, 10_400, [47.65, 270.0]).round(-1)
+        array([11980.,  8990.])
+        """
+        az = np.asarray(azimuths, dtype=float)
+        key = ("reach_profile", si, float(km), az.shape, az.tobytes())
+        if key not in self._cache:
+            from .regions import reach_function
+
+            site = self.sites[si]
+            self._cache[key] = reach_function(self.model, site.lat, site.lon, km)(az)
+        return self._cache[key]
+
+    def reach_region(self, si: int, mi: int, km: float):
+        """The region within reach `km` (a nominal range, under the model) of site `si`, less missile `mi`'s
+        dead zone: a lon/lat (Multi)Polygon, RFC 7946 (:func:`geo.analysis.regions.region`).
+
+        >>> a = assess(Scenario.resolve("Chagang", "KN-23"))
+        >>> a.reach_region(0, 0, 690.0).geom_type
+        'Polygon'
+        """
+        from .regions import region
+
+        site = self.sites[si]
+        return region(self.model, site.lat, site.lon, km, min_range_km=self.missiles[mi].min_range_km)
+
+    def site_distance_km(self, si: int, sj: int) -> float:
+        """The geodesic distance (WGS84, Karney), km, between sites `si` and `sj`.
+
+        >>> a = assess(Scenario.resolve(["Sohae", "Chagang"], "Hwasong-14"))
+        >>> round(a.site_distance_km(0, 1)), a.site_distance_km(1, 1)
+        (267, 0.0)
+        """
+        key = ("site_distance", si, sj)
+        if key not in self._cache:
+            s, t = self.sites[si], self.sites[sj]
+            self._cache[key] = float(inverse(s.lat, s.lon, t.lat, t.lon).distance_km)
+        return self._cache[key]
+
+    def geodesic(self) -> "Assessment":
+        """The same sites, missiles and targets under the geodesic model (non-rotating Earth), for comparison
+        with a rotating-model assessment; this assessment itself when it is geodesic already.
+
+        >>> a = assess(Scenario.resolve("Sohae", "Hwasong-14", "Los Angeles", model="rotating"))
+        >>> round(a.check(0, 0, 0).range_km, -1), round(a.geodesic().check(0, 0, 0).range_km, -1), a.geodesic().model
+        (11980.0, 10400.0, 'geodesic')
+        """
+        if self.model == "geodesic":
+            return self
+        if "geodesic" not in self._cache:
+            self._cache["geodesic"] = assess(Scenario(self.sites, self.missiles, self.targets))
+        return self._cache["geodesic"]
 
 
 def assess(scenario: Scenario) -> Assessment:
@@ -360,7 +529,43 @@ def assess(scenario: Scenario) -> Assessment:
                         np.nan if mi.min_range_km is None else mi.min_range_km] for mi in missiles],
                       dtype=float).reshape(m, 4)
     cells = measure(s_lat, s_lon, t_lat, t_lon, ranges, model)
-    return Assessment(scenario, *cells)
+    shape = (len(sites), m, len(targets))
+    extent, share, far = np.full(shape, -1, np.int8), np.full(shape, np.nan), np.full(shape[::2], np.nan)
+    a = Assessment(scenario, *cells, extent, share, far)
+    for ti in (i for i, t in enumerate(targets) if t.kind == "country"):
+        for si in range(len(sites)):
+            _measure_country(a, si, ti, ranges)
+    return a
+
+
+def _country_reach(scenario: Scenario, si: int, mi: int, ti: int):
+    from .country_reach import country_reach
+    from .regions import reach_function
+
+    site, m = scenario.sites[si], scenario.missiles[mi]
+    reach = m.range_km if scenario.model == "geodesic" else reach_function(scenario.model, site.lat, site.lon,
+                                                                            m.range_km)
+    return country_reach(site, scenario.targets[ti], reach)
+
+
+def _measure_country(a: Assessment, si: int, ti: int, ranges) -> None:
+    """A country target from site `si`: every number of its cells, in place: the distance, bearing,
+    reach, margin, verdict and flight time of its nearest point; its share, farthest point and
+    verdict (:data:`COUNTRY_VERDICTS`) from :func:`~geo.analysis.country_reach.country_reach`."""
+    wholes = [a.country(si, mi, ti) for mi in range(len(a.missiles))]
+    if not wholes:
+        return
+    near, site = wholes[0].nearest, a.sites[si]
+    dist, bearing, nominal, certain, high, _, margin, code, free, boost = measure(
+        np.array([site.lat]), np.array([site.lon]), np.array([near.lat]), np.array([near.lon]), ranges, a.model)
+    a.distance_km[si, ti], a.bearing_deg[si, ti] = dist[0, 0], bearing[0, 0]
+    for array, value in ((a.reach_km, nominal), (a.certain_km, certain), (a.max_km, high), (a.margin_km, margin),
+                         (a.verdict_code, code), (a.free_flight_min, free), (a.boost_min, boost)):
+        array[si, :, ti] = value[0, :, 0]
+    a.farthest_km[si, ti] = wholes[0].farthest.distance_km
+    for mi, whole in enumerate(wholes):
+        a.extent_code[si, mi, ti] = ("all", "part", "none").index(whole.verdict)
+        a.share[si, mi, ti] = whole.share
 
 
 def measure(site_lat, site_lon, target_lat, target_lon, ranges, model: str = "geodesic", *,
@@ -402,29 +607,68 @@ def measure(site_lat, site_lon, target_lat, target_lon, ranges, model: str = "ge
     low = ranges[:, 3]
     d = dist[:, None, :]
     code = verdict_codes(d, certain, high, low[None, :, None])
-    free, boost = (_flight_times(model, site_lat, site_lon, dist, bearing, ranges, code, nominal) if flight_times
+    free, boost = (_flight_times(model, site_lat, site_lon, dist, bearing, ranges, code, nominal, high)
+                   if flight_times
                    else (np.full(code.shape, np.nan), np.full(code.shape, np.nan)))
     return dist, bearing, nominal, certain, high, low, nominal - d, code, free, boost
 
 
-def _flight_times(model, site_lat, site_lon, dist, bearing, ranges, code, nominal) -> tuple[np.ndarray, np.ndarray]:
-    """Free-flight and boost minutes per cell (:func:`geo.core.ballistics.flight_time`: the class
-    missile's boost, then the minimum-energy free flight from the burnout point); NaN where the
-    target cannot be hit (out of range, too close, or at the site).
+#: Why a target that may be hit has no flight time.
+NO_TIME_NEAR_ORBITAL = ("near orbital: no shot of the model's programmes toward it comes down there (they run on "
+                        "near the antipode or into orbit), so no flight time")
+NO_TIME_NO_SHOT = "no shot of the model's programmes comes down there, so no flight time"
+
+
+def _basis(a: Assessment) -> np.ndarray:
+    """:attr:`Assessment.flight_time_basis`, worked out from the cells (see :func:`_flown_class`)."""
+    from ..core.ballistics import CUTOFF_TRAJECTORY
+
+    out = np.full(a.verdict_code.shape, None, dtype=object)
+    flown = _flown_class(a.distance_km, a.reach_km)
+    timed = np.isfinite(a.flight_time_min)
+    for idx in zip(*np.nonzero((a.verdict_code <= 1) & (a.distance_km[:, None, :] > 0))):
+        m = a.missiles[idx[1]]
+        if timed[idx]:
+            top = flown[idx] == 2
+            km = m.max_km if top else m.range_km
+            which = " (the band's top)" if top else ""
+            out[idx] = f"{km:,.0f} km class missile{which}: {CUTOFF_TRAJECTORY}"
+        else:
+            out[idx] = NO_TIME_NEAR_ORBITAL if a.near_orbital[idx] else NO_TIME_NO_SHOT
+    return out
+
+
+def _flown_class(dist, nominal_reach) -> np.ndarray:
+    """Per cell ``(S, M, T)``, the column of `ranges` whose class missile flies to the target: 0 (the
+    nominal range) up to the nominal reach toward it, 2 (the band's top, the only one that gets
+    there) beyond. The one place this rule lives."""
+    return np.where(dist[:, None, :] > nominal_reach, 2, 0)
+
+
+def _flight_times(model, site_lat, site_lon, dist, bearing, ranges, code, nominal, high) -> tuple[np.ndarray, np.ndarray]:
+    """Boost-to-cut-off and coast minutes per cell (:func:`geo.core.ballistics.flight_time`: the
+    class missile's maximum-range programme, its thrust cut off so the coast lands on the target);
+    NaN where the target cannot be hit (out of range, too close, at the site) and where no cut-off
+    shot of the model lands (near orbital, beyond a gap).
 
     The missile flown is the class of the nominal range (the catalog's headline figure, as in
     the README's flight-time table); a target beyond the nominal reach but within the band is
-    flown by the class of the band's top, the only one that gets there."""
+    flown by the class of the band's top, the only one that gets there, up to that class's edge
+    toward the target (:func:`_flown_class`)."""
     from ..core.ballistics import flight_time
+    from .regions import UNBOUNDED_KM
 
     free, boost = np.full(code.shape, np.nan), np.full(code.shape, np.nan)
     hit = (code <= 1) & (dist[:, None, :] > 0)
+    flown = _flown_class(dist, nominal)
     for si, mi in zip(*np.nonzero(hit.any(axis=2))):
-        for k, beyond_nominal in ((0, False), (2, True)):
-            ti = np.flatnonzero(hit[si, mi] & ((dist[si] > nominal[si, mi]) == beyond_nominal))
+        for k, reach in ((0, nominal), (2, high)):
+            ti = np.flatnonzero(hit[si, mi] & (flown[si, mi] == k))
             if ti.size == 0:
                 continue
-            kw = dict(lat=site_lat[si], lon=site_lon[si], azimuth_deg=bearing[si, ti]) if model == "rotating" else {}
+            edge = np.where(reach[si, mi, ti] >= UNBOUNDED_KM, np.inf, reach[si, mi, ti])
+            kw = (dict(lat=site_lat[si], lon=site_lon[si], azimuth_deg=bearing[si, ti], reach_km=edge)
+                  if model == "rotating" else {})
             ft = flight_time(dist[si, ti], ranges[mi, k], model=model, **kw)
             free[si, mi, ti], boost[si, mi, ti] = ft.free_flight_min, ft.boost_min
     return free, boost

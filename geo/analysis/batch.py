@@ -33,8 +33,8 @@ from typing import NamedTuple, Sequence
 import numpy as np
 import pandas as pd
 
-from ..catalog.tables import Missile, Place
-from ..errors import CatalogFileError, InputError, RangemapError
+from ..catalog.tables import Missile, Place, not_utf8
+from ..errors import CatalogFileError, InputError, MissingDependencyError, RangemapError
 from .assessment import VERDICTS, measure, near_orbital_cells
 
 __all__ = ["COLUMNS", "TargetTable", "DaskSummary", "DaskChecks", "read_targets", "describe_skipped",
@@ -43,8 +43,9 @@ __all__ = ["COLUMNS", "TargetTable", "DaskSummary", "DaskChecks", "read_targets"
 
 #: Columns of :func:`batch_check`, exactly those of :func:`geo.reach.check_table`.
 COLUMNS = ("site", "site_lat", "site_lon", "missile", "target", "target_lat", "target_lon",
-           "distance_km", "range_km", "margin_km", "bearing_deg", "verdict", "model", "near_orbital")
-_TEXT = ("site", "missile", "target", "verdict", "model")
+           "distance_km", "range_km", "margin_km", "bearing_deg", "verdict", "model", "near_orbital",
+           "target_kind", "share", "farthest_km")
+_TEXT = ("site", "missile", "target", "verdict", "model", "target_kind")
 _BOOL = ("near_orbital",)
 CHUNK = 200_000
 _FIX = "fix them or pass --skip-invalid"
@@ -140,15 +141,42 @@ def _numbers(values: pd.Series) -> np.ndarray:
         return np.array([one(v) for v in values], dtype=float)
 
 
+def _not_utf8(raw: bytes) -> str:
+    return f"name {raw[:24]!r}{'…' if len(raw) > 24 else ''} is not UTF-8 text"
+
+
+def _as_text(names, problems: dict) -> pd.Series:
+    """Names as an object Series of text. Bytes (a Parquet binary column, or a string column
+    holding bytes that are not UTF-8) are decoded as UTF-8; a name that is not UTF-8 is marked."""
+    try:
+        values = pd.Series(names, dtype=object)
+    except Exception as e:                  # pyarrow's ArrowException ("Wrapping … failed")
+        arrow = getattr(getattr(names, "array", None), "__arrow_array__", None)
+        if arrow is None or type(e).__module__.split(".")[0] != "pyarrow":
+            raise
+        import pyarrow as pa
+
+        values = pd.Series(arrow().cast(pa.binary()).to_pylist(), dtype=object)
+    raw = values.map(lambda v: isinstance(v, (bytes, bytearray, memoryview)))
+    for i in np.flatnonzero(raw.to_numpy(dtype=bool)):
+        b = bytes(values.iat[i])
+        try:
+            values.iat[i] = b.decode("utf-8")
+        except UnicodeDecodeError:
+            values.iat[i] = ""
+            problems.setdefault(int(i), _not_utf8(b))
+    return values
+
+
 def _points(names, lat, lon, problems: dict | None = None):
     """Validate targets: ``(ok mask, names, lats, lons, bad positions, reasons)``."""
-    names = pd.Series(names, dtype=object).fillna("")
+    problems = dict(problems or {})
+    names = _as_text(names, problems).fillna("")
     try:
         names = names.astype("str").str.strip().to_numpy(dtype=object)
     except UnicodeEncodeError:             # a lone surrogate (GeoJSON "\ud800"): marked below
         names = np.array([str(v).strip() for v in names], dtype=object)
     lat, lon = pd.Series(lat), pd.Series(lon)
-    problems = dict(problems or {})
     _text_problems(names, problems)
     _bool_problems(lat, "lat", problems)
     _bool_problems(lon, "lon", problems)
@@ -203,6 +231,12 @@ def _record_lines(path) -> np.ndarray:
     return np.array(starts[1:])
 
 
+def _csv_not_utf8(path) -> CatalogFileError:
+    """The first place where a CSV file is not UTF-8, as one line naming the line and the column."""
+    with open(path, "rb") as fh:
+        return CatalogFileError(f"{path}: {not_utf8(fh)}: save it as CSV UTF-8")
+
+
 def _read_csv(path, on_invalid, layer):
     """CSV via pandas: lat/lon columns with only numbers (or empty cells) parse fast as floats;
     a column with any other text stays text, so each bad cell can be quoted."""
@@ -216,7 +250,9 @@ def _read_csv(path, on_invalid, layer):
         raise CatalogFileError(f"{path}: empty file: the first line must be a header such as name,lat,lon") from None
     except CatalogFileError:
         raise
-    except (OSError, ValueError, pd.errors.ParserError) as e:     # UnicodeDecodeError is a ValueError
+    except UnicodeDecodeError:
+        raise _csv_not_utf8(path) from None
+    except (OSError, ValueError, pd.errors.ParserError) as e:
         raise CatalogFileError(f"{path}: cannot read as CSV ({' '.join(str(e).split())}): "
                                "save it as CSV UTF-8 and check the quotes") from None
 
@@ -241,9 +277,17 @@ def _coordinate(v):
     return v if math.isfinite(v) else None
 
 
+_SURROGATE_BYTE = re.compile("[\udc80-\udcff]")
+
+
 def _read_geojson(path, on_invalid, layer):
+    raw = False
     try:
-        data = json.loads(Path(path).read_bytes())
+        try:
+            data = json.loads(Path(path).read_bytes())
+        except UnicodeDecodeError:       # bytes that are not UTF-8: kept as surrogates, marked per feature
+            raw = True
+            data = json.loads(Path(path).read_bytes().decode("utf-8", "surrogateescape"))
     except RecursionError:
         raise CatalogFileError(f"{path}: cannot read as JSON (nested too deeply): check the file") from None
     except (OSError, ValueError) as e:
@@ -256,6 +300,8 @@ def _read_geojson(path, on_invalid, layer):
         props = (f.get("properties") if isinstance(f, dict) else None) or {}
         geom = (f.get("geometry") if isinstance(f, dict) else None) or {}
         name = props.get("name") if isinstance(props, dict) else None
+        if raw and isinstance(name, str) and _SURROGATE_BYTE.search(name):
+            problems[i] = _not_utf8(name.encode("utf-8", "surrogateescape"))
         names.append(name if name is None or isinstance(name, str) else json.dumps(name)[:200])
         xy = geom.get("coordinates") if isinstance(geom, dict) else None
         if isinstance(geom, dict) and geom.get("type") == "Point" and isinstance(xy, list) and len(xy) in (2, 3):
@@ -332,7 +378,10 @@ def _read_gpkg(path, on_invalid, layer):
                 listed = ", ".join(f"{n} ({g})" for n, g in layers) or "none"
                 raise CatalogFileError(f"{path}: layers {listed}: pass --layer NAME of a layer of Points")
             layer = points[0] if points else layers[0][0]
-        gdf = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
+        try:
+            gdf, latin = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True), False
+        except UnicodeDecodeError:      # text that is not UTF-8: read byte for byte, rows marked below
+            gdf, latin = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True, encoding="latin-1"), True
         if gdf.crs is not None and not gdf.crs.equals("EPSG:4326", ignore_axis_order=True):
             _area_problems(gdf, gdf.crs, problems)
             gdf = gdf.to_crs("EPSG:4326")
@@ -345,7 +394,8 @@ def _read_gpkg(path, on_invalid, layer):
     lats, lons, geom_problems = _geom_points(gdf.geometry.to_numpy())
     problems = {**geom_problems, **problems}
     fids = gdf.index.to_numpy()
-    return _table(path, "fid", lambda bad: fids[bad], gdf[name], lats, lons, on_invalid, problems)
+    names = gdf[name].map(lambda v: v.encode("latin-1") if isinstance(v, str) else v) if latin else gdf[name]
+    return _table(path, "fid", lambda bad: fids[bad], names, lats, lons, on_invalid, problems)
 
 
 def _parquet_spec(path) -> tuple:
@@ -487,7 +537,8 @@ def _check_chunk(sites, missiles, lats, lons, model: str = "geodesic") -> dict:
     The numbers come from :func:`geo.analysis.assessment.measure` (the assessment's own
     computation, without flight times). Text columns hold integer codes: into `sites`,
     `missiles`, the chunk's targets and :data:`~geo.analysis.assessment.VERDICTS`;
-    :func:`_frame` turns them into strings (``model`` is code 0 of ``[model]``).
+    :func:`_frame` turns them into strings (``model`` is code 0 of ``[model]``). Targets of a table are
+    named places (``target_kind``); a country's ``share`` and ``farthest_km`` are NaN here.
     """
     shape = (len(sites), len(missiles), len(lats))
     site_lat, site_lon = (np.array([getattr(s, a) for s in sites], dtype=float) for a in ("lat", "lon"))
@@ -499,7 +550,8 @@ def _check_chunk(sites, missiles, lats, lons, model: str = "geodesic") -> dict:
         si, site_lat[si], site_lon[si], mi, ti, lats[ti], lons[ti],
         np.broadcast_to(dist[:, None, :], shape).ravel(), reach.ravel(), margin.ravel(),
         np.broadcast_to(bear[:, None, :], shape).ravel(), code.ravel().astype(np.intp),
-        np.zeros(code.size, dtype=np.intp), near_orbital_cells(reach, model).ravel()]))
+        np.zeros(code.size, dtype=np.intp), near_orbital_cells(reach, model).ravel(),
+        np.zeros(code.size, dtype=np.intp), np.full(code.size, np.nan), np.full(code.size, np.nan)]))
 
 
 def _text(values):
@@ -510,7 +562,7 @@ def _text(values):
 def _frame(columns: dict, sites, missiles, target_names, model: str = "geodesic") -> pd.DataFrame:
     """The table of :func:`_check_chunk`'s columns, codes turned into ``str`` columns."""
     labels = {"site": [s.name for s in sites], "missile": [m.name for m in missiles],
-              "target": target_names, "verdict": VERDICTS, "model": [model]}
+              "target": target_names, "verdict": VERDICTS, "model": [model], "target_kind": ["place"]}
     try:
         return pd.DataFrame({c: _text(labels[c]).take(v) if c in labels else v for c, v in columns.items()},
                             copy=False)
@@ -650,6 +702,7 @@ def check_scheduler(scheduler):
     """
     from ..validate import quote
 
+    _require("dask", "dask.dataframe")
     if scheduler is None or scheduler == "local":
         return None
     if type(scheduler).__name__ == "Client" and type(scheduler).__module__.startswith("distributed"):
@@ -659,11 +712,23 @@ def check_scheduler(scheduler):
             return scheduler
         m = _ADDRESS.fullmatch(scheduler)
         if m and 1 <= int(m[3]) <= 65535:
+            _require("distributed")
             return scheduler
         if m:
             raise InputError(f"--dask {quote(scheduler)}: port {m[3]} is not between 1 and 65535")
     raise InputError(f"--dask {quote(scheduler)} is not a Dask scheduler: give 'local', or an address "
                      "tcp://HOST:PORT or tls://HOST:PORT (e.g. tcp://10.0.0.5:8786)")
+
+
+def _require(*modules: str) -> None:
+    """Import `modules`, or :class:`~geo.errors.MissingDependencyError` naming the ``rangemap[dask]`` extra."""
+    import importlib
+
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            raise MissingDependencyError(name.split(".")[0], "--dask") from None
 
 
 @contextlib.contextmanager
@@ -707,12 +772,14 @@ def dask_checks(targets_parquet, sites: Sequence[Place], missiles: Sequence[Miss
     :func:`read_targets` and :func:`batch_check`. :func:`geo.outputs.tables.dask_check` writes it;
     the parameters are those of that function.
     """
-    import dask.dataframe as dd
     import pyarrow as pa
     import pyarrow.dataset as ds
 
     if on_invalid not in ("fail", "skip"):
         raise InputError(f"on_invalid {on_invalid!r} must be 'fail' or 'skip'")
+    _require("dask", "dask.dataframe")                      # one line with the fix if Dask is missing
+    import dask.dataframe as dd
+
     if not Path(targets_parquet).exists():
         raise CatalogFileError(f"{targets_parquet}: no such file or folder: check the path")
     spec = _parquet_spec(targets_parquet)

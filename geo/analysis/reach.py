@@ -27,8 +27,12 @@ __all__ = ["check", "check_table", "TABLE_COLUMNS"]
 #: geodesic model and the reach toward the target under the rotating one (``model`` says which);
 #: where ``near_orbital`` is true the model does not bound the range, and ``range_km`` (19,500 km, a
 #: stand-in) and ``margin_km`` are no figures to quote: every table writer leaves them empty there.
+#: ``target_kind`` is point, place or country; for a country, ``distance_km``, ``range_km``, ``margin_km``
+#: and ``bearing_deg`` are its nearest point's, ``verdict`` is all / part / none in range, ``share`` the share
+#: of its area within the nominal reach and ``farthest_km`` its farthest point (NaN for other targets).
 TABLE_COLUMNS = ("site", "site_lat", "site_lon", "missile", "target", "target_lat", "target_lon",
-                 "distance_km", "range_km", "margin_km", "bearing_deg", "verdict", "model", "near_orbital")
+                 "distance_km", "range_km", "margin_km", "bearing_deg", "verdict", "model", "near_orbital",
+                 "target_kind", "share", "farthest_km")
 
 
 def check(site, missile, target, *, model: str = "geodesic", catalog: Catalog | None = None) -> Check:

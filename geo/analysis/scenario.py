@@ -21,7 +21,8 @@ from ..core.geodesy import check_lat, check_lon, check_range_km
 from ..errors import InputError
 from ..validate import Model
 
-__all__ = ["Scenario", "MODELS", "MODEL_DESCRIPTIONS", "check_model", "as_place", "as_missile", "as_scenario"]
+__all__ = ["Scenario", "MODELS", "MODEL_DESCRIPTIONS", "check_model", "as_place", "as_missile", "as_scenario",
+           "state_sites", "site_for"]
 
 #: Reach models: ``"geodesic"`` (the range is a geodesic circle: non-rotating Earth) and
 #: ``"rotating"`` (the range depends on the direction of fire; see :mod:`geo.core.ballistics`).
@@ -81,6 +82,60 @@ def as_place(place, catalog: Catalog | None = None, kind: str = "target") -> Pla
         raise InputError(f"{kind} {place!r} is neither a name nor a (lat, lon) pair")
     catalog = catalog or default_catalog()
     return catalog.site(place) if kind == "site" else catalog.target(place)
+
+
+def _states(missile: Missile) -> tuple[str, ...]:
+    return tuple(c.strip().upper() for c in (missile.country or "").split(";") if c.strip())
+
+
+def state_sites(code: str, catalog: Catalog | None = None) -> tuple[Place, ...]:
+    """The catalog's launch sites of the state with ISO 3166-1 alpha-2 `code` (a site leased
+    abroad, "Kazakhstan (leased by Russia)", counts for the state that uses it).
+
+    >>> [s.name for s in state_sites("US")]
+    ['Vandenberg Space Force Base']
+    """
+    from ..catalog.places import country_name, fold
+
+    name = fold(country_name(code))
+    return tuple(s for s in (catalog or default_catalog()).sites
+                 if fold(s.country) == name or fold(s.country).endswith(f"leasedby{name}"))
+
+
+def site_for(missiles, catalog: Catalog | None = None) -> tuple[Place, str]:
+    """The launch site for missiles named without one: the one catalog site of their own state,
+    with a note saying so; never another state's site.
+
+    The one rule for every command. Refuses (:class:`~geo.errors.InputError`, one line) when the
+    missiles belong to no state or to different states, or when their state has no catalog site
+    or several (listing them).
+
+    >>> site, note = site_for([as_missile("Minuteman III")])
+    >>> print(note)
+    no --site given: drawing LGM-30G Minuteman III from Vandenberg Space Force Base, the catalog's launch site of United States
+    >>> site_for([as_missile("Sarmat")])
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: no --site given and Russia has 4 launch sites in the catalog: Plesetsk Cosmodrome; Kapustin Yar test range; Kura test range (Kamchatka); Baikonur Cosmodrome: name one with --site
+    """
+    from ..catalog.places import country_name
+
+    missiles = [as_missile(m, catalog) for m in missiles]
+    names = ", ".join(m.name for m in missiles)
+    states = {_states(m) for m in missiles}
+    if len(states) != 1 or not next(iter(states)):
+        raise InputError(f"no --site given and {names} {'belong to different states' if len(states) > 1 else 'has no state in the catalog'}: "
+                         "name a launch site with --site NAME or --site LAT,LON")
+    codes = next(iter(states))
+    sites = tuple(dict.fromkeys(s for c in codes for s in state_sites(c, catalog)))
+    state = " or ".join(country_name(c) for c in codes)
+    if len(sites) == 1:
+        return sites[0], f"no --site given: drawing {names} from {sites[0].name}, the catalog's launch site of {state}"
+    if not sites:
+        raise InputError(f"no --site given and {state} has no launch site in the catalog: name one with "
+                         "--site NAME or --site LAT,LON")
+    raise InputError(f"no --site given and {state} has {len(sites)} launch sites in the catalog: "
+                     f"{'; '.join(s.name for s in sites)}: name one with --site")
 
 
 def _listed(items, convert) -> tuple:

@@ -33,7 +33,7 @@ from .coords import parse_coordinates
 from .datafiles import data_dir
 from .records import Missile, Place
 
-__all__ = ["Place", "Missile", "Catalog", "default_catalog", "parse_latlon", "data_dir"]
+__all__ = ["not_utf8", "Place", "Missile", "Catalog", "default_catalog", "parse_latlon", "data_dir"]
 
 PLACE_COLUMNS = ("name", "aliases", "lat", "lon", "country", "source", "confidence", "notes")
 MISSILE_COLUMNS = ("name", "aliases", "country", "type", "range_km", "range_low_km", "range_high_km",
@@ -137,6 +137,36 @@ def _check_cells(cells: list, header: list | None, where: str) -> None:
                                    "remove it")
 
 
+def not_utf8(lines) -> str:
+    """Where CSV text given as lines of bytes first is not UTF-8: line, column and the byte.
+
+    >>> not_utf8([b"name,lat,lon\\n", b"S\\xe3o Paulo,1,2\\n"])
+    "line 2, column 'name': byte 0xE3 is not UTF-8 text (is the file Latin-1 or Windows-1252?)"
+    """
+    header: list = []
+    for number, line in enumerate(lines, start=1):
+        if number == 1 and line.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return "line 1: the file is UTF-16 text, not UTF-8"
+        try:
+            text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as e:
+            field = max(len(_cells(line[:e.start].decode("utf-8", "replace"))) - 1, 0)
+            column = f", column {header[field].strip()!r}" if field < len(header) else ""
+            return (f"line {number}{column}: byte 0x{line[e.start]:02X} is not UTF-8 text "
+                    "(is the file Latin-1 or Windows-1252?)")
+        if number == 1:
+            header = _cells(text)
+    return "not UTF-8 text"
+
+
+def _cells(text: str) -> list:
+    """The cells of one line of CSV, however broken (then split at commas)."""
+    try:
+        return next(csv.reader([text.rstrip("\r\n")]), [""])
+    except csv.Error:
+        return text.split(",")
+
+
 def _read(path, columns: tuple[str, ...], required: tuple[str, ...], make) -> list:
     """Read one catalog file into rows, or raise CatalogFileError naming file, line and fix."""
     path = Path(path)
@@ -148,9 +178,9 @@ def _read(path, columns: tuple[str, ...], required: tuple[str, ...], make) -> li
         raise CatalogFileError(f"{path}: cannot read ({e.strerror}): check the path and permissions") from None
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        raise CatalogFileError(f"{path}, line {line}: not UTF-8 text: save the file as 'CSV UTF-8'") from None
+    except UnicodeDecodeError:
+        raise CatalogFileError(f"{path}, {not_utf8(raw.splitlines(keepends=True))}: "
+                               "save the file as 'CSV UTF-8'") from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header, rows, seen, line = None, [], {}, 1
     try:

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from ..analysis.assessment import assess
-from ..analysis.scenario import as_missile
+from ..analysis.reach import TABLE_COLUMNS
+from ..analysis.scenario import as_missile, site_for
 from ..errors import InputError
 from ..outputs.escape import csv_frame, terminal
 from . import options
@@ -25,6 +26,7 @@ def add_parser(sub) -> None:
     c.add_argument("--targets-table", action="append", default=[], metavar="FILE",
                    help="a table of targets to check (CSV name,lat,lon; GeoJSON; GeoPackage; Parquet)")
     c.add_argument("--json", action="store_true", help="print JSON")
+    c.add_argument("--csv", action="store_true", help="several answers: print CSV rather than an aligned table")
     c.add_argument("-o", "--output", metavar="PATH", help="write the table to PATH (.csv, .json, .geojson, "
                    ".parquet); '-' for standard output")
     c.add_argument("--format", choices=[s.lstrip(".") for s in TABLE_SUFFIXES],
@@ -53,15 +55,19 @@ def _split_target_files(args) -> None:
 def run(args, out) -> None:
     if args.launch_area is not None:
         return _area(args, out)
-    if not args.site:
+    if not args.site and not args.missile:
         raise InputError("give a launch site with --site NAME or --site LAT,LON")
+    if not args.site:                          # the one rule: the missile's own state's site, or refuse
+        site, why = site_for([as_missile(m, options.catalog(args)) for m in args.missile], options.catalog(args))
+        options.note(why)
+        args.site = [site.name]
     if not (args.missile or args.range_km):
         raise InputError("give a missile with --missile NAME or a range with --range KM")
     _split_target_files(args)
     if not (args.target or args.targets_table):
         raise InputError("give a target with --target NAME or --target LAT,LON, or a --targets-table FILE")
     many = (len(args.site) > 1 or len(args.missile) + len(args.range_km) > 1 or len(args.target) > 1
-            or args.targets_table or args.output or args.dask or args.format)
+            or args.targets_table or args.output or args.dask or args.format or args.csv)
     if many:
         _table(args, out)
     else:
@@ -74,19 +80,16 @@ def _one(args, out) -> None:
     from ..outputs.text import check_json, check_lines, track_text
 
     a = assess(options.scenario(args))
-    c = a.check(0, 0, 0)
-    whole = a.country(0, 0, 0)
-    if whole is not None:
-        return _country(args, a, whole, out)
-    track = a.overflight(0, 0)
+    c, whole = a.check(0, 0, 0), a.country(0, 0, 0)
+    track = a.overflight(0, 0)                  # a whole country: to its nearest point
     if args.json:
-        doc = check_json(c, args.units)
+        doc = check_json(c, args.units, whole)
         doc["overflight"] = [{"name": o.name, "iso_a3": o.iso_a3, "enter_km": o.enter_km, "exit_km": o.exit_km}
                              for o in track]
         out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
-        out.write("\n".join(terminal(line) for line in check_lines(c, track_text(track, args.units), units=args.units))
-                  + "\n")
+        lines = check_lines(c, track_text(track, args.units), units=args.units, whole=whole)
+        out.write("\n".join(terminal(line) for line in lines) + "\n")
 
 
 def _area(args, out) -> None:
@@ -111,31 +114,9 @@ def _area(args, out) -> None:
         out.write("\n".join(terminal(line) for line in area_lines(r, units=args.units)) + "\n")
 
 
-def _country(args, a, whole, out) -> None:
-    """A whole country as the target: nearest and farthest point, share within range, verdict."""
-    from ..analysis.scenario import MODEL_DESCRIPTIONS
-    from ..outputs.text import country_reach_lines
-
-    m, site = a.missiles[0], a.sites[0]
-    if args.json:
-        doc = {"site": {"name": site.name, "lat": site.lat, "lon": site.lon}, "missile": m.name,
-               "range_km": m.range_km, "model": a.model, "model_description": MODEL_DESCRIPTIONS[a.model],
-               "target_kind": "country", **whole.as_dict(),
-               "sources": {"missile": m.source, "site": site.source, "target": a.targets[0].source}}
-        out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
-        return
-    share = country_reach_lines(whole)[0].partition(": ")[2]                  # "part within range (16.0% of its area)"
-    verdict = {"all": "all of it in range", "none": "none of it in range",
-               "part": share.replace("part within range", "part of it in range")}[whole.verdict]
-    lines = [f"{m.name} from {site.name} to {whole.country} (the whole country): {verdict}",
-             *country_reach_lines(whole)[1:],
-             f"  ({MODEL_DESCRIPTIONS[a.model]}; nominal range {m.range_km:,.0f} km; range: "
-             f"{m.source or 'no source given'}; outline: Natural Earth 1:50m)"]
-    out.write("\n".join(terminal(line) for line in lines) + "\n")
-
-
 def _table(args, out) -> None:
     import numpy as np
+    import pandas as pd
 
     from ..analysis import batch
     from ..outputs.tables import write_table
@@ -146,18 +127,27 @@ def _table(args, out) -> None:
     else:
         path, fmt = _table_output(args)
     cat = options.catalog(args)
-    sites = [cat.site(s) for s in args.site]
-    missiles = [as_missile(m, cat) for m in args.missile] + [as_missile(km) for km in args.range_km]
     if args.dask:
+        sites = [cat.site(s) for s in args.site]
+        missiles = [as_missile(m, cat) for m in args.missile] + [as_missile(km) for km in args.range_km]
         return _dask(args, sites, missiles, on_invalid, scheduler, out)
     tables = [batch.read_targets(f, on_invalid=on_invalid, layer=args.layer) for f in args.targets_table]
     for t in tables:
         if t.skipped:
             options.note(batch.describe_skipped(t))
-    named = batch.TargetTable.from_places([cat.target(t) for t in args.target])
-    parts = [named, *tables]
-    targets = batch.TargetTable(*(np.concatenate([getattr(t, a) for t in parts]) for a in ("names", "lats", "lons")))
-    table = batch.batch_check(sites, missiles, targets, progress=True, model=args.model)
+    scenario = options.scenario(args, cat)
+    # named targets (points, places, whole countries) from the assessment; a table's points in bounded memory
+    frames = [assess(scenario).table()[list(TABLE_COLUMNS) + ["flight_time_min"]]] if scenario.targets else []
+    if tables:
+        targets = batch.TargetTable(*(np.concatenate([getattr(t, a) for t in tables])
+                                      for a in ("names", "lats", "lons")))
+        frames.append(batch.batch_check(scenario.sites, scenario.missiles, targets, progress=True,
+                                        model=args.model).assign(flight_time_min=np.nan))
+    table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if len(frames) > 1:                           # site, missile, target order, as every table
+        order = {name: i for i, name in enumerate(m.name for m in scenario.missiles)}
+        sites = {name: i for i, name in enumerate(s.name for s in scenario.sites)}
+        table = table.iloc[np.lexsort((table["missile"].map(order), table["site"].map(sites)))].reset_index(drop=True)
     if args.units != "km":
         from ..outputs.formatting import to_units
 
@@ -165,21 +155,26 @@ def _table(args, out) -> None:
         for column in [c for c in table.columns if c.endswith("_km")]:
             table.insert(table.columns.get_loc(column) + 1, f"{column[:-3]}_{args.units}",
                          to_units(table[column], args.units))
-    if path is None:
-        from ..outputs.formatting import blank_near_orbital
-
-        table = blank_near_orbital(table)      # as write_table does: no reach where the model bounds none
+        table["units"] = args.units
     if path is not None:
         write_table(table, path, fmt=fmt)
         counts = table["verdict"].value_counts()
         summary = ", ".join(f"{counts[v]:,} {v}" for v in counts.index)
         out.write(f"{path}: {len(table):,} rows ({summary or 'no targets'})\n")
-    elif fmt == "json":
+        return
+    from ..outputs.formatting import blank_near_orbital
+
+    table = blank_near_orbital(table)      # as write_table does: no reach where the model bounds none
+    if fmt == "json":
         out.write(table.to_json(orient="records", force_ascii=False, indent=2) + "\n")
     elif fmt == "geojson":
         write_table(table, "-", fmt="geojson")
-    else:
+    elif fmt == "csv":
         csv_frame(table).to_csv(out, index=False)
+    else:
+        from ..outputs.text import table_lines
+
+        out.write("\n".join(terminal(line) for line in table_lines(table, args.units)) + "\n")
 
 
 def _table_output(args):
@@ -190,7 +185,9 @@ def _table_output(args):
     if args.json and args.format not in (None, "json"):
         raise InputError(f"--json conflicts with --format {args.format}: give one of them")
     if not args.output or options.to_stdout(args):
-        fmt = args.format or ("json" if args.json else "csv")
+        fmt = args.format or ("json" if args.json else "csv" if args.csv or options.to_stdout(args) else "text")
+        if args.csv and fmt != "csv":
+            raise InputError(f"--csv conflicts with --format {fmt}: give one of them")
         if fmt == "parquet":
             raise InputError("a Parquet table is binary and cannot go to standard output: give -o FILE.parquet")
         return None, fmt
@@ -198,6 +195,8 @@ def _table_output(args):
     ext = path.suffix.lower().lstrip(".")
     if ext not in formats:
         raise InputError(f"output {path} must end in {', '.join(TABLE_SUFFIXES)}")
+    if args.csv and ext != "csv":
+        raise InputError(f"--csv conflicts with the output's extension .{ext}: write to a .csv file or leave out --csv")
     if args.format and args.format != ext:
         raise InputError(f"--format {args.format} conflicts with the output's extension .{ext}: make them agree")
     return path, ext

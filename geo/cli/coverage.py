@@ -16,7 +16,8 @@ def add_parser(sub) -> None:
     cv = sub.add_parser("coverage", help="which countries, cities and how many people are within range",
                         description="Countries (with the covered share of their area), cities and population "
                         "within range of a missile fired from a site.")
-    cv.add_argument("--site", required=True, help="launch site name, alias or LAT,LON")
+    cv.add_argument("--site", help="launch site name, alias or LAT,LON (default: the missile's own state's "
+                    "one catalog site)")
     cv.add_argument("--missile", help="missile class name or alias")
     cv.add_argument("--range", dest="range_km", type=options.range_km, metavar="KM", help="a range in km")
     cv.add_argument("--model", choices=MODELS, default="geodesic", help="geodesic (default) or rotating")
@@ -42,6 +43,14 @@ def run(args, out) -> None:
     from ..outputs.text import coverage_caveat, coverage_lines, place_json
 
     missile = args.missile if args.missile is not None else args.range_km
+    if args.site is None:
+        if args.missile is None:
+            raise InputError("give a launch site with --site NAME or --site LAT,LON")
+        from ..analysis.scenario import site_for
+
+        site, why = site_for([args.missile], options.catalog(args))
+        options.note(why)
+        args.site = site
     cov = coverage(args.site, missile, model=args.model, min_population=args.min_population,
                    catalog=options.catalog(args))
     if args.json:

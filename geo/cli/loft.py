@@ -152,12 +152,13 @@ def run(args, out) -> None:
         burnout_alt_km=args.burnout_alt, model=model, stages=stages, **launch)
     written = None
     if args.output is not None:
+        from ..analysis.trajectories import loft_profile
         from ..outputs.profile import save_profile
 
         fitted = est if est.fit is not None else loft_range(
             args.apogee, args.range_km, time_min=args.time, burn_time_s=burn, model="powered",
             stages=stages)
-        written = save_profile(fitted.fit, args.output, launch=fitted.launch,
+        written = save_profile(loft_profile(fitted.fit), args.output, launch=fitted.launch,
                                **({"dpi": int(args.dpi)} if args.dpi else {}))
     if args.json:
         doc = {"range_km": est.range_km if math.isfinite(est.range_km) else None, "model": est.model,

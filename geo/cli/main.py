@@ -6,7 +6,7 @@ stderr naming the problem and the fix, no traceback, no output file).
 >>> main(["check", "--site", "Chagang", "--missile", "HS-12", "--target", "Guam"])
 Hwasong-12 from Hoejung-ri missile operating base (Chagang) to Guam (Andersen AFB): in range
   distance 3,540 km, range 4,500 km (band 4,500-5,000 km), margin +960 km, bearing 145.2°
-  flight time about 19 min (2.8 min boost + 16.2 min minimum-energy free flight from burnout)
+  flight time about 17 min (2.8 min boost + 14.1 min coast; maximum-range programme cut off to land there)
   overflight: North Korea 0-180 km, Japan 846-1,053 km, Guam 3,539-3,540 km
   (WGS84 geodesic (Karney); nominal range on a non-rotating Earth; range: CSIS Missile Threat; UCS (D. Wright); ROK JCS)
 0
@@ -19,6 +19,7 @@ import importlib
 import re
 import sys
 
+from ..core.cache import sweep
 from ..errors import InputError, RangemapError
 from ..validate import control_character, describe_character, quote, terminal
 from .options import Parser, finish
@@ -90,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     ok = False
     try:
         argv = list(sys.argv[1:] if argv is None else argv)
+        sweep()                                 # what killed runs left behind
         _check_argv(argv)
         args = _parser().parse_args(_join_negative_places(argv))
         _module(args.command).run(args, sys.stdout)

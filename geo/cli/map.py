@@ -11,7 +11,7 @@ __all__ = ["add_parser", "run", "FORMATS"]
 
 #: Map formats: interactive HTML, or a print figure.
 FORMATS = ("html", "png", "svg", "pdf")
-#: Tile layers of HTML maps (geo.outputs.webmap.TILES, named here so the parser stays light).
+#: Tile layers of HTML maps (geo.outputs.web.page.TILES, named here so the parser stays light).
 TILE_CHOICES = ("none", "osm")
 
 
@@ -82,7 +82,8 @@ def run(args, out) -> None:
     a = assess(scenario)
     if fmt == "html":
         from ..analysis.coverage import shaded_countries
-        from ..outputs.webmap import build_map, write_map
+        from ..outputs.web.offline import write_map
+        from ..outputs.web.page import build_map
 
         shaded = shaded_countries(a) if args.shade_coverage else ()
         write_map(build_map(a, title=args.title, offline=args.offline, shaded=shaded, tiles=args.tiles,

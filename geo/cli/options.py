@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from ..analysis.scenario import MODELS, Scenario, as_missile
+from ..analysis.scenario import MODELS, Scenario, as_missile, site_for
 from ..catalog.tables import Catalog
 from ..core.geodesy import MIN_RANGE_KM
 from ..errors import InputError
@@ -150,6 +150,10 @@ def scenario(args, cat: Catalog | None = None) -> Scenario:
     for p in (*sites, *targets):              # "London → London, United Kingdom (also: London, Canada)"
         if p.note:
             print(f"rangemap: note: {p.note}", file=sys.stderr)
+    if not sites and args.missile:           # a missile named without a site: its own state's site, or refuse
+        site, why = site_for([as_missile(m, cat) for m in args.missile], cat)
+        note(why)
+        sites = [site]
     sites = sites or [cat.site(FOUNDING["site"])]
     missiles = missiles or [cat.missile(FOUNDING["missile"])]
     return Scenario(tuple(sites), tuple(missiles), tuple(targets), args.model, getattr(args, "title", None))

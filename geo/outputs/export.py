@@ -2,7 +2,7 @@
 
 A scenario (launch sites × missiles × targets) becomes four layers, all in lon/lat
 (EPSG:4326) with the *analysis* geometry: rings from :func:`~geo.rings.range_ring`
-and paths from :func:`~geo.geodesy.geodesic_path` exactly as they are, cut at ±180°,
+and paths from :meth:`Assessment.path <geo.analysis.assessment.Assessment.path>` exactly as they are, cut at ±180°,
 pole caps closed along the antimeridian and the pole.
 
 ``rings``
@@ -52,7 +52,6 @@ from ..analysis.assessment import as_assessment
 from ..errors import InputError
 from .escape import check_record
 from .files import atomic_path, check_writable, is_stdout
-from ..core.geodesy import geodesic_path
 from .formatting import REACH_COLUMNS, reach_cell
 from .style import PALETTE, VERDICT_COLORS
 
@@ -61,7 +60,7 @@ __all__ = ["scenario_layers", "export", "merged_layers", "write_layers", "FORMAT
 #: Export formats and the file extensions that select them.
 FORMATS = {"geojson": (".geojson", ".json"), "kml": (".kml",), "gpkg": (".gpkg",)}
 #: Layer names, in the order they are written.
-LAYERS = ("rings", "sites", "targets", "paths")
+LAYERS = ("rings", "sites", "targets", "paths", "countries")
 _PLACE = ["name", "lat", "lon", "country", "source", "confidence"]
 #: Attribute columns of each layer (besides ``geometry``).
 COLUMNS = {
@@ -70,14 +69,18 @@ COLUMNS = {
               "confidence"],
     "sites": _PLACE,
     "targets": _PLACE,
-    "paths": ["site", "missile", "target", "distance_km", "range_km", "margin_km", "bearing_deg", "verdict",
-              "model", "near_orbital", "flight_time_min"],
+    "paths": ["site", "missile", "target", "target_kind", "distance_km", "range_km", "margin_km", "bearing_deg",
+              "verdict", "share", "farthest_km", "model", "near_orbital", "flight_time_min"],
+    # a whole country as an area: per site × missile its outline ("whole") and the part within reach
+    "countries": ["site", "missile", "target", "iso_a3", "part", "verdict", "share", "nearest_km", "farthest_km",
+                  "area_km2", "covered_km2", "model"],
 }
 #: Decimals kept in GeoJSON and KML coordinates (1e-7 degrees is about 1 cm).
 PRECISION = 7
 
 _ICON = "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"   # built into Google Earth
-_GPKG_TYPES = {"rings": "MultiPolygon", "sites": "Point", "targets": "Point", "paths": "MultiLineString"}
+_GPKG_TYPES = {"rings": "MultiPolygon", "sites": "Point", "targets": "Point", "paths": "MultiLineString",
+               "countries": "MultiPolygon"}
 
 
 def scenario_layers(sites, missiles=(), targets=(), *, model: str = "geodesic") -> dict:
@@ -135,17 +138,27 @@ def scenario_layers(sites, missiles=(), targets=(), *, model: str = "geodesic") 
         rows[layer] = [dict({c: getattr(p, c) for c in _PLACE}, geometry=shapely.Point(p.lon, p.lat))
                        for p in places]
     columns = a.columns()
-    paths = {}
     for k, (si, mi, ti) in enumerate(itertools.product(*map(range, a.shape))):
-        s, t = a.sites[si], a.targets[ti]
-        if (si, ti) not in paths:
-            paths[si, ti] = geodesic_path(s.lat, s.lon, t.lat, t.lon)
+        if a.extremes(si, mi, ti) is not None:           # a whole country: its outline and in-range part
+            rows["countries"] += _country_rows(a, si, mi, ti)
         row = {c: _plain(columns[c][k]) for c in COLUMNS["paths"]}
         for c in ("range_km", "margin_km"):          # no figure where the model does not bound the range
             row[c] = reach_value(row[c], row["near_orbital"])
-        rows["paths"].append(dict(row, geometry=paths[si, ti]))
+        rows["paths"].append(dict(row, geometry=a.path(si, ti)))        # the assessment's path, cut at ±180°
     return {name: gpd.GeoDataFrame(rows[name], columns=[*COLUMNS[name], "geometry"],
                                    geometry="geometry", crs="EPSG:4326") for name in LAYERS}
+
+
+def _country_rows(a, si: int, mi: int, ti: int) -> list[dict]:
+    """A country target of cell (si, mi, ti) as two area features: its outline and the part within reach."""
+    c, whole = a.check(si, mi, ti), a.country(si, mi, ti)
+    base = dict(site=c.site.name, missile=c.missile.name, target=c.target.name, iso_a3=whole.iso_a3,
+                verdict=c.verdict, share=c.share, nearest_km=c.distance_km, farthest_km=c.farthest_km,
+                area_km2=whole.area_km2, covered_km2=whole.covered_km2, model=a.model)
+    rows = [dict(base, part="whole", geometry=a.outline(ti))]
+    if not whole.covered.is_empty:
+        rows.append(dict(base, part="in range", geometry=whole.covered))
+    return rows
 
 
 def _plain(value):
@@ -262,7 +275,7 @@ def _write_geojson(layers, tmp: Path) -> None:
 def _write_gpkg(layers, tmp: Path) -> None:
     for name, gdf in layers.items():
         gdf.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio",
-                    geometry_type=_GPKG_TYPES[name], promote_to_multi=name in ("rings", "paths"))
+                    geometry_type=_GPKG_TYPES[name], promote_to_multi=name in ("rings", "paths", "countries"))
 
 
 def _kml_color(hex_rgb: str, alpha: int = 255) -> str:
@@ -319,6 +332,12 @@ def _write_kml(layers, tmp: Path) -> None:
                                            width={"nominal": 2, "certain": 3, "band": 1}[row["kind"]]),
                                k.PolyStyle(color=_kml_color(color[row["missile"]], fill), fill=bool(fill)))
                 title = f"{row['missile']} {row['kind']} {row['radius_km']:,.0f} km from {row['site']}"
+            elif name == "countries":
+                tint = VERDICT_COLORS[row["verdict"]] if row["part"] == "in range" else "#555555"
+                url = style_id(f"country-{row['part'].replace(' ', '-')}-{row['verdict'].replace(' ', '-')}",
+                               k.LineStyle(color=_kml_color(tint), width=1),
+                               k.PolyStyle(color=_kml_color(tint, 0x60 if row["part"] == "in range" else 0x18)))
+                title = f"{row['target']} ({row['part']}): {row['missile']} from {row['site']}, {row['verdict']}"
             elif name == "paths":
                 url = style_id("verdict-" + row["verdict"].replace(" ", "-"),
                                k.LineStyle(color=_kml_color(VERDICT_COLORS[row["verdict"]]), width=2))

@@ -27,21 +27,19 @@ geo.errors.OutputError: cannot write ...: it is a folder; give a file name with 
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
-import re
-import secrets
 import shutil
-import socket
 import stat
 import sys
 import tempfile
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from ..core.cache import HOST as _HOST  # noqa: F401 (the tests name it)
+from ..core.cache import STALE_AFTER_S, TEMP_PREFIX, register, temp_path, unregister
+from ..core.cache import clean_stale as _clean_stale
 from ..errors import OutputError
 from ..validate import check_text, quote
 
@@ -50,16 +48,9 @@ __all__ = ["write_atomic", "atomic_path", "check_writable", "check_output", "is_
 
 #: The output path that means standard output.
 STDOUT = "-"
-#: How every temporary file or folder rangemap makes beside an output begins.
-TEMP_PREFIX = ".rangemap-tmp-"
 #: The file rangemap writes into every folder it writes (a Dask Parquet folder), so that a
 #: later run replaces that folder and no other. Parquet readers skip names starting with ``_``.
 MARKER = "_rangemap"
-#: A temporary file of another machine (shared storage) is stale when untouched this long, s.
-STALE_AFTER_S = 6 * 3600
-
-_HOST = hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:6]
-_TEMP = re.compile(re.escape(TEMP_PREFIX) + r"([0-9a-f]{6})-(\d+)-[0-9a-f]{8}")
 _FIX = "choose another -o PATH"
 
 
@@ -196,57 +187,14 @@ def check_writable(path, *, inputs=()) -> Path:
     return check_output(path, inputs=inputs)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, OSError):
-        return True
-    return True
-
-
-def _newest_mtime(path: Path) -> float:
-    newest = path.lstat().st_mtime
-    for root, dirs, files in os.walk(path):
-        for name in dirs + files:
-            try:
-                newest = max(newest, os.lstat(os.path.join(root, name)).st_mtime)
-            except OSError:
-                pass
-    return newest
-
-
 def clean_stale(folder) -> list:
     """Remove the temporary files of killed rangemap runs from `folder`; return their paths.
 
     Only names made by :func:`atomic_path` (:data:`TEMP_PREFIX`, this machine's tag, a process
     id) are touched: those of a process of this machine that no longer runs, and those of
-    another machine untouched for :data:`STALE_AFTER_S` seconds.
+    another machine untouched for :data:`STALE_AFTER_S` seconds (:func:`geo.core.cache.clean_stale`).
     """
-    removed = []
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return removed
-    now = time.time()
-    for entry in entries:
-        m = _TEMP.fullmatch(entry.name)
-        if not m:
-            continue
-        host, pid = m[1], int(m[2])
-        try:
-            stale = (not _alive(pid)) if host == _HOST else now - _newest_mtime(Path(entry.path)) > STALE_AFTER_S
-            if not stale:
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path)
-            else:
-                os.unlink(entry.path)
-            removed.append(Path(entry.path))
-        except OSError:
-            continue
-    return removed
+    return _clean_stale(folder)
 
 
 def _describe(e: BaseException) -> str:
@@ -338,7 +286,8 @@ def atomic_path(path, *, inputs=(), folder: bool = False) -> Iterator[Path]:
     clean_stale(parent)
     work = None
     try:
-        work = parent / f"{TEMP_PREFIX}{_HOST}-{os.getpid()}-{secrets.token_hex(4)}"
+        work = temp_path(parent)
+        register(work)                  # any later run finds it if this one is killed
         os.mkdir(work)                  # default permissions: Dask workers may run as another user
         tmp = work / path.name
         yield tmp
@@ -350,6 +299,7 @@ def atomic_path(path, *, inputs=(), folder: bool = False) -> Iterator[Path]:
     finally:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
+            unregister(work)
 
 
 def write_atomic(path, data: str | bytes, *, inputs=()) -> Path:

@@ -28,7 +28,7 @@ from ..validate import Units
 
 __all__ = ["UNITS", "KM_PER_UNIT", "check_units", "to_units", "km", "length", "signed_km", "signed_length",
            "number", "band_text", "minutes", "percent", "NEAR_ORBITAL_TEXT", "NEAR_ORBITAL_SHORT", "REACH_COLUMNS",
-           "reach_cell", "reach_value", "blank_near_orbital", "sectors_text"]
+           "reach_cell", "reach_value", "blank_near_orbital", "sectors_text", "verdict_text"]
 
 #: Display units for distances.
 UNITS = Units.values()
@@ -213,3 +213,14 @@ def sectors_text(sectors) -> str:
     if len(parts) == 1:
         return f"{'bearings' if '-' in parts[0] else 'bearing'} {parts[0]}"
     return f"bearings {', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def verdict_text(verdict: str, share: float | None = None) -> str:
+    """A verdict as people read it; a country's with the share of its area within reach.
+
+    >>> verdict_text("part in range", 0.019547), verdict_text("all in range", 1.0), verdict_text("in range")
+    ('part in range (2.0% of its area)', 'all in range', 'in range')
+    """
+    if share is None or verdict != "part in range":
+        return verdict
+    return f"{verdict} ({percent(share)} of its area)"

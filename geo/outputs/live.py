@@ -4,16 +4,19 @@ The reader moves the launch site (drag its marker, pick a catalog site, search a
 by name), chooses the reach (a missile class from the embedded catalog, or a typed range
 in km, mi or nmi), and sees the rings redrawn at once, exact on WGS84: the page computes
 them with Karney's algorithms (GeographicLib's JavaScript port, vendored in
-``geo/outputs/vendor/``) under every rule of :func:`geo.core.rings.display_ring`
+``geo/outputs/web/vendor/``) under every rule of :func:`geo.core.rings.display_ring`
 (``geo/outputs/js/rings.js``). Clicking the map or dragging a target gives distance,
 bearing, margin, verdict and flight time, with the geodesic path drawn. The state lives
 in the URL fragment; a button downloads the rings and targets as GeoJSON.
 
-The page makes no network request: Leaflet is inlined from ``xstatic-leaflet``, country
-outlines come from :func:`geo.outputs.webmap._land_data`, and the JavaScript
+The page is a folium page (a ``folium.Map`` whose script calls ``rangemap.live(map)``; the
+panel and the verdict legend are Leaflet controls of that map), written offline by
+:func:`geo.outputs.web.offline.offline_html`. It makes no network request: Leaflet is inlined from ``xstatic-leaflet``, country
+outlines come from :func:`geo.outputs.web.basemap.land_data`, and the JavaScript
 (``geo/outputs/js/*.js``) is fed one JSON blob. Flight times are not re-derived in
 JavaScript: Python tabulates the assessment's flight time (:func:`geo.assess`) against
-distance for every missile (and over a grid of typed ranges), and the page interpolates.
+distance for every missile (and over a grid of typed ranges; :mod:`geo.analysis.flight_tables`),
+and the page interpolates: this module draws, it computes nothing.
 
 Examples
 --------
@@ -27,7 +30,6 @@ Examples
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import html
 import json
@@ -37,31 +39,26 @@ from typing import Sequence
 
 import numpy as np
 
-from ..analysis.assessment import VERDICTS, Assessment, assess
+from ..analysis.assessment import VERDICTS, Assessment
+from ..analysis.flight_tables import BAND_NODES, FLIGHT_NODES, band_flight_table, flight_table, typed_flight_table
 from ..analysis.scenario import Scenario, as_scenario
 from ..catalog.tables import Catalog, Missile, Place, default_catalog
-from ..core.geodesy import HALF_MERIDIAN_KM, WGS84
 from ..errors import InputError
 from .files import write_atomic
 from .formatting import KM_PER_UNIT
 from .style import PALETTE, VERDICT_COLORS
-from .webmap import (BAND_OPACITY, BORDER_COLOR, CERTAIN_OPACITY, LAND_COLOR, OFFLINE_BACKGROUND, _leaflet_inline,
-                     _land_data, js_literal)
+from . import escape
+from .escape import js_literal
+from .web.basemap import BORDER_COLOR, LAND_COLOR, OFFLINE_BACKGROUND, land_data
+from .web.offline import offline_html
+from .web.data import BAND_OPACITY, CERTAIN_OPACITY
 
 __all__ = ["build_live_map", "write_live_map", "live_data", "LiveMap", "flight_table", "band_flight_table",
            "typed_flight_table", "CITY_MIN_POPULATION", "FLIGHT_NODES", "BAND_NODES"]
 
 #: Cities of at least this many people (GeoNames) can be searched in the page.
 CITY_MIN_POPULATION = 1_000_000
-#: Flight-time table size: times at distances ``max_km * (i / FLIGHT_NODES)**2``, i = 0..FLIGHT_NODES.
-FLIGHT_NODES = 48
-#: Nodes of a missile's flight-time row across its band (beyond the nominal range).
-BAND_NODES = 8
-# Typed ranges: rows of the flight table at these ranges (km, log-spaced), interpolated in log10(range).
-_TYPED_RANGES_KM = np.geomspace(1.0, HALF_MERIDIAN_KM, 45)
-_TYPED_NODES = 32
-_ORIGIN = Place("origin", 0.0, 0.0)
-_SCRIPTS = ("rings.js", "live.js")
+_SCRIPTS = ("rings.js", "verdict.js", "live.js")
 
 
 class LiveMap(str):
@@ -115,17 +112,40 @@ def build_live_map(sites, missiles=(), targets: Sequence = (), *, title: str | N
     else:
         sites, missiles, targets = as_scenario(sites, missiles, targets, catalog)
     data = live_data(sites, missiles, targets, title=title, catalog=catalog)
-    parts = {
-        "TITLE": html.escape(title or f"rangemap live map: {missiles[0].name} from {sites[0].name}"),
-        "LEAFLET": _leaflet_inline(),
-        "CSS": _asset("live.css"),
-        "DATA": js_literal(data),
-        "LAND": _land_data(float(sites[0].lon))[0],
-        "GEOGRAPHICLIB": _vendored(),
-        "RINGS": _script("rings.js"),
-        "LIVE": _script("live.js"),
-    }
-    return LiveMap(re.sub(r"@([A-Z]+)@", lambda m: parts[m[1]], _asset("live.html")))
+    return LiveMap(offline_html(live_folium_map(data, float(sites[0].lon), title or
+                                                f"rangemap live map: {missiles[0].name} from {sites[0].name}")))
+
+
+def live_folium_map(data: dict, ref: float, title: str):
+    """The folium map of the live page: Leaflet's map with the panel, the legend and the data in
+    the page (raw elements: folium never reads them as a template), ``rangemap.live(map)`` in its script."""
+    import folium
+    from jinja2 import Template
+
+    from .web.assets import InlineScript, InlineStyle, Raw
+    from .web.page import RangeMap, stable_ids
+
+    class LivePanel(folium.MacroElement):
+        _template = Template("{% macro script(this, kwargs) %}rangemap.live({{ this._parent.get_name() }});"
+                             "{% endmacro %}")
+
+    m = RangeMap(location=[0.0, ref], zoom_start=2, tiles=None, zoom_control="topright", min_zoom=1,
+                 world_copy_jump=False, zoom_snap=0.25, zoom_delta=0.5, attribution_control=False)
+    root = m.get_root()
+    root.title = escape.html(escape.xml_clean(title))
+    for name, element in (("live_css", InlineStyle(_asset("live.css"))), ("geographiclib", InlineScript(_vendored())),
+                          ("rings_js", InlineScript(_script("rings.js"))),
+                          ("verdict_js", InlineScript(_script("verdict.js"))), ("live_js", InlineScript(_script("live.js")))):
+        root.header.add_child(element, name=name)
+    root.html.add_child(Raw(_asset("live-panel.html")), name="live_panel")
+    root.html.add_child(Raw(f'<script type="application/json" id="rangemap-data">{js_literal(data)}</script>'),
+                        name="live_data")
+    root.html.add_child(Raw(f'<script type="application/json" id="rangemap-land">{land_data(ref)[0]}</script>'),
+                        name="live_land")
+    LivePanel().add_to(m)
+    stable_ids(m, js_literal(data))
+    return m
+
 
 
 def write_live_map(page: str, path):
@@ -170,7 +190,7 @@ def live_data(sites: Sequence[Place], missiles: Sequence[Missile], targets: Sequ
         "cities": _big_cities(),
         "city_min_population_text": f"{CITY_MIN_POPULATION:,}",
         "flight": {"typed": typed_flight_table(),
-                   "model": "geo.assess: minimum-energy free flight plus an estimated boost "
+                   "model": "geo.assess: the class missile's maximum-range programme, thrust cut off to land there "
                             "(geo.core.ballistics), tabulated in Python and interpolated"},
         "geographiclib": _vendor_info()["version"],
         "style": {"ring": PALETTE[0], "verdict_colors": dict(VERDICT_COLORS), "band_opacity": BAND_OPACITY,
@@ -178,75 +198,6 @@ def live_data(sites: Sequence[Place], missiles: Sequence[Missile], targets: Sequ
                   "sea": OFFLINE_BACKGROUND},
         "caption": _caption(),
     }
-
-
-@functools.lru_cache(maxsize=256)
-def flight_table(missile: Missile) -> tuple[float, ...]:
-    """Flight times (minutes) of `missile` as :func:`geo.assess` (and so ``geo.check``) gives them, at
-    distances ``range_km * (i / FLIGHT_NODES)**2`` for i = 0..FLIGHT_NODES (the first just above 0).
-
-    Up to the nominal range the class of the nominal range flies; beyond it, within a band, the
-    class of the band's top (:func:`band_flight_table`). The page interpolates linearly in
-    ``sqrt(distance)``, where the time is nearly linear.
-
-    >>> from geo import check
-    >>> from geo.core.geodesy import destination
-    >>> row = flight_table(Missile("M", 4500.0))
-    >>> lon, lat = destination(0.0, 0.0, 0.0, 4499.999)        # the last entry: at the missile's reach
-    >>> len(row), round(row[-1], 2), round(check((0.0, 0.0), Missile("M", 4500.0), (lat, lon)).flight_time_min, 2)
-    (49, 21.88, 21.88)
-    """
-    return tuple(_times(missile, missile.range_km, FLIGHT_NODES))
-
-
-@functools.lru_cache(maxsize=256)
-def band_flight_table(missile: Missile) -> tuple[float, ...]:
-    """Flight times (minutes) beyond the nominal range, within the band: at distances
-    ``range_km + (max_km - range_km) * i / BAND_NODES`` for i = 0..BAND_NODES, the first just
-    beyond the nominal range (empty without a band). The page interpolates linearly in distance.
-
-    >>> row = band_flight_table(Missile("M", 4500.0, range_high_km=5000.0))
-    >>> len(row), row[0] < row[-1]
-    (9, True)
-    >>> band_flight_table(Missile("M", 4500.0))
-    ()
-    """
-    if not missile.max_km > missile.range_km:
-        return ()
-    w = missile.max_km - missile.range_km
-    d = missile.range_km + w * np.clip(np.arange(BAND_NODES + 1) / BAND_NODES, 1e-6, 1.0 - 1e-9)
-    return tuple(_times_at(missile, np.minimum(d, HALF_MERIDIAN_KM)))
-
-
-@functools.lru_cache(maxsize=1)
-def typed_flight_table() -> dict:
-    """Flight times for typed ranges: rows as :func:`flight_table`'s over log-spaced ranges (1 km to half a meridian).
-
-    >>> t = typed_flight_table()
-    >>> len(t["log10_km"]) == len(t["rows"]), len(t["rows"][0])
-    (True, 33)
-    """
-    rows = [_times(Missile("typed", float(km)), float(km), _TYPED_NODES) for km in _TYPED_RANGES_KM]
-    return {"log10_km": [round(float(v), 9) for v in np.log10(_TYPED_RANGES_KM)], "rows": rows}
-
-
-def _times(missile: Missile, reach_km: float, nodes: int) -> list[float]:
-    """Flight times (free flight + boost) of the assessment at distances reach * (i / nodes)**2,
-    along the meridian from (0, 0)."""
-    top = min(reach_km, HALF_MERIDIAN_KM) * (1.0 - 1e-9)
-    return _times_at(missile, np.maximum(top * (np.arange(nodes + 1) / nodes) ** 2, 1e-6))
-
-
-def _times_at(missile: Missile, d: np.ndarray) -> list[float]:
-    """Flight times (free flight + boost) of the assessment at distances `d` (km) along the meridian from (0, 0)."""
-    lon, lat, _ = WGS84.fwd(np.zeros(d.size), np.zeros(d.size), np.zeros(d.size), d * 1000.0)
-    targets = tuple(Place("t", float(a), float(b)) for a, b in zip(lat, lon))
-    # the minimum range only hides flight times ("too close"); the page hides them the same way
-    a = assess(Scenario((_ORIGIN,), (dataclasses.replace(missile, min_range_km=None),), targets))
-    minutes = (a.free_flight_min + a.boost_min)[0, 0]
-    if np.isnan(minutes).any():
-        raise RuntimeError(f"no flight time for {missile.name} within its reach")
-    return [round(float(v), 4) for v in minutes]
 
 
 def _place(p: Place) -> dict:
@@ -292,7 +243,7 @@ def _caption() -> str:
 
     return (f"Rings and distances: WGS84 geodesics (Karney), computed in this page with GeographicLib "
             f"{_vendor_info()['version']}; every vertex on the circle, every edge within 1 km of it. "
-            "Flight times: minimum-energy free flight plus an estimated boost (rangemap's ballistics, "
+            "Flight times: the class missile's maximum-range programme, thrust cut off to land there (rangemap's ballistics, "
             "tabulated), on a non-rotating Earth. "
             f"Country outlines: {COUNTRIES_SOURCE}; cities: GeoNames.")
 
@@ -307,13 +258,13 @@ def _script(name: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _vendor_info() -> dict:
-    return json.loads(resources.files(__package__).joinpath("vendor", "geographiclib-geodesic.json")
+    return json.loads(resources.files(__package__).joinpath("web", "vendor", "geographiclib-geodesic.json")
                       .read_text(encoding="utf-8"))
 
 
 def _vendored() -> str:
     info = _vendor_info()
-    text = resources.files(__package__).joinpath("vendor", info["file"]).read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath("web", "vendor", info["file"]).read_text(encoding="utf-8")
     return (f"/* GeographicLib {info['version']} (geographiclib-geodesic, MIT licence, (c) Charles Karney; "
             f"see vendor/geographiclib-geodesic.LICENSE.txt) */\n" + _inlinable(info["file"], text))
 

@@ -116,17 +116,18 @@ def flight_time_markdown(checks=None) -> str:
     Examples
     --------
     >>> print(flight_time_markdown().splitlines()[0])
-    | Flight | Distance (km) | Observed (min) | Model: boost + free flight = total (min) | Model − observed | Checked within | Source | Note |
+    | Flight | Distance (km) | Observed (min) | Model: boost to cut-off + coast = total (min) | Model − observed | Checked within | Source | Note |
     """
     checks = flight_time_checks() if checks is None else checks
     lines = [
-        "| Flight | Distance (km) | Observed (min) | Model: boost + free flight = total (min) | Model − observed "
+        "| Flight | Distance (km) | Observed (min) | Model: boost to cut-off + coast = total (min) | Model − observed "
         "| Checked within | Source | Note |",
         "|---|---:|---:|---:|---:|---:|---|---|",
     ]
     for c in checks:
         m = c.model
-        within = "not checked" if c.tolerance_min is None else f"{c.tolerance_min:g} min"
+        within = ("not checked" if c.tolerance_min is None
+                  else f"{c.tolerance_min:g} min" + ("" if c.fits else ": **outside**"))
         lines.append(
             f"| {c.flight} | {c.distance_km:,.1f} | {c.observed_min:.2f} | {m.boost_min:.1f} + {m.free_flight_min:.1f} "
             f"= {m.total_min:.1f} | {m.total_min - c.observed_min:+.1f} | {within} | {c.source} | {c.note} |"

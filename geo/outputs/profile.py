@@ -4,7 +4,9 @@ Readers of test-flight analyses expect this picture: the lofted test as flown (v
 short) and the same missile on the trajectory that maximises its range, both from the
 powered-flight model (:mod:`geo.core.powered`) on a non-rotating Earth, apogees and ranges
 labelled, the fitted parameters in the caption. Altitude is drawn against ground range on equal
-scales (a flat picture of a curved Earth: heights above the surface, distances along it).
+scales (a flat picture of a curved Earth: heights above the surface, distances along it). The
+trajectories are flown in the analysis layer (:func:`geo.analysis.trajectories.loft_profile`);
+this module only draws them.
 
 Matplotlib's object API only (no pyplot); files are written atomically by
 :func:`geo.outputs.figure.save_figure` as PNG, SVG or PDF. Text from the user is printed
@@ -12,8 +14,10 @@ literally (no mathtext).
 
 Examples
 --------
+>>> from geo.analysis.trajectories import loft_profile
 >>> from geo.core.powered import fit_loft
->>> fig = profile_figure(fit_loft(2111.5, 787, burn_time_s=150, stages=1), title="Hwasong-12, 14 May 2017")
+>>> profile = loft_profile(fit_loft(2111.5, 787, burn_time_s=150, stages=1))
+>>> fig = profile_figure(profile, title="Hwasong-12, 14 May 2017")
 >>> [t.get_text() for t in fig.axes[0].texts][:2]
 ['apogee 2,112 km', 'test range 787 km']
 """
@@ -23,8 +27,7 @@ from __future__ import annotations
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ..core import powered
-from ..core.powered import LoftFit
+from ..analysis.trajectories import LoftProfile
 from ..errors import InputError
 from .figure import save_figure
 from .style import PALETTE
@@ -39,14 +42,15 @@ _LABEL = dict(parse_math=False, fontsize=8, textcoords="offset points",
               bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.8))
 
 
-def profile_figure(fit: LoftFit, *, title: str | None = None, width_in: float = 10.0,
+def profile_figure(profile: LoftProfile, *, title: str | None = None, width_in: float = 10.0,
                    launch: tuple | None = None) -> Figure:
     """Altitude against ground range: the lofted test and the same missile on its maximum-range trajectory.
 
     Parameters
     ----------
-    fit : geo.core.powered.LoftFit
-        From :func:`geo.core.powered.fit_loft` (or ``loft_range(..., model="powered").fit``).
+    profile : geo.analysis.trajectories.LoftProfile
+        From :func:`geo.analysis.trajectories.loft_profile` of a powered-flight fit
+        (:func:`geo.core.powered.fit_loft`, or ``loft_range(..., model="powered").fit``).
     title : str, optional
         First line of the title (printed literally).
     width_in : float
@@ -60,10 +64,10 @@ def profile_figure(fit: LoftFit, *, title: str | None = None, width_in: float = 
     -------
     matplotlib.figure.Figure
     """
-    if not isinstance(fit, LoftFit):
-        raise InputError("a profile figure needs a powered-flight fit: use model 'powered' with a burn time")
-    loft = powered.trajectory(fit.vehicle, fit.loft_pitch_deg)
-    best = None if fit.max_range.near_orbital else powered.trajectory(fit.vehicle)
+    if not isinstance(profile, LoftProfile):
+        raise InputError("a profile figure draws geo.analysis.trajectories.loft_profile(fit) of a powered-flight "
+                         "fit: use model 'powered' with a burn time")
+    fit, loft, best = profile
     x_max = loft.range_km if best is None else max(loft.range_km, best.range_km)
     y_max = loft.apogee_km if best is None else max(loft.apogee_km, best.apogee_km)
     x_max = max(x_max, 2.5 * y_max)                 # room for the labels beside a tall loft
@@ -116,8 +120,9 @@ def profile_figure(fit: LoftFit, *, title: str | None = None, width_in: float = 
     return fig
 
 
-def save_profile(fit: LoftFit, path, *, title: str | None = None, dpi: int = 200, launch: tuple | None = None):
-    """Draw :func:`profile_figure` and write it to `path` (.png, .svg or .pdf), atomically.
+def save_profile(profile: LoftProfile, path, *, title: str | None = None, dpi: int = 200,
+                 launch: tuple | None = None):
+    """Draw :func:`profile_figure` of `profile` and write it to `path` (.png, .svg or .pdf), atomically.
 
     `launch` as in :func:`profile_figure`.
 
@@ -125,4 +130,4 @@ def save_profile(fit: LoftFit, path, *, title: str | None = None, dpi: int = 200
     -------
     pathlib.Path
     """
-    return save_figure(profile_figure(fit, title=title, launch=launch), path, dpi=dpi)
+    return save_figure(profile_figure(profile, title=title, launch=launch), path, dpi=dpi)

@@ -22,23 +22,26 @@ from __future__ import annotations
 import datetime as _dt
 import pathlib
 import re
-import tempfile
 import urllib.parse
 
 from .. import __version__
 from ..catalog.tables import Missile
 from . import escape
 from .files import write_atomic
-from .formatting import NEAR_ORBITAL_TEXT, check_units, length, number, reach_cell, sectors_text, to_units
+from .formatting import (NEAR_ORBITAL_TEXT, check_units, length, number, reach_cell, sectors_text, to_units,
+                         verdict_text)
 from .text import ROTATING_REGIONS_TEXT, near_orbital_notes, reader_note
-from ..analysis.assessment import VERDICTS, Assessment, Check, as_assessment, assess
+from ..analysis.assessment import COUNTRY_VERDICTS, VERDICTS, Assessment, Check, as_assessment
 from ..validate import Verdict
-from ..analysis.scenario import MODEL_DESCRIPTIONS, Scenario
+from ..analysis.scenario import MODEL_DESCRIPTIONS
 from .style import VERDICT_COLORS
 
 __all__ = ["build_report", "write_report", "report_rows", "reader_note"]
 
-_VERDICT_TINTS = dict(zip(VERDICTS, ("#FBE3E3", "#FEEBDC", "#EEF1F4", "#EFE3F4")))
+_VERDICT_TINTS = dict(zip(VERDICTS + COUNTRY_VERDICTS,
+                          ("#FBE3E3", "#FEEBDC", "#EEF1F4", "#EFE3F4", "#FBE3E3", "#FBE3E3", "#EEF1F4")))
+#: Verdicts that put a target (or some of a country) within reach, for the summary's count.
+_REACHED = (Verdict.IN_RANGE, *COUNTRY_VERDICTS[:2])
 CONFIDENCE_SCALE = {"H": "several consistent sources", "M": "one good source", "L": "weak",
                     "M-H": "between one good source and several consistent ones",
                     "L-M": "between weak and one good source"}
@@ -96,13 +99,14 @@ def build_report(sites, missiles=(), targets=(), *, title: str | None = None, mo
     units = check_units(units)
     a = as_assessment(sites, missiles, targets, model=model, what="a report")
     sites, missiles, targets, model = a.sites, a.missiles, a.targets, a.model
-    from .webmap import build_map, embed_html
+    from .web.offline import embed_html
+    from .web.page import build_map
 
     title = title or a.scenario.title or a.scenario.default_title()
     when = (generated or _dt.datetime.now(_dt.timezone.utc)).astimezone(_dt.timezone.utc)
     rows = report_rows(a)
     # Under the rotating model the table also gives the geodesic verdict, for comparison.
-    geodesic = report_rows(assess(Scenario(sites, missiles, targets))) if model == "rotating" else rows
+    geodesic = report_rows(a.geodesic()) if model == "rotating" else rows
     the_map = build_map(a, offline=True, units=units)
     body = "\n".join([
         f"<header><h1>{_e(title)}</h1>"
@@ -115,7 +119,7 @@ def build_report(sites, missiles=(), targets=(), *, title: str | None = None, mo
           "offline; it is left out when printing (see the figure below).</p></section>",
         _figure(a, title, units),
         _table(rows, geodesic, targets, model, units),
-        _assumptions(model, bool(targets), units, near_orbital_notes(a, units)),
+        _assumptions(model, bool(targets), units, near_orbital_notes(a, units), "country" in a.target_kinds),
         _sources(sites, missiles, targets, units),
         f"<footer>Generated {when:%Y-%m-%d %H:%M} UTC by rangemap {_e(__version__)}. "
         "Range figures are public estimates: read the sources and assumptions above.</footer>",
@@ -164,9 +168,9 @@ def _summary(sites, missiles, targets, rows, model, units) -> str:
                 items.append(f"<li>{head}: no targets given.</li>")
                 continue
             checks = rows[si][mi]
-            n_in = sum(c.verdict == Verdict.IN_RANGE for c in checks)
+            n_in = sum(c.verdict in _REACHED for c in checks)
             parts = []
-            for verdict in VERDICTS:
+            for verdict in VERDICTS + COUNTRY_VERDICTS:
                 hits = [c for c in checks if c.verdict == verdict]
                 if hits:
                     parts.append(f"{_badge(verdict)} " + ", ".join(_target_phrase(c, units) for c in hits))
@@ -176,7 +180,10 @@ def _summary(sites, missiles, targets, rows, model, units) -> str:
 
 
 def _target_phrase(c: Check, units: str = "km") -> str:
-    """'Guam at 3,540 km (margin +960 km, flight about 19 min)'."""
+    """'Guam at 3,540 km (margin +960 km, flight about 17 min)'; a country: 'Japan (whole country) at
+    604-1,973 km (2.0% of its area; nearest point: margin +86 km, flight about 7 min)'."""
+    if c.target_kind == "country":
+        return _country_phrase(c, units)
     facts = []
     if c.near_orbital:
         facts.append(NEAR_ORBITAL_TEXT)
@@ -189,6 +196,15 @@ def _target_phrase(c: Check, units: str = "km") -> str:
     return f"{_e(c.target.name)} at {length(c.distance_km, units)}" + (f" ({', '.join(facts)})" if facts else "")
 
 
+def _country_phrase(c: Check, units: str) -> str:
+    facts = [verdict_text(c.verdict, c.share).partition(" (")[2].rstrip(")")] if c.verdict == "part in range" else []
+    if c.verdict != COUNTRY_VERDICTS[2] and not c.near_orbital and c.point_verdict != Verdict.TOO_CLOSE:
+        facts.append(f"nearest point: margin {_signed(c.margin_km, units)} {units}"
+                     + (f", flight about {c.flight_time_min:.0f} min" if c.flight_time_min is not None else ""))
+    return (f"{_e(c.target.name)} (whole country) at {_km(c.distance_km, units)}-{length(c.farthest_km, units)}"
+            + (f" ({_e('; '.join(facts))})" if facts else ""))
+
+
 def _badge(verdict: str) -> str:
     return (f"<span class='verdict' style='background:{_VERDICT_TINTS[verdict]};"
             f"border-color:{VERDICT_COLORS[verdict]}'><span class='dot' style='background:"
@@ -197,12 +213,10 @@ def _badge(verdict: str) -> str:
 
 def _figure(a: Assessment, title, units: str = "km") -> str:
     """The print figure as an inline SVG image."""
-    from .figure import figure, save_figure
+    from .figure import figure_bytes
 
     sites, missiles = a.sites, a.missiles
-    fig = figure(a, title=title, units=units)
-    with tempfile.TemporaryDirectory(prefix="rangemap-report-") as tmp:
-        svg = save_figure(fig, pathlib.Path(tmp) / "figure.svg").read_bytes()
+    svg = figure_bytes(a, "svg", title=title, units=units).getvalue()
     data = urllib.parse.quote(_minify_svg(svg.decode("utf-8")), safe=" /:=;,.-_()!*~+@$?")
     alt = f"Map of the range of {_names(missiles)} from {_names(sites)}"
     kind = "Reach on a rotating Earth" if a.model == "rotating" else "Geodesic range rings (non-rotating Earth)"
@@ -261,14 +275,14 @@ def _table(rows, geodesic, targets, model, units: str = "km") -> str:
                 nowrap = " nowrap" if len(c.missile.name) <= 16 else ""
                 cells = [f"<td class='site'>{_e(c.site.name)}</td>",
                          f"<td class='missile{nowrap}'>{_e(c.missile.name)}</td>",
-                         f"<td class='target'>{_e(c.target.name)}</td>",
-                         _num(c.distance_km, _km(c.distance_km, units)), _reach_td(c, units),
-                         _reach_td(c, units, signed=True),
-                         f"<td class='v' data-verdict='{_e(c.verdict)}'>{_badge(c.verdict)}</td>"]
+                         _target_td(c), _distance_td(c, units), _reach_td(c, units),
+                         _reach_td(c, units, signed=True), _verdict_td(c)]
                 if rotating:
-                    cells.append(f"<td class='v' data-verdict='{_e(g.verdict)}'>{_badge(g.verdict)}</td>")
+                    cells.append(_verdict_td(g))
                 if c.flight_time_min is None:
-                    why = reach_cell(c, short=True) if c.near_orbital else "beyond reach"
+                    why = (reach_cell(c, short=True) if c.near_orbital else "beyond reach"
+                           if c.verdict in (Verdict.OUT_OF_RANGE, COUNTRY_VERDICTS[2]) else "too close"
+                           if c.point_verdict == Verdict.TOO_CLOSE else "no flight time from the model")
                     cells.append(f"<td class='time'>—<br><span class='small'>{_e(why)}</span></td>")
                 else:
                     cells.append(f"<td class='time' data-free='{c.free_flight_min:.3f}' data-boost="
@@ -276,7 +290,7 @@ def _table(rows, geodesic, targets, model, units: str = "km") -> str:
                                  f"{c.free_flight_min:.1f} + {c.boost_min:.1f}</span></td>")
                 body.append("<tr>" + "".join(cells) + "</tr>")
     note = ("Margin: range (under the rotating model, the reach toward the target) minus distance; positive "
-            "means inside. Flight time: total, then its parts (minimum-energy free flight + boost estimate); "
+            "means inside. Flight time: total, then its parts (coast + boost to thrust cut-off); "
             "estimates, see Assumptions; none is given beyond the reach.")
     if any(c.near_orbital for per_site in rows for per_missile in per_site for c in per_missile):
         note += (f" Near orbital: {NEAR_ORBITAL_TEXT.partition(': ')[2]} toward that target (the farthest shots "
@@ -287,6 +301,27 @@ def _table(rows, geodesic, targets, model, units: str = "km") -> str:
                       if h.startswith("Flight") else f"<th scope='col'>{_e(h)}</th>" for h in head)
             + "</tr></thead><tbody>"
             + "".join(body) + f"</tbody></table><p class='note'>{_e(note)}</p></section>")
+
+
+def _target_td(c: Check) -> str:
+    whole = "<br><span class='small'>whole country</span>" if c.target_kind == "country" else ""
+    return f"<td class='target' data-kind='{_e(c.target_kind)}'>{_e(c.target.name)}{whole}</td>"
+
+
+def _distance_td(c: Check, units: str) -> str:
+    """The distance; a country's nearest point, and its farthest beneath."""
+    if c.target_kind != "country":
+        return _num(c.distance_km, _km(c.distance_km, units))
+    return (f"<td class='num' data-value='{c.distance_km:.3f}' data-farthest='{c.farthest_km:.3f}'>"
+            f"{_km(c.distance_km, units)}<br><span class='small'>nearest point; farthest "
+            f"{_km(c.farthest_km, units)}</span></td>")
+
+
+def _verdict_td(c: Check) -> str:
+    share = "" if c.share is None else f" data-share='{c.share:.6f}'"
+    text = verdict_text(c.verdict, c.share).partition(" (")[2].rstrip(")")
+    small = f"<br><span class='small'>{_e(text)}</span>" if text else ""
+    return f"<td class='v' data-verdict='{_e(c.verdict)}'{share}>{_badge(c.verdict)}{small}</td>"
 
 
 def _num(value: float, text: str) -> str:
@@ -302,13 +337,17 @@ def _reach_td(c: Check, units: str, *, signed: bool = False) -> str:
     return _num(value, _signed(value, units) if signed else _km(value, units))
 
 
-def _assumptions(model: str, has_targets: bool, units: str = "km", near_notes=()) -> str:
+def _assumptions(model: str, has_targets: bool, units: str = "km", near_notes=(), countries: bool = False) -> str:
     from ..catalog.countries import COUNTRIES_SOURCE
     from ..core.rings import TOLERANCE_KM
 
     verdicts = ("<b>in range</b>: within the range every source agrees on (the nominal range, or the low "
                 "end of the band where sources disagree); <b>possibly in range</b>: inside the band; "
-                "<b>out of range</b>: beyond it; <b>too close</b>: under a known minimum range.")
+                "<b>out of range</b>: beyond it; <b>too close</b>: under a known minimum range."
+                + (" A whole country is an area: <b>all in range</b>, <b>part in range</b> (with the share of its "
+                   "area within the nominal reach under the model; Natural Earth 1:50m outline) or <b>none in "
+                   "range</b>; its distance, margin and flight time are those of its nearest point, and its "
+                   "farthest point is given beneath." if countries else ""))
     rotating = ("Used here: the reach depends on the direction of fire. The nominal range fixes the burnout "
                 "speed relative to the ground; the ground's eastward speed is added at launch and the Earth "
                 "turns under the missile in flight (Keplerian minimum-energy free flight over a sphere), so "
@@ -330,10 +369,10 @@ def _assumptions(model: str, has_targets: bool, units: str = "km", near_notes=()
         ("Ranges and verdicts", "Ranges are nominal maximum ranges from public estimates (see Sources); real "
          "reach also depends on payload, trajectory and the missile's condition. Where sources disagree a "
          f"band is given. {verdicts} Margin = range minus distance."),
-        ("Flight times", "Free flight on the minimum-energy trajectory of a point mass in vacuum (Keplerian "
-         f"orbit over a sphere of radius {length(6371, units)}, burnout at ground level; no atmosphere, no "
-         f"re-entry slow-down), plus a rough boost estimate by range class (about 1 min at {length(300, units)} "
-         f"to 5 min at {length(15000, units)}). Estimates for orientation, not data about any one missile."
+        ("Flight times", "The class missile of the range (powered-flight model: a point mass with assumed "
+         "stages, no drag) on the pitch programme of its maximum-range shot, its thrust cut off so that the "
+         f"Kepler coast over a sphere of radius {length(6371, units)} lands on the target; at the edge of the "
+         "reach that is its maximum-range shot. Estimates for orientation, not data about any one missile."
          + ("" if has_targets else " (No targets, so no flight times here.)")),
         ("Maps", "The interactive map uses Web Mercator, which cannot show latitudes beyond ±85.05°: rings "
          "reaching farther are clamped there. Rings are computed on the ellipsoid and drawn as such, never as "

@@ -19,15 +19,16 @@ from ..analysis.assessment import Check
 from ..validate import Verdict
 from ..analysis.scenario import MODEL_DESCRIPTIONS
 from .formatting import (NEAR_ORBITAL_TEXT, band_text, check_units, length, percent, sectors_text, signed_length,
-                         to_units)
+                         to_units, verdict_text)
 
 __all__ = ["check_lines", "check_json", "area_lines", "place_json", "track_text", "reader_note", "FLIGHT_TIME_NOTE",
            "NEAR_ORBITAL_TEXT", "ROTATING_REGIONS_TEXT", "near_orbital_line", "near_orbital_notes",
-           "comes_back_line", "coverage_caveat", "coverage_lines", "country_reach_lines"]
+           "comes_back_line", "coverage_caveat", "coverage_lines", "country_reach_lines", "table_lines"]
 
 #: What the flight times are, in one phrase.
-FLIGHT_TIME_NOTE = ("boost of the class missile (powered-flight model, assumed stages) until its speed suffices, "
-                    "then the minimum-energy free flight from the burnout point (Keplerian, over a sphere)")
+FLIGHT_TIME_NOTE = ("the class missile (powered-flight model, assumed stages) on its maximum-range pitch programme, "
+                    "its thrust cut off so that the coast (Keplerian, over a sphere) lands on the target; at the "
+                    "edge of the reach that is its maximum-range shot")
 
 #: What a region drawn under the rotating model is (never "the exact geodesic region").
 ROTATING_REGIONS_TEXT = ("the reach of the powered-flight model on a rotating Earth in each direction, out to the "
@@ -93,7 +94,7 @@ def _reach_line(c: Check, units: str) -> str:
         if c.band_km and not c.near_orbital else ""
     if c.near_orbital:
         return f"  distance {d(c.distance_km)}, {reach}: {NEAR_ORBITAL_TEXT}, bearing {c.bearing_deg:.1f}°"
-    if c.verdict == Verdict.TOO_CLOSE:
+    if (c.point_verdict or c.verdict) == Verdict.TOO_CLOSE:
         return (f"  distance {d(c.distance_km)}, inside the minimum range of {d(c.min_range_km)} by "
                 f"{d(c.inside_minimum_km)} (too close to be hit); {reach} {d(c.range_km)}{band}, "
                 f"bearing {c.bearing_deg:.1f}°")
@@ -114,17 +115,41 @@ def track_text(track, units: str = "km") -> str:
     return ", ".join(f"{o.name} {to_units(o.enter_km, units):,.0f}-{length(o.exit_km, units)}" for o in track)
 
 
-def check_lines(c: Check, overflight: str | None = None, *, units: str = "km") -> list[str]:
-    """The lines ``rangemap check`` prints for one answer, distances in `units` (km, mi or nmi)."""
+def _point_line(what: str, p, units: str) -> str:
+    """``nearest point 604 km away at 34.6860°N 129.4519°E, bearing 168.9°`` (and the part it lies on)."""
+    from ..analysis.country_reach import latlon_text
+
+    where = "" if p.main_part else f", on {p.part}"
+    return f"  {what} point {length(p.distance_km, units)} away at {latlon_text(p.lat, p.lon)}, " \
+           f"bearing {p.bearing_deg:.1f}°{where}"
+
+
+def check_lines(c: Check, overflight: str | None = None, *, units: str = "km", whole=None) -> list[str]:
+    """The lines ``rangemap check`` prints for one answer, distances in `units` (km, mi or nmi).
+
+    For a whole country (`c.target_kind` ``"country"``; `whole` its
+    :meth:`Assessment.country <geo.analysis.assessment.Assessment.country>`): the share within
+    reach, its nearest and farthest points, and the reach, margin and flight time of the nearest point.
+    """
     units = check_units(units)
-    lines = [f"{c.missile.name} from {c.site.name} to {c.target.name}: {c.verdict}", _reach_line(c, units)]
+    country = c.target_kind == "country"
+    lines = [f"{c.missile.name} from {c.site.name} to {c.target.name}{' (the whole country)' if country else ''}: "
+             f"{verdict_text(c.verdict, c.share)}"]
+    if country and whole is not None:
+        lines += [_point_line("nearest", whole.nearest, units), _point_line("farthest", whole.farthest, units)]
+        lines.append(re.sub(r"^  distance [^,]*, (.*), bearing [^,]*$",
+                            lambda m: f"  toward the nearest point ({c.point_verdict}): {m[1]}", _reach_line(c, units)))
+    else:
+        lines.append(_reach_line(c, units))
     if c.flight_time_min is not None:
-        lines.append(f"  flight time about {c.flight_time_min:.0f} min ({c.boost_min:.1f} min boost + "
-                     f"{c.free_flight_min:.1f} min minimum-energy free flight from burnout)")
+        lines.append(f"  flight time{' to the nearest point' if country else ''} about {c.flight_time_min:.0f} min "
+                     f"({c.boost_min:.1f} min boost + {c.free_flight_min:.1f} min coast; maximum-range programme "
+                     "cut off to land there)")
     if overflight is not None:
-        lines.append(f"  overflight: {overflight}")
+        lines.append(f"  overflight{' to the nearest point' if country else ''}: {overflight}")
     unit = {"mi": "; 1 mi = 1.609344 km", "nmi": "; 1 nmi = 1.852 km"}.get(units, "")
-    lines.append(f"  ({MODEL_DESCRIPTIONS[c.model]}; range: {c.missile.source or 'no source given'}{unit})")
+    outline = "; outline: Natural Earth 1:50m, share within the nominal reach" if country else ""
+    lines.append(f"  ({MODEL_DESCRIPTIONS[c.model]}; range: {c.missile.source or 'no source given'}{outline}{unit})")
     return lines
 
 
@@ -143,11 +168,36 @@ def area_lines(r, *, units: str = "km") -> list[str]:
     return lines
 
 
-def check_json(c: Check, units: str = "km") -> dict:
+def _point_json(p, units: str) -> dict | None:
+    if p is None:
+        return None
+    doc = {"lat": p.lat, "lon": p.lon, "distance_km": p.distance_km, "bearing_deg": p.bearing_deg, "part": p.part,
+           "main_part": p.main_part}
+    if units != "km":
+        doc[f"distance_{units}"] = to_units(p.distance_km, units)
+    return doc
+
+
+def _country_json(whole, units: str) -> dict:
+    """The fields of a country target (None for a point or place: one schema for every kind)."""
+    from ..analysis.country_reach import OUTLINE_NOTE
+
+    get = (lambda name: None) if whole is None else (lambda name: getattr(whole, name))     # noqa: E731
+    return {"iso_a3": get("iso_a3"), "covered_km2": get("covered_km2"), "area_km2": get("area_km2"),
+            "accuracy_km": get("accuracy_km"), "outline": None if whole is None else OUTLINE_NOTE,
+            "nearest": _point_json(get("nearest"), units), "farthest": _point_json(get("farthest"), units)}
+
+
+def check_json(c: Check, units: str = "km", whole=None) -> dict:
     """One answer as a JSON object: kilometres and minutes, and ``units``, the unit the text shows.
 
     With ``units`` other than km, the distances are also given in that unit, in fields named for it
-    (``distance_mi``, ``range_mi``, ``margin_mi``, ``range_band_mi``, ``min_range_mi``).
+    (``distance_mi``, ``range_mi``, ``margin_mi``, ``range_band_mi``, ``min_range_mi``, ``farthest_mi``).
+
+    One schema for every kind of target (``target_kind``: point, place or country): a country's
+    fields (``share``, ``farthest_km``, ``nearest``, ``farthest``, ``iso_a3``, ...) are null for a
+    point or place; for a country, ``distance_km``, ``margin_km`` and the flight time are its nearest
+    point's, and `whole` is its :meth:`Assessment.country <geo.analysis.assessment.Assessment.country>`.
 
     >>> from geo.analysis.assessment import assess
     >>> from geo.analysis.scenario import Scenario
@@ -157,13 +207,16 @@ def check_json(c: Check, units: str = "km") -> dict:
     """
     m, units = c.missile, check_units(units)
     doc = {
-        "site": place_json(c.site), "target": place_json(c.target), "missile": m.name,
+        "site": place_json(c.site), "target": place_json(c.target), "target_kind": c.target_kind, "missile": m.name,
         "range_km": c.range_km, "range_band_km": list(c.band_km) if c.band_km else None,
         "min_range_km": c.min_range_km, "inside_minimum_km": c.inside_minimum_km,
         "distance_km": c.distance_km, "margin_km": c.margin_km, "bearing_deg": c.bearing_deg,
-        "verdict": c.verdict, "model": c.model, "model_description": MODEL_DESCRIPTIONS[c.model],
+        "verdict": c.verdict, "point_verdict": c.point_verdict, "share": c.share, "farthest_km": c.farthest_km,
+        **_country_json(whole, units),
+        "model": c.model, "model_description": MODEL_DESCRIPTIONS[c.model],
         "flight_time_min": c.flight_time_min, "free_flight_min": c.free_flight_min, "boost_min": c.boost_min,
         "flight_time_note": FLIGHT_TIME_NOTE if c.flight_time_min is not None else "target cannot be hit",
+        "flight_time_basis": c.flight_time_basis,
         "sources": {"missile": m.source, "site": c.site.source, "target": c.target.source},
         "units": units,
     }
@@ -175,7 +228,7 @@ def check_json(c: Check, units: str = "km") -> dict:
     if doc["range_band_km"]:
         doc["range_band_km"] = [v if math.isfinite(v) else None for v in doc["range_band_km"]]
     if units != "km":
-        for key in ("range", "min_range", "inside_minimum", "distance", "margin"):
+        for key in ("range", "min_range", "inside_minimum", "distance", "margin", "farthest"):
             value = doc[f"{key}_km"]
             doc[f"{key}_{units}"] = None if value is None else to_units(value, units)
         doc[f"range_band_{units}"] = [None if v is None else to_units(v, units) for v in doc["range_band_km"]] \
@@ -237,16 +290,10 @@ def country_reach_lines(r) -> list[str]:
       nearest point 3,890 km away at 42.5246°N 9.5295°E, bearing 295.7°, on the part around Bastia, France
       farthest point 11,536 km away at 2.3269°N 54.6179°W, bearing 283.0°, on the part around Cayenne, French Guiana
     """
-    from ..analysis.country_reach import latlon_text
-
     verdict = {"all": "all of it within range", "none": "none of it within range",
                "part": f"part within range ({percent(r.share)} of its area)"}[r.verdict]
-    lines = [f"{r.country}: {verdict}"]
-    for what, p in (("nearest", r.nearest), ("farthest", r.farthest)):
-        where = "" if p.main_part else f", on {p.part}"
-        lines.append(f"  {what} point {p.distance_km:,.0f} km away at {latlon_text(p.lat, p.lon)}, "
-                     f"bearing {p.bearing_deg:.1f}°{where}")
-    return lines
+    return [f"{r.country}: {verdict}", *(_point_line(what, p, "km") for what, p in (("nearest", r.nearest),
+                                                                                    ("farthest", r.farthest)))]
 
 
 _UPKEEP = re.compile(r"project(?:'s)? reference|\bthis project\b|\bthe catalog(?:ue)?\b|\bTODO\b|\bto be checked\b|"
@@ -272,3 +319,55 @@ def reader_note(note: str) -> str:
     clauses = [c for c in re.split(r"(?<=[;.])\s+", text) if c.strip() and not _UPKEEP.search(c)]
     text = " ".join(clauses).strip().rstrip(";").strip()
     return text[:1].upper() + text[1:]
+
+
+def table_lines(table, units: str = "km") -> list[str]:
+    """A table of answers (:meth:`Assessment.table <geo.analysis.assessment.Assessment.table>` or a batch
+    table) as aligned lines for a terminal: rounded distances with thousands separators in `units`,
+    verdict (a country's with its share), margin and flight time. Site and missile columns appear
+    when they vary; a farthest-point column when a target is a whole country.
+
+    >>> from geo.analysis.assessment import assess
+    >>> from geo.analysis.scenario import Scenario
+    >>> print("\\n".join(table_lines(assess(Scenario.resolve("Sinpo", "KN-23", ["Japan", "Seoul"])).table())))
+    target  kind     distance (km)  farthest (km)  range (km)  margin (km)  verdict                           flight time
+    Japan   country            604          1,973         690          +86  part in range (2.0% of its area)  7 min
+    Seoul   place              293                        690         +397  in range                          5 min
+    """
+    import math
+
+    from .formatting import reach_cell
+
+    units = check_units(units)
+    rows = table.to_dict("records")
+    show = [c for c in ("site", "missile") if table[c].nunique() > 1] + ["target"]
+    country = "farthest_km" in table and table["farthest_km"].notna().any()
+    reach = "reach" if (table["model"] == "rotating").any() else "range"
+
+    def num(v, signed=False):
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return ""
+        return f"{to_units(v, units):+,.0f}" if signed else f"{to_units(v, units):,.0f}"
+
+    head = [*show, "kind", f"distance ({units})", *([f"farthest ({units})"] if country else []),
+            f"{reach} ({units})", f"margin ({units})", "verdict", "flight time"]
+    body = []
+    for r in rows:
+        near = bool(r.get("near_orbital"))
+        ft = r.get("flight_time_min")
+        share = r.get("share")
+        share = None if share is None or (isinstance(share, float) and math.isnan(share)) else share
+        body.append([*(str(r[c]) for c in show), str(r.get("target_kind") or "point"), num(r["distance_km"]),
+                     *([num(r.get("farthest_km"))] if country else []),
+                     reach_cell(r["range_km"], near, units, short=True, unit=False) if not
+                     (isinstance(r["range_km"], float) and math.isnan(r["range_km"])) or near else "",
+                     "" if near else num(r["margin_km"], signed=True), verdict_text(r["verdict"], share),
+                     "—" if ft is None or (isinstance(ft, float) and math.isnan(ft)) else f"{ft:.0f} min"])
+    numeric = {i for i, h in enumerate(head) if "(" in h}
+    widths = [max(len(x) for x in col) for col in zip(head, *body)]
+
+    def line(cells):
+        return "  ".join(c.rjust(w) if i in numeric else c.ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    return [line(head), *(line(b) for b in body)]

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from ..analysis.country_reach import latlon_text
+from .text import FLIGHT_TIME_NOTE
 from .formatting import NEAR_ORBITAL_TEXT, check_units, length, minutes, reach_cell, to_units
 
 __all__ = ["threat_lines", "threat_json", "NONE_REACH"]
@@ -53,7 +54,7 @@ def threat_lines(t, *, units: str = "km") -> list[str]:
     notes = ["range sources: " + "; ".join(f"{name}: {src}" for name, src in sources.items())]
     if any(r.near_orbital for r in t.rows):
         notes.append(f"near orbital: {NEAR_ORBITAL_TEXT.partition(': ')[2]}")
-    notes.append("flight time: boost of the class missile, then the minimum-energy free flight from burnout")
+    notes.append(f"flight time: {FLIGHT_TIME_NOTE}")
     if units != "km":
         notes.append({"mi": "1 mi = 1.609344 km", "nmi": "1 nmi = 1.852 km"}[units])
     return head + body + ["  " + n for n in notes]

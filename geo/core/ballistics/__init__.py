@@ -22,7 +22,7 @@ This package re-exports the public names of its modules, one module per part:
 * :mod:`~geo.core.ballistics.rotating` - :func:`rotating_reach_km`,
   :func:`rotating_flight_time_min`, :func:`rotating_reach`: the same missile on a rotating
   Earth: the reach depends on the direction of fire (east gains, west loses).
-* :mod:`~geo.core.ballistics.flighttime` - :func:`flight_time`: boost plus free flight to a target.
+* :mod:`~geo.core.ballistics.flighttime` - :func:`flight_time`: the boost to thrust cut-off plus the coast to a target.
 
 >>> from geo.core.ballistics import max_range, speed_for_range
 >>> round(max_range(7.0).range_km)                 # a 7 km/s burnout on the surface
@@ -43,6 +43,7 @@ _MODULE_OF = {
     "flight_time_checks": "comparison",
     "FlightTime": "flighttime",
     "flight_time": "flighttime",
+    "CUTOFF_TRAJECTORY": "flighttime",
     "EARTH_RADIUS_KM": "freeflight",
     "HALF_CIRCUMFERENCE_KM": "freeflight",
     "MU_KM3_S2": "freeflight",
@@ -92,6 +93,7 @@ __all__ = [
     "near_orbital",
     "FlightTime",
     "flight_time",
+    "CUTOFF_TRAJECTORY",
     "MODEL_LINES",
 ]
 

@@ -197,8 +197,15 @@ class FlightTimeCheck(NamedTuple):
     nominal_km: float
     #: The model's time (:func:`flight_time`, non-rotating): boost, free flight, total.
     model: FlightTime
-    #: The tests hold the model within this many minutes of the observation (None: not checked).
+    #: The model is checked against the observation within this many minutes (None: not checked).
     tolerance_min: float | None
+
+    @property
+    def fits(self) -> bool | None:
+        """The model's total lies within `tolerance_min` of the observation (None: not checked)."""
+        if self.tolerance_min is None:
+            return None
+        return bool(abs(self.model.total_min - self.observed_min) <= self.tolerance_min)
 
 
 #: Nominal range of the Hwasong-12 in the catalog (UCS, 2017), km.
@@ -229,7 +236,9 @@ def flight_time_checks() -> tuple:
     --------
     >>> c = flight_time_checks()[0]
     >>> c.distance_km, c.observed_min, round(c.model.total_min, 1)
-    (3700.0, 19.0, 19.5)
+    (3700.0, 19.0, 17.5)
+    >>> c.fits                    # the cut-off trajectory is flatter than the one flown: 1.5 min early
+    False
     """
     return tuple(
         FlightTimeCheck(name, km, obs, src, note, HWASONG_12_KM, flight_time(km, HWASONG_12_KM), tol)

@@ -481,8 +481,8 @@ MODEL_LINES = {
     "geodesic": "WGS84 geodesic (Karney); nominal range on a non-rotating Earth",
     "kepler": "closed-form Kepler free flight over a rotating sphere, burnout on the ground at the launch site",
     "powered": powered.MODEL_LINE + "; missile class calibrated to the nominal range",
-    "flight time": "boost of the class missile until its speed suffices, then the minimum-energy free flight "
-                   "from the burnout point (Lagrange's equation)",
+    "flight time": "the class missile on its maximum-range pitch programme, its thrust cut off so that the "
+                   "Kepler coast lands on the target (at the edge of the reach: its maximum-range shot)",
     "simple": "lofted test -> standard trajectory: Kepler conic through burnout on the ground and the apogee",
     "gravity-loss": "simple model plus a gravity-loss credit for the flatter boost (burn time assumed)",
 }

@@ -30,8 +30,9 @@ The package holds one module per concern; this module only gathers their public 
 :mod:`~geo.core.powered.flight` (the integration, the coast, the pitch search),
 :mod:`~geo.core.powered.calibration` (the class missile for a nominal range),
 :mod:`~geo.core.powered.trajectories` (shots, maximum range, trajectories, the boost profile),
-:mod:`~geo.core.powered.azimuths` (reach per ground azimuth on the rotating Earth) and
-:mod:`~geo.core.powered.loftfit` (vehicles fitted to lofted tests).
+:mod:`~geo.core.powered.azimuths` (reach per ground azimuth on the rotating Earth),
+:mod:`~geo.core.powered.cutoff` (flight times: the maximum-range programme with its thrust cut
+off to land on a target) and :mod:`~geo.core.powered.loftfit` (vehicles fitted to lofted tests).
 
 Examples
 --------
@@ -46,6 +47,7 @@ from __future__ import annotations
 
 from .azimuths import N_ALPHA, Reach, reach
 from .calibration import class_vehicle
+from .cutoff import CUTOFF_TRAJECTORY, CutoffTimes, cutoff_times
 from .flight import MAX_PITCH_DEG, MIN_PITCH_DEG, MODEL_LINE, NEAR_ANTIPODE_KM, PITCH_OVER_SHARE, VERTICAL_RISE_S
 from .loftfit import LoftFit, fit_loft, speed_gain_share
 from .trajectories import BoostProfile, MaxRange, Shot, Trajectory, boost_profile, fly, max_range, trajectory
@@ -75,6 +77,9 @@ __all__ = [
     "speed_gain_share",
     "Trajectory",
     "trajectory",
+    "CutoffTimes",
+    "cutoff_times",
+    "CUTOFF_TRAJECTORY",
     "MODEL_LINE",
     "N_ALPHA",
 ]

@@ -103,7 +103,7 @@ _PITCH_ROUNDS = 3
 
 @lru_cache(maxsize=64)
 def _boundary(lat_rad: float, nominal_km: float, omega: float, n_alpha: int):
-    """The edge of the reachable region: (vehicle, β, d, flagged, past), one point per launch azimuth.
+    """The edge of the reachable region: (vehicle, β, d, flagged, past, aims), one point per launch azimuth.
 
     For each launch azimuth on a grid the final pitch angle of the farthest shot (distance
     counted on past the antipode) is searched over every pitch from :data:`MIN_PITCH_DEG` up;
@@ -113,7 +113,8 @@ def _boundary(lat_rad: float, nominal_km: float, omega: float, n_alpha: int):
     never comes down; flagged points are parked at the near-orbital distance (:func:`_park`),
     and `past` holds arcs through where their shots came down near or beyond the antipode. The farthest
     distance is a maximum over a continuous family, so it moves continuously with the launch
-    azimuth, up to the moment it is flagged.
+    azimuth, up to the moment it is flagged. `aims` is (launch azimuth, final pitch), rad, of the
+    shot that lands on each boundary point (for flagged points: of the farthest shot found).
     """
     vehicle, theta0 = _class_vehicle(nominal_km)
     th = _thrust([vehicle.stages])
@@ -153,10 +154,11 @@ def _boundary(lat_rad: float, nominal_km: float, omega: float, n_alpha: int):
     use = fin.valid & (fin.d >= d[:, 0] - 1e-9) & ~flagged
     d_edge = np.where(use, fin.d, d[:, 0])
     b_edge = np.where(use, fin.beta, b[:, 0])
+    aims = (np.where(use, a_fin, alpha), np.where(use, theta + step, theta))
     flagged = flagged | ~np.isfinite(d_edge) | ~np.isfinite(b_edge)
     reached, past = _near_antipode(sl, cl, alpha[flagged], th, omega, hi, cap)
     b_edge, d_edge = _park(alpha, b_edge, d_edge, flagged, cap, reached)
-    return vehicle, b_edge, d_edge, flagged, past
+    return vehicle, b_edge, d_edge, flagged, past, aims
 
 
 def _park(alpha, b_edge, d_edge, flagged, cap, reached):
@@ -303,7 +305,7 @@ def reach(lat, lon, azimuth_deg, nominal_range_km, *, omega=OMEGA_EARTH_RAD_S, n
         raise InputError("azimuth is not finite: give degrees clockwise from north")
     nominal = _nominal(nominal_range_km)
     omega = _finite(omega, "omega", "rad/s")
-    vehicle, b_edge, d_edge, flagged, past = _boundary(lat_rad, nominal, omega, int(n_alpha))
+    vehicle, b_edge, d_edge, flagged, past, _ = _boundary(lat_rad, nominal, omega, int(n_alpha))
     q = np.radians(az).ravel()
     edge, _ = _reach_from_boundary(b_edge, d_edge, flagged, past, q, with_back=False)
     # Where anything comes back into reach beyond a gap, one distance for every bearing (see Reach).
@@ -327,7 +329,7 @@ def _comes_back(lat_rad: float, nominal_km: float, omega: float, n_alpha: int) -
     a sample of a two-parameter family, so a per-bearing figure would come and go between
     neighbouring bearings; the nearest of them over all bearings is a bound a reader can use.
     """
-    _, b_edge, d_edge, flagged, past = _boundary(lat_rad, nominal_km, omega, n_alpha)
+    _, b_edge, d_edge, flagged, past, _ = _boundary(lat_rad, nominal_km, omega, n_alpha)
     rays = np.linspace(0.0, _TWO_PI, _BACK_RAYS, endpoint=False)
     _, back = _reach_from_boundary(b_edge, d_edge, flagged, past, rays)
     landed = [np.arctan2(np.hypot(p[:, 0], p[:, 1]), p[:, 2]) for p in past if p.shape[0]]

@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from ...errors import InputError
-from .flight import _R, EARTH_RADIUS_KM, _max_travel
+from .flight import _R, _THETA_HI, _THETA_LO, EARTH_RADIUS_KM, _max_travel, _shots, _thrust, _travel_range
 from .vehicle import CLASS_ASSUMPTIONS, Vehicle, _class_stages, _finite
 
 __all__ = [
@@ -69,53 +69,108 @@ def _calibrate(make_stages, target_rad, lo=0.3, hi=12.0):
     return x1, th2[0]
 
 
-#: Calibrations are kept between runs in this file of the user's cache folder (the same folder as
-#: the place index: ``$RANGEMAP_CACHE_DIR``, else ``$XDG_CACHE_HOME/rangemap``, else ``~/.cache/rangemap``);
-#: the name carries a version, so a change to the model's assumptions starts a new file.
+#: Calibrations are kept between runs in this file of the user's cache folder
+#: (:func:`geo.core.cache.cache_dir`); the name carries a version, so a change to the model's
+#: assumptions starts a new file.
 CALIBRATION_CACHE = "class-vehicles-v2.json"
+#: The layout of that file: ``{"schema": CALIBRATION_SCHEMA, "4500.0": [Δv, θ], …}`` (a file without
+#: "schema" is of the same layout, written by an older version; every entry is checked all the same).
+CALIBRATION_SCHEMA = 1
+#: A calibration file larger than this (bytes) is not read: it cannot be ours (256 entries are ~15 kB).
+_MAX_FILE_BYTES = 1 << 20
+#: A stored Δv (km/s) outside this interval cannot come from :func:`_calibrate`.
+_DV_BOUNDS = (1e-3, 12.0)
+#: A stored calibration is used only when its shot, flown again, lands this close to the nominal range (m).
+_REFLY_TOLERANCE_M = 1.0
 
 
 def _calibration_file():
-    import os
-    from pathlib import Path
+    from ..cache import cache_dir
 
-    folder = os.environ.get("RANGEMAP_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache"), "rangemap")
-    return Path(folder) / CALIBRATION_CACHE
+    return cache_dir() / CALIBRATION_CACHE
 
 
-def _stored_calibration(nominal_km: float):
-    """(Δv, θ) of an earlier run's calibration for `nominal_km`, or None."""
+def _read_table() -> dict:
+    """The stored calibrations ``{key: [Δv, θ]}``; {} for a missing, huge, damaged or foreign file."""
     import json
-
-    try:
-        value = json.loads(_calibration_file().read_text(encoding="utf-8")).get(repr(float(nominal_km)))
-        return (float(value[0]), float(value[1])) if value else None
-    except (OSError, ValueError, TypeError, IndexError, AttributeError):
-        return None
-
-
-def _store_calibration(nominal_km: float, dv: float, theta: float) -> None:
-    """Keep a calibration for later runs (best effort: a read-only or full disk only costs time)."""
-    import json
-    import os
-    import tempfile
 
     path = _calibration_file()
     try:
-        try:
-            table = json.loads(path.read_text(encoding="utf-8"))
-            table = table if isinstance(table, dict) else {}
-        except (OSError, ValueError):
-            table = {}
+        if path.stat().st_size > _MAX_FILE_BYTES:
+            return {}
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):        # UnicodeDecodeError is a ValueError
+        return {}
+    if not isinstance(doc, dict) or doc.get("schema", CALIBRATION_SCHEMA) != CALIBRATION_SCHEMA:
+        return {}
+    return {k: v for k, v in doc.items() if k != "schema" and _plausible(v)}
+
+
+def _plausible(value) -> bool:
+    """True for ``[Δv, θ]``: two finite numbers within the bounds :func:`_calibrate` can give.
+
+    >>> _plausible([6.68, 0.61]), _plausible([float("nan")] * 2), _plausible([1e9, 0.5]), _plausible([0, 0])
+    (True, False, False, False)
+    """
+    if not (isinstance(value, list) and len(value) == 2):
+        return False
+    if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in value):
+        return False
+    dv, theta = (float(x) for x in value)
+    return (math.isfinite(dv) and math.isfinite(theta) and _DV_BOUNDS[0] <= dv <= _DV_BOUNDS[1]
+            and _THETA_LO <= theta <= _THETA_HI)
+
+
+def _refly_km(nominal_km: float, dv: float, theta: float) -> float:
+    """Range flown (km, non-rotating) by the class missile of speed gain `dv` at final pitch `theta`."""
+    shots = _shots(0.0, 1.0, np.array([0.0]), np.array([theta]), _thrust([_class_stages(nominal_km, dv)]), 0.0)
+    return float(_travel_range(shots)[0]) * EARTH_RADIUS_KM
+
+
+def _stored_calibration(nominal_km: float):
+    """(Δv, θ) of an earlier run's calibration for `nominal_km`, or None when there is none or any doubt.
+
+    A stored entry must be plausible (:func:`_plausible`), and its shot is flown again: it must
+    land within :data:`_REFLY_TOLERANCE_M` of the nominal range (a few ms; once per range and process).
+    """
+    value = _read_table().get(repr(float(nominal_km)))
+    if value is None:
+        return None
+    dv, theta = float(value[0]), float(value[1])
+    flown = _refly_km(nominal_km, dv, theta)
+    if not (math.isfinite(flown) and abs(flown - nominal_km) * 1e3 <= _REFLY_TOLERANCE_M):
+        return None
+    return dv, theta
+
+
+def _store_calibration(nominal_km: float, dv: float, theta: float) -> None:
+    """Keep a calibration for later runs (best effort: a read-only or full disk only costs time).
+
+    The file is rewritten whole under a temporary name of this process
+    (:func:`geo.core.cache.temp_path`), keeping only the plausible entries of the old one.
+    """
+    import json
+    import os
+
+    from ..cache import clean_stale, temp_path
+
+    path = _calibration_file()
+    tmp = None
+    try:
+        table = _read_table()
         table[repr(float(nominal_km))] = [float(dv), float(theta)]
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".rangemap-tmp-", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(table, f)
+        clean_stale(path.parent, legacy=True)
+        tmp = temp_path(path.parent)
+        with open(tmp, "x", encoding="utf-8") as f:
+            json.dump({"schema": CALIBRATION_SCHEMA, **table}, f)
         os.replace(tmp, path)
     except OSError:
-        pass
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 @lru_cache(maxsize=256)

@@ -105,13 +105,13 @@ def _pitch_times(t_end: float):
     return t_vert, t_vert + PITCH_OVER_SHARE * (t_end - t_vert)
 
 
-def _boost(sin_lat, cos_lat, alpha, theta_end, thrust: _Thrust, omega, *, record=False):
+def _boost(sin_lat, cos_lat, alpha, theta_end, thrust: _Thrust, omega, *, record=False, step=None):
     """Integrate the boost of a batch of shots.
 
     Returns (r, v, t_burnout, crashed[, samples]): inertial position and velocity at burnout
     (SI), the burnout time, whether a shot touched the ground after lift-off, and with
     ``record`` the list of (t, r, v) after every step. alpha and theta_end (rad) and the thrust
-    law's c, b broadcast to the batch shape.
+    law's c, b broadcast to the batch shape. `step`: the Runge-Kutta step, s (default :data:`_STEP_S`).
     """
     alpha, theta_end = np.broadcast_arrays(np.asarray(alpha, float), np.asarray(theta_end, float))
     shape = np.broadcast_shapes(alpha.shape, *(np.shape(x) for x in thrust.b))
@@ -150,7 +150,7 @@ def _boost(sin_lat, cos_lat, alpha, theta_end, thrust: _Thrust, omega, *, record
     samples = [(0.0, r.copy(), v.copy())] if record else None
     lowest = np.full(n, np.inf)
     for t0, t1, k in _segments(thrust, (t_vert, t_pitch)):
-        steps = max(4, int(math.ceil((t1 - t0) / _STEP_S)))
+        steps = max(4, int(math.ceil((t1 - t0) / (step or _STEP_S))))
         h = (t1 - t0) / steps
         for i in range(steps):
             t = t0 + i * h

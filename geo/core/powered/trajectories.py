@@ -3,7 +3,7 @@
 :func:`fly` flies shots of a :class:`~geo.core.powered.vehicle.Vehicle` for given launch
 azimuths and final pitch angles over the rotating Earth; :func:`max_range` finds its longest
 shot on a non-rotating Earth; :func:`trajectory` samples one flight for figures;
-:func:`boost_profile` samples the boost of the class missile for flight times.
+:func:`boost_profile` samples the boost of the class missile.
 
 Examples
 --------

@@ -18,8 +18,13 @@
  *   window.rangemap.state()               the current site, reach, targets and units
  * Bad arguments throw a RangeError and leave the drawing as it was.
  */
-(function () {
+(function (root) {
   "use strict";
+
+  root.rangemap = root.rangemap || {};
+  // Called by the page's folium script (geo.outputs.live) with its folium.Map: the panel and the
+  // verdict legend (#rm-panel, #rm-legend, in the page's body) become controls of that map.
+  root.rangemap.live = function (map) {
 
   var Rings = window.rangemapRings;
   var Geodesic = window.geodesic.Geodesic, geod = Geodesic.WGS84;
@@ -98,8 +103,8 @@
     return -1;
   }
 
-  // Flight time: tables computed in Python by geo.check (minimum-energy free flight plus the
-  // boost estimate of geo.core.ballistics), interpolated here; no physics in JavaScript.
+  // Flight time: tables computed in Python by geo.check (the class missile's maximum-range
+  // programme cut off to land there, geo.core.ballistics), interpolated here; no physics in JavaScript.
   // A missile's row holds times at distances max_km * (i / n)^2; a typed range R is
   // interpolated between the rows of a table over log10(R).
   function rowTime(row, reachKm, d) {
@@ -145,13 +150,27 @@
 
   // --- the map ------------------------------------------------------------------------
 
-  var map = L.map("rm-map", {zoomControl: false, worldCopyJump: false, zoomSnap: 0.25, zoomDelta: 0.5, attributionControl: false,
-                             minZoom: 1, maxBounds: [[-LIMIT, REF - 540], [LIMIT, REF + 540]],
-                             maxBoundsViscosity: 0.8});
-  L.control.zoom({position: "topright"}).addTo(map);
+  map.options.maxBoundsViscosity = 0.8;
+  map.setMaxBounds([[-LIMIT, REF - 540], [LIMIT, REF + 540]]);
+  map.getContainer().setAttribute("role", "application");
+  map.getContainer().setAttribute("aria-label", "Map: drag the launch site, click to add a target");
+  // The panel and the legend: Leaflet controls placed against the map's own box (not a corner).
+  map._controlCorners.rmfloat = map._controlContainer;
+  var Floating = L.Control.extend({
+    options: {position: "rmfloat"},
+    onAdd: function () {
+      var box = this.options.element;
+      box.classList.add("leaflet-control");
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    }
+  });
+  new Floating({element: $("rm-panel")}).addTo(map);
+  new Floating({element: $("rm-legend")}).addTo(map);
   map.createPane("rm-land").style.zIndex = 250;
   map.getPane("rm-land").style.pointerEvents = "none";
-  document.documentElement.style.setProperty("--rm-sea", STYLE.sea);
+  map.getContainer().style.background = STYLE.sea;
 
   (function drawLand() {
     var fill = {pane: "rm-land", interactive: false, stroke: false, fill: true, fillColor: STYLE.land,
@@ -348,10 +367,7 @@
     var s = state.site, r = state.reach;
     var inv = geod.Inverse(s.lat, s.lon, lat, lon, Geodesic.DISTANCE | Geodesic.AZIMUTH);
     var d = inv.s12 / 1000.0, bearing = ((inv.azi1 % 360) + 360) % 360;
-    var verdict = VERDICTS[2];
-    if (d <= r.max_km) verdict = VERDICTS[1];
-    if (d <= r.certain_km) verdict = VERDICTS[0];
-    if (r.min_range_km !== null && d < r.min_range_km) verdict = VERDICTS[3];
+    var verdict = VERDICTS[window.rangemapVerdict.code(d, r.certain_km, r.max_km, r.min_range_km)];
     return {distance_km: d, bearing_deg: bearing === 360 ? 0 : bearing, margin_km: r.range_km - d,
             verdict: verdict, flight_time_min: verdict === VERDICTS[3] ? null : flightTime(r, d)};
   }
@@ -979,4 +995,5 @@
     if (window.ResizeObserver) new ResizeObserver(fit).observe(map.getContainer());
     else window.addEventListener("load", fit);
   }
-})();
+  };
+})(window);

@@ -3,7 +3,7 @@
  *
  * The same rules as geo.core.rings (Python): read that module's docstrings for the
  * reasoning. Karney's geodesic algorithms come from GeographicLib (the npm package
- * geographiclib-geodesic, vendored under geo/outputs/vendor/), loaded before this file
+ * geographiclib-geodesic, vendored under geo/outputs/web/vendor/), loaded before this file
  * as the global `geodesic`.
  *
  *   rangemapRings.ring(lat, lon, km, box) -> {parts, curve, turn, kind}

@@ -33,10 +33,11 @@ import re
 
 import numpy as np
 
-from ..errors import RangemapError
+from ...errors import RangemapError
 
 __all__ = ["OFFLINE_BACKGROUND", "LAND_COLOR", "BORDER_COLOR", "GRATICULE_COLOR", "LAND_SIMPLIFY_DEG",
-           "LAND_FILE", "leaflet_inline", "land_layer", "land_data", "encode_land", "frame_geometries"]
+           "LAND_FILE", "leaflet_inline", "leaflet_parts", "land_layer", "land_data", "land_json", "encode_land",
+           "frame_geometries", "LandLayer"]
 
 #: Map background (the sea); land and borders are drawn over it.
 OFFLINE_BACKGROUND = "#DCE9F2"
@@ -49,24 +50,42 @@ LAND_FILE = "countries/land-50m.json"
 
 
 @functools.lru_cache(maxsize=1)
-def leaflet_inline() -> str:
-    """Leaflet's CSS and JS as inline ``<style>`` and ``<script>``, images as data: URLs.
+def leaflet_parts() -> tuple[str, str, dict]:
+    """Leaflet 1.9.3 from ``xstatic-leaflet``: its CSS (images as data: URLs), its JS (no source
+    map comment) and ``{"iconUrl", "iconRetinaUrl", "shadowUrl"}``, the default marker's images
+    as data: URLs (Leaflet would look for them beside its stylesheet).
 
-    >>> page = leaflet_inline()
-    >>> page.startswith("<style>"), "Leaflet 1.9.3" in page, "sourceMappingURL" in page
-    (True, True, False)
+    >>> css, js, icons = leaflet_parts()
+    >>> "Leaflet 1.9.3" in js, sorted(icons), icons["iconUrl"].startswith("data:image/png;base64,")
+    (True, ['iconRetinaUrl', 'iconUrl', 'shadowUrl'], True)
     """
     try:
         import xstatic.pkg.leaflet as xl
     except ImportError:
         raise RangemapError("web maps need the xstatic-leaflet package: pip install xstatic-leaflet") from None
     base = pathlib.Path(xl.BASE_DIR)
+
+    def data_url(name: str) -> str:
+        return "data:image/png;base64," + base64.b64encode((base / "images" / name).read_bytes()).decode("ascii")
+
     js = re.sub(r"//# sourceMappingURL=\S*", "", (base / "leaflet.js").read_text(encoding="utf-8"))
-    css = re.sub(r"url\((images/[\w.-]+\.png)\)", lambda m: "url(data:image/png;base64,"
-                 + base64.b64encode((base / m[1]).read_bytes()).decode("ascii") + ")",
+    css = re.sub(r"url\(images/([\w.-]+\.png)\)", lambda m: f"url({data_url(m[1])})",
                  (base / "leaflet.css").read_text(encoding="utf-8"))
     if re.search(r"</(script|style)|<!--", js + css, re.IGNORECASE):
         raise RuntimeError("xstatic-leaflet files cannot be inlined safely")
+    icons = {"iconUrl": data_url("marker-icon.png"), "iconRetinaUrl": data_url("marker-icon-2x.png"),
+             "shadowUrl": data_url("marker-shadow.png")}
+    return css, js, icons
+
+
+def leaflet_inline() -> str:
+    """Leaflet's CSS and JS as inline ``<style>`` and ``<script>`` (see :func:`leaflet_parts`).
+
+    >>> page = leaflet_inline()
+    >>> page.startswith("<style>"), "Leaflet 1.9.3" in page, "sourceMappingURL" in page
+    (True, True, False)
+    """
+    css, js, _ = leaflet_parts()
     return f"<style>{css}</style>\n<script>{js}</script>\n"
 
 
@@ -144,7 +163,7 @@ def _encode_ring(coords) -> list[int] | None:
 
 
 def _land_path() -> pathlib.Path:
-    from ..catalog.tables import data_dir
+    from ...catalog.datafiles import data_dir
 
     return data_dir() / LAND_FILE
 
@@ -153,7 +172,7 @@ def _land_path() -> pathlib.Path:
 def land_layer() -> str:
     """The land layer as JSON text: the shipped file, or built from the outlines when that is
     missing or was made from another GeoJSON (another size)."""
-    from ..catalog.countries import countries_path, country_outlines
+    from ...catalog.countries import countries_path, country_outlines
 
     try:
         text = _land_path().read_text(encoding="utf-8")
@@ -185,3 +204,52 @@ def land_data(ref: float) -> tuple[str, int]:
             moved.append([r[:r[0] + 2] + [r[r[0] + 2] + k] + r[r[0] + 3:] if k else r for r in polygon])
         out.append(moved)
     return json.dumps(out, separators=(",", ":")), len(out)
+
+
+def land_json(ref: float) -> str:
+    """The land layer (:func:`land_layer`) with the longitude `ref` its world copies are drawn
+    around (``ref ± 540°``), as JSON text that can sit in a ``<script>`` (numbers only)."""
+    return land_layer()[:-1] + f',"ref":{float(ref)!r}}}'
+
+
+def LandLayer(ref: float = 0.0, *, name: str = "Land (Natural Earth)", show: bool = True, control: bool = False):
+    """A folium layer of the Natural Earth land, borders and graticule under everything
+    (``rangemap.land(map, land, style)`` in ``js/rangemap.js``), with the sea colour as the
+    map's background. Made on first use, so that folium loads only with a web map.
+
+    >>> import folium
+    >>> m = folium.Map(tiles=None)
+    >>> _ = LandLayer(126.9).add_to(m)
+    >>> "rangemap.land(" in m.get_root().render()
+    True
+    """
+    return _land_class()(ref, name=name, show=show, control=control)
+
+
+@functools.lru_cache(maxsize=1)
+def _land_class():
+    from folium.map import Layer
+    from jinja2 import Template
+
+    from .assets import register
+
+    class _LandLayer(Layer):
+        _template = Template("""
+{% macro script(this, kwargs) %}
+    var {{ this.get_name() }} = rangemap.land({{ this._parent.get_name() }}, {{ this.land }}, {{ this.style }});
+{% endmacro %}
+""")
+
+        def __init__(self, ref, *, name, show, control):
+            super().__init__(name=name, overlay=True, control=control, show=show)
+            self._name = "LandLayer"
+            self.land = land_json(ref)
+            self.style = json.dumps({"sea": OFFLINE_BACKGROUND, "land": LAND_COLOR, "border": BORDER_COLOR,
+                                     "graticule": GRATICULE_COLOR})
+
+        def render(self, **kwargs):
+            register(self.get_root())
+            super().render(**kwargs)
+
+    _LandLayer.__name__ = _LandLayer.__qualname__ = "LandLayer"
+    return _LandLayer
