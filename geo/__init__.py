@@ -33,7 +33,7 @@ __all__ = [
     # geodesy and geometry
     "distance_km", "bearing_deg", "geodesic_path", "range_ring", "display_ring", "footprint",
     # analysis views
-    "check", "check_table", "in_range_matrix", "coverage", "overflight", "loft_range",
+    "check", "check_table", "threats", "in_range_matrix", "coverage", "overflight", "loft_range",
     # maps, figures, exports, reports
     "build_map", "write_map", "embed_html", "RangeLayer", "build_live_map", "write_live_map", "figure", "save_figure",
     "figure_bytes", "export", "build_report", "write_report",
@@ -58,6 +58,7 @@ _LAZY = {
     "VERDICTS": "geo.analysis.assessment",
     "check": "geo.analysis.reach",
     "check_table": "geo.analysis.reach",
+    "threats": "geo.analysis.threats",
     "distance_km": "geo.core.geodesy",
     "bearing_deg": "geo.core.geodesy",
     "geodesic_path": "geo.core.geodesy",

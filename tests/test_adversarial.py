@@ -1514,3 +1514,43 @@ def test_a_name_that_is_not_utf8_on_dask(write, tmp_path, capsys):
     one_line_error(status, out, err, "partition 0 row 1: name b'\\xff\\xfe' is not UTF-8 text")
     status, out, err = cli(capsys, *argv, "--skip-invalid")
     assert status == 0 and pd.read_parquet(tmp_path / "o.parquet")["target"].tolist() == ["Port"]
+
+
+# =====================================================================================
+# Threats and launch areas (issue 22)
+# =====================================================================================
+
+@pytest.mark.parametrize("text, needles", [
+    ('{"type": "Polygon", "coordinates": [[[0, 0], [NaN, 1], [1, 1], [0, 0]]]}', ("out of range",)),
+    ('{"type": "Polygon", "coordinates": "abc"}', ("not lists of [lon, lat] pairs",)),
+    ('{"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]], [[5, 5], [6, 5], [6, 6], [5, 5]]]}',
+     ("not valid",)),                                                           # a hole outside its shell
+    ('[1, 2, 3]', ("not a GeoJSON object",)),
+    ('{"type": "Feature", "geometry": null}', ("is empty",)),
+    ('\xff\xfe', ("is not GeoJSON",)),
+])
+def test_hostile_launch_area_files(text, needles, tmp_path, capsys):
+    path = tmp_path / "area.geojson"
+    path.write_bytes(text.encode("latin-1") if text.startswith("\xff") else text.encode())
+    before = listing(tmp_path)
+    one_line_error(*cli(capsys, "check", "--launch-area", path, "--range", "1000", "--target", "Guam"), *needles)
+    one_line_error(*cli(capsys, "threats", "--target", "Guam", "--launch-area", path, "--country", "US"), *needles)
+    assert listing(tmp_path) == before
+
+
+def test_threats_output_never_overwrites_an_input(tmp_path, capsys):
+    sites = tmp_path / "sites.csv"
+    sites.write_text("name,lat,lon,country\nX,40,120,China\n")
+    before = sites.read_text()
+    one_line_error(*cli(capsys, "threats", "--target", "Guam", "--sites-file", sites, "-o", tmp_path / "sites.csv"))
+    assert sites.read_text() == before
+
+
+def test_threats_hostile_place_name_stays_on_one_line(tmp_path, capsys):
+    targets = tmp_path / "t.csv"
+    targets.write_text('name,lat,lon\n"Evil\x1b[31m place",13.5,144.8\n')
+    status, out, err = cli(capsys, "threats", "--target", "Evil", "--targets-file", targets, "--country", "KP")
+    if status == 0:
+        assert "\x1b" not in out
+    else:
+        one_line_error(status, out, err)

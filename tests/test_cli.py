@@ -179,7 +179,7 @@ BAD = [
     (["loft", "--apogee", "-5", "--range", "787"], "apogee '-5' must be a positive number"),
     (["loft", "--apogee", "2111.5", "--range", "abc"], "range 'abc' is not a number"),
     (["loft", "--apogee", "2111.5", "--range", "787", "--model", "gravity-loss"], "needs the powered-flight time: add --burn-time"),
-    (["loft", "--apogee", "7000", "--range", "1000"], "orbital"),
+    (["loft", "--apogee", "7000", "--range", "1000", "--model", "simple"], "orbital"),
     (["list", "rockets"], "invalid choice: 'rockets'"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),
     ([], "required: COMMAND"),
@@ -301,18 +301,42 @@ def test_check_rotating_model_judges_by_reach_toward_the_target(capsys):
     assert rot["distance_km"] == flat["distance_km"] and rot["verdict"] == "in range"
 
 
-def test_loft_hwasong_12(capsys):
-    status, out, _ = run(capsys, "loft", "--apogee", "2111.5", "--range", "787", "--json")
+def test_loft_hwasong_12_simple(capsys):
+    status, out, _ = run(capsys, "loft", "--apogee", "2111.5", "--range", "787", "--json", "--model", "simple")
     doc = json.loads(out)
-    assert status == 0 and doc["model"] == "simple"
+    assert status == 0 and doc["model"] == "simple" and doc["burn_time_assumed"] is None
     assert doc["range_km"] == pytest.approx(4360, abs=60)
     assert doc["inputs"] == {"apogee_km": 2111.5, "ground_range_km": 787.0, "time_min": None,
                              "burn_time_s": None, "burnout_alt_km": 0.0}
 
 
+@pytest.mark.parametrize("apogee, ground, burn, stages, model_km", [
+    (2111.5, 787, 150, 1, 4842), (3724.9, 998, 240, 2, 10245), (4475.0, 950, 240, 2, 14446)])
+def test_loft_defaults_to_powered_with_class_typical_burn(capsys, apogee, ground, burn, stages, model_km):
+    """No option: the powered-flight model, the class-typical burn time and stages said in the output,
+    the same answer as giving them."""
+    status, out, _ = run(capsys, "loft", "--apogee", str(apogee), "--range", str(ground))
+    assert status == 0 and out.startswith(f"estimated range {model_km:,} km on its maximum-range trajectory (powered model)")
+    assert f"burn time {burn} s, stages {stages}: class-typical" in out
+    assert "simple model (Kepler conic" in out
+    status, given, _ = run(capsys, "loft", "--apogee", str(apogee), "--range", str(ground), "--burn-time", str(burn),
+                           "--stages", str(stages), "--json")
+    doc = json.loads(given)
+    assert doc["model"] == "powered" and round(doc["range_km"]) == model_km and doc["burn_time_assumed"] is None
+    status, default, _ = run(capsys, "loft", "--apogee", str(apogee), "--range", str(ground), "--json")
+    doc = json.loads(default)
+    assert doc["burn_time_s"] == burn and doc["stages"] == stages and doc["burn_time_assumed"].startswith("class-typical")
+
+
+def test_loft_default_near_orbital_when_the_conic_is_orbital(capsys):
+    status, out, _ = run(capsys, "loft", "--apogee", "7000", "--range", "1000")
+    assert status == 0 and "near orbital: this model does not bound the range (powered model)" in out
+    assert "burn time 300 s, stages 2: class-typical" in out and "orbital: no finite range" in out
+
+
 def test_loft_gravity_loss_text_names_both_models(capsys):
     status, out, _ = run(capsys, "loft", "--apogee", "3725", "--range", "998", "--burn-time", "240",
-                         "--time", "47")
+                         "--time", "47", "--model", "gravity-loss")
     assert status == 0
     assert "(gravity-loss model)" in out and "simple model" in out and "vs observed 47" in out
 

@@ -123,8 +123,7 @@ def test_loft_powered_json_near_orbital(capsys):
 @pytest.mark.parametrize(
     "argv, words",
     [
-        (["--apogee", "4475", "--range", "950", "-o", "x.png"], "a trajectory profile needs the powered-flight time"),
-        (["--apogee", "4475", "--range", "950", "--model", "powered"], "the powered model needs the powered-flight time"),
+        (["--apogee", "4475", "--range", "950", "--model", "gravity-loss"], "the gravity-loss model needs the powered-flight time"),
         (["--apogee", "4475", "--range", "950", "--burn-time", "240", "-o", "x.gif"], "unknown format"),
         (["--apogee", "4475", "--range", "950", "--burn-time", "240", "-o", "/nonexistent-dir/x.png"], "/nonexistent-dir"),
         (["--apogee", "100", "--range", "5000", "--burn-time", "100", "--model", "powered"], "no parameter set"),
@@ -173,8 +172,9 @@ def _strict(text):
         (["--apogee", "4475", "--range", "950", "--burn-time", "240", "--model", "powered", "-o", ""],
          "give a file name"),
         # the launch site
-        (["--apogee", "4475", "--range", "950", "--launch-lat", "40"], "powered-flight model only"),
-        (["--apogee", "4475", "--range", "950", "--burn-time", "240", "--launch-lat", "40"], "add --model powered"),
+        (["--apogee", "4475", "--range", "950", "--model", "simple", "--launch-lat", "40"], "powered-flight model only"),
+        (["--apogee", "4475", "--range", "950", "--burn-time", "240", "--model", "gravity-loss", "--launch-lat", "40"],
+         "add --model powered"),
         (["--apogee", "4475", "--range", "950", "--burn-time", "240", "--model", "powered", "--launch-azimuth", "90"],
          "add --launch-lat"),
         (["--apogee", "4475", "--range", "950", "--burn-time", "240", "--model", "powered", "--launch-lat", "91"],
@@ -205,10 +205,11 @@ def test_loft_help_states_the_bounds(capsys):
     "argv",
     [
         ["--apogee", "4475", "--range", "950", "--burn-time", "20", "--model", "powered", "--time", "600"],
-        ["--apogee", "300", "--range", "500", "--burn-time", "900"],
+        ["--apogee", "300", "--range", "500", "--burn-time", "900", "--model", "gravity-loss"],
         ["--apogee", "6248.5", "--range", "1090", "--burn-time", "300", "--model", "powered", "--launch-lat", "40"],
         ["--apogee", "7000", "--range", "1000", "--burn-time", "300", "--model", "powered"],   # simple conic orbital
-        ["--apogee", "1e-9", "--range", "1e-9"],
+        ["--apogee", "1e-9", "--range", "1e-9", "--model", "simple"],
+        ["--apogee", "4475", "--range", "950", "--launch-lat", "40"],          # powered by default, class burn
     ],
 )
 def test_loft_json_is_strict_json_and_says_which_earth(capsys, argv):

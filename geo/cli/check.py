@@ -33,6 +33,9 @@ def add_parser(sub) -> None:
     c.add_argument("--skip-invalid", action="store_true",
                    help="skip target rows with missing or invalid coordinates (reported with a count)")
     c.add_argument("--layer", help="GeoPackage layer of the targets table")
+    c.add_argument("--launch-area", metavar="COUNTRY|FILE",
+                   help="fire from anywhere in a country's territory or a GeoJSON polygon (instead of --site): "
+                        "the distance is from the area's nearest point, which is reported")
     c.add_argument("--dask", metavar="SCHEDULER",
                    help="run the table on Dask: 'local', or a scheduler address such as tcp://host:8786 "
                         "(Parquet targets table in, Parquet folder out)")
@@ -49,6 +52,8 @@ def _split_target_files(args) -> None:
 
 
 def run(args, out) -> None:
+    if args.launch_area is not None:
+        return _area(args, out)
     if not args.site and not args.missile:
         raise InputError("give a launch site with --site NAME or --site LAT,LON")
     if not (args.missile or args.range_km):
@@ -87,6 +92,28 @@ def _one(args, scenario, out) -> None:
     else:
         lines = check_lines(c, track_text(track, args.units), units=args.units, whole=whole)
         out.write("\n".join(terminal(line) for line in lines) + "\n")
+
+
+def _area(args, out) -> None:
+    """From a launch area: the check of a launch from its nearest point, and that point."""
+    from ..analysis.launch_area import area_check
+    from ..outputs.text import area_lines, check_json
+
+    if args.site:
+        raise InputError("give either --site or --launch-area, not both")
+    if len(args.missile) + len(args.range_km) != 1 or len(args.target) != 1 or args.targets_table or args.output:
+        raise InputError("--launch-area checks one missile (or --range) against one --target")
+    cat = options.catalog(args)
+    missile = as_missile(args.missile[0], cat) if args.missile else as_missile(args.range_km[0])
+    r = area_check(args.launch_area, missile, cat.target(args.target[0]), model=args.model, catalog=cat)
+    if args.json:
+        doc = check_json(r.check, args.units)
+        doc["launch_area"] = {"name": r.area.name, "kind": r.area.kind, "source": r.area.source,
+                              "nearest_point": {"lat": r.check.site.lat, "lon": r.check.site.lon},
+                              "target_inside": r.inside}
+        out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write("\n".join(terminal(line) for line in area_lines(r, units=args.units)) + "\n")
 
 
 def _table(args, scenario, output, out) -> None:

@@ -29,7 +29,7 @@ __all__ = ["main", "COMMANDS"]
 
 #: Command name → module (in :mod:`geo.cli`) with ``add_parser(sub)`` and ``run(args, out)``.
 COMMANDS = {"map": "map", "check": "check", "list": "listing", "export": "export", "coverage": "coverage",
-            "report": "report", "loft": "loft", "find": "find"}
+            "report": "report", "loft": "loft", "find": "find", "threats": "threats"}
 
 
 def _module(command: str):

@@ -46,7 +46,7 @@ from shapely.geometry.polygon import orient
 from ..errors import InputError, InputTypeError
 from .geodesy import HALF_MERIDIAN_KM, WGS84, check_lat, check_lon, check_range_km
 
-__all__ = ["range_ring", "display_ring", "reach_region", "MERCATOR_LAT_LIMIT", "TOLERANCE_KM"]
+__all__ = ["range_ring", "display_ring", "reach_region", "tidy", "MERCATOR_LAT_LIMIT", "TOLERANCE_KM"]
 
 #: Latitude limit of Web Mercator maps (Leaflet, OpenStreetMap tiles).
 MERCATOR_LAT_LIMIT = 85.0511287798066
@@ -73,7 +73,7 @@ RadiusFn = Callable[[np.ndarray], np.ndarray]
 BoundaryFn = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
-def range_ring(lat, lon, range_km):
+def range_ring(lat, lon, range_km, *, tolerance_km: float = TOLERANCE_KM):
     """Region within `range_km` of the point (`lat`, `lon`), in lon/lat per RFC 7946.
 
     Parameters
@@ -82,6 +82,9 @@ def range_ring(lat, lon, range_km):
         Launch site in decimal degrees.
     range_km : float
         Geodesic radius in km, > 0.
+    tolerance_km : float
+        Largest distance of an edge from the circle (default :data:`TOLERANCE_KM`, 1 km); a
+        smaller one for rings that are parts of a larger region (:func:`geo.core.buffer.buffer_area`).
 
     Returns
     -------
@@ -104,7 +107,9 @@ def range_ring(lat, lon, range_km):
     64800.0
     """
     lat, lon, radius = _check_site(lat, lon, range_km)
-    return _region(lat, lon, radius, display=False)
+    if not (isinstance(tolerance_km, (int, float)) and 0.01 <= tolerance_km <= TOLERANCE_KM):
+        raise InputError(f"tolerance_km {tolerance_km!r} must be a number from 0.01 to {TOLERANCE_KM:g} km")
+    return _region(lat, lon, radius, display=False, aim_km=_AIM * tolerance_km)
 
 
 def display_ring(lat, lon, range_km, *, lat_limit: float = MERCATOR_LAT_LIMIT):
@@ -172,7 +177,7 @@ def _check_site(lat, lon, range_km):
     return float(lat), float(lon), float(radius)
 
 
-def _region(lat, lon, radius, *, display, lat_limit=MERCATOR_LAT_LIMIT):
+def _region(lat, lon, radius, *, display, lat_limit=MERCATOR_LAT_LIMIT, aim_km=_AIM * TOLERANCE_KM):
     """Build the region for a constant radius (float) or a radius function."""
     box = (lon - 180.0, -lat_limit, lon + 180.0, lat_limit) if display else (-180.0, -90.0, 180.0, 90.0)
     if callable(radius):
@@ -184,7 +189,7 @@ def _region(lat, lon, radius, *, display, lat_limit=MERCATOR_LAT_LIMIT):
         radius_fn = _constant(radius)
         boundary = _from_antipode(lat, lon, radius) if radius > _ANTIPODAL_KM else _from_site(lat, lon, radius_fn)
 
-    lons, lats = _sample(boundary, _deviation(lat, lon, radius_fn))
+    lons, lats = _sample(boundary, _deviation(lat, lon, radius_fn), aim_km)
     return _assemble(lat, lon, lons, lats, radius_fn, box)
 
 
@@ -351,6 +356,16 @@ def _pole_cap(ulons, lats, period, pole_lat, box):
     if not polygon.is_valid:
         polygon = shapely.make_valid(polygon)
     return shapely.clip_by_rect(polygon, xmin, ymin, xmax, ymax)
+
+
+def tidy(region):
+    """A lon/lat region (e.g. a union of rings) made tidy as every ring is: box edges snapped, slivers
+    dropped, valid, exteriors counter-clockwise (RFC 7946).
+
+    >>> tidy(shapely.union_all([range_ring(0, 179, 100), range_ring(0, -179, 100)])).geom_type
+    'MultiPolygon'
+    """
+    return _tidy(region, (-180.0, -90.0, 180.0, 90.0))
 
 
 def _tidy(region, box):

@@ -55,7 +55,7 @@ from .files import atomic_path, check_writable, is_stdout
 from .formatting import REACH_COLUMNS, reach_cell
 from .style import PALETTE, VERDICT_COLORS
 
-__all__ = ["scenario_layers", "export", "FORMATS", "LAYERS", "COLUMNS", "PRECISION"]
+__all__ = ["scenario_layers", "export", "merged_layers", "write_layers", "FORMATS", "LAYERS", "COLUMNS", "PRECISION"]
 
 #: Export formats and the file extensions that select them.
 FORMATS = {"geojson": (".geojson", ".json"), "kml": (".kml",), "gpkg": (".gpkg",)}
@@ -190,11 +190,40 @@ def export(sites, missiles=(), targets=(), path=None, fmt: str | None = None, *,
     """
     if path is None:
         raise InputError("give the output file: export(..., path='rings.geojson')")
-    fmt = _format(path, fmt)
-    path = check_writable(path)
-    if is_stdout(path) and fmt == "gpkg":
-        raise InputError("a GeoPackage is a database file and cannot go to standard output: give -o FILE.gpkg")
-    layers = scenario_layers(sites, missiles, targets, model=model)
+    path, fmt = _checked(path, fmt)
+    return write_layers(scenario_layers(sites, missiles, targets, model=model), path, fmt)
+
+
+def merged_layers(assessments) -> dict:
+    """The layers of several assessments in one: rings and paths of each, every site and target once.
+
+    Used to draw a chosen set of site × missile pairs (e.g. those of :func:`geo.analysis.threats.threats`
+    that reach a place), each pair one assessment.
+
+    >>> from geo.analysis.assessment import as_assessment
+    >>> layers = merged_layers([as_assessment("Chagang", "HS-12", "Guam"), as_assessment("Sohae", "HS-15", "Guam")])
+    >>> len(layers["rings"]), len(layers["sites"]), len(layers["targets"]), len(layers["paths"])
+    (4, 2, 1, 2)
+    >>> len(merged_layers([])["rings"])
+    0
+    """
+    import geopandas as gpd
+    import pandas as pd
+
+    parts = [scenario_layers(a) for a in assessments]
+    if not parts:                                   # nothing reaches: every layer empty, columns kept
+        return {name: gpd.GeoDataFrame(columns=[*COLUMNS[name], "geometry"], geometry="geometry", crs="EPSG:4326")
+                for name in LAYERS}
+    merged = {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in LAYERS}
+    for name in ("sites", "targets"):
+        merged[name] = merged[name].drop_duplicates(["name", "lat", "lon"], ignore_index=True)
+    return merged
+
+
+def write_layers(layers: dict, path, fmt: str | None = None) -> Path:
+    """Write layers (as :func:`scenario_layers` or :func:`merged_layers` give them) to `path`
+    as GeoJSON, KML or GeoPackage, atomically (see :func:`export`)."""
+    path, fmt = _checked(path, fmt)
     # Control characters: JSON escapes them, XML cannot hold them, GeoPackage cuts text at a NUL.
     controls = fmt == "geojson"
     for name in ("sites", "targets"):
@@ -206,6 +235,15 @@ def export(sites, missiles=(), targets=(), path=None, fmt: str | None = None, *,
     with atomic_path(path) as tmp:
         _WRITERS[fmt](layers, tmp)
     return path
+
+
+def _checked(path, fmt) -> tuple[Path, str]:
+    """The output path and format, checked before any work."""
+    fmt = _format(path, fmt)
+    path = check_writable(path)
+    if is_stdout(path) and fmt == "gpkg":
+        raise InputError("a GeoPackage is a database file and cannot go to standard output: give -o FILE.gpkg")
+    return path, fmt
 
 
 def _format(path, fmt) -> str:

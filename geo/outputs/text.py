@@ -21,7 +21,7 @@ from ..analysis.scenario import MODEL_DESCRIPTIONS
 from .formatting import (NEAR_ORBITAL_TEXT, band_text, check_units, length, percent, sectors_text, signed_length,
                          to_units, verdict_text)
 
-__all__ = ["check_lines", "check_json", "place_json", "track_text", "reader_note", "FLIGHT_TIME_NOTE",
+__all__ = ["check_lines", "check_json", "area_lines", "place_json", "track_text", "reader_note", "FLIGHT_TIME_NOTE",
            "NEAR_ORBITAL_TEXT", "ROTATING_REGIONS_TEXT", "near_orbital_line", "near_orbital_notes",
            "comes_back_line", "coverage_caveat", "coverage_lines", "country_reach_lines", "table_lines"]
 
@@ -150,6 +150,21 @@ def check_lines(c: Check, overflight: str | None = None, *, units: str = "km", w
     unit = {"mi": "; 1 mi = 1.609344 km", "nmi": "; 1 nmi = 1.852 km"}.get(units, "")
     outline = "; outline: Natural Earth 1:50m, share within the nominal reach" if country else ""
     lines.append(f"  ({MODEL_DESCRIPTIONS[c.model]}; range: {c.missile.source or 'no source given'}{outline}{unit})")
+    return lines
+
+
+def area_lines(r, *, units: str = "km") -> list[str]:
+    """The lines ``rangemap check --launch-area`` prints: the check from the area's nearest point
+    (:class:`geo.analysis.launch_area.AreaCheck`), and that point."""
+    from ..analysis.country_reach import latlon_text
+
+    c = r.check
+    lines = check_lines(c, units=units)
+    lines[0] = f"{c.missile.name} from anywhere in {r.area.name} (launch area) to {c.target.name}: {c.verdict}"
+    where = ("the target lies in the area" if r.inside else
+             f"nearest point of the area {latlon_text(c.site.lat, c.site.lon)}, {length(c.distance_km, units)} "
+             "from the target")
+    lines.insert(1, f"  {where} (area: {r.area.source})")
     return lines
 
 

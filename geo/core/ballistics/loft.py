@@ -36,8 +36,8 @@ from .freeflight import (
     _q,
 )
 
-__all__ = ["LoftEstimate", "loft_range", "check_burn_time", "MAX_APOGEE_KM", "BURN_TIME_RANGE_S",
-           "MAX_FLIGHT_TIME_MIN"]
+__all__ = ["LoftEstimate", "loft_range", "check_burn_time", "typical_burn", "TypicalBurn", "TYPICAL_BURNS",
+           "MAX_APOGEE_KM", "BURN_TIME_RANGE_S", "MAX_FLIGHT_TIME_MIN"]
 
 _G0 = 9.80665                       # m/s², standard gravity (gravity-loss model)
 
@@ -52,6 +52,36 @@ BURN_TIME_RANGE_S = (20.0, 900.0)
 #: Longest observed flight time accepted, minutes: a ballistic flight short of orbit comes down
 #: within about an hour and a half (the Hwasong-17's 2022 loft took 67.5 min).
 MAX_FLIGHT_TIME_MIN = 600.0
+
+
+class TypicalBurn(NamedTuple):
+    """The class-typical boost assumed for a lofted test when no burn time is given."""
+
+    #: Burn time, s.
+    burn_time_s: float
+    #: Stages (1 or 2).
+    stages: int
+    #: The class, in words.
+    name: str
+
+
+#: Class-typical burn times (round figures for liquid-propellant classes, not published values for
+#: any missile; see docs/ballistics-comparison.md), by the simple model's range estimate (km, the
+#: class's lower bound): the README's lofted-test table assumes exactly these.
+TYPICAL_BURNS = ((0.0, TypicalBurn(150.0, 1, "single-stage liquid IRBM")),
+                 (5_000.0, TypicalBurn(240.0, 2, "two-stage liquid ICBM")),
+                 (15_000.0, TypicalBurn(300.0, 2, "large two-stage liquid ICBM")))
+
+
+def typical_burn(simple_range_km: float | None) -> TypicalBurn:
+    """The class-typical boost for a test whose simple-model range is `simple_range_km` (None or inf:
+    the simple conic is orbital, the largest class).
+
+    >>> typical_burn(4356.0), typical_burn(9983.0).burn_time_s, typical_burn(None).burn_time_s
+    (TypicalBurn(burn_time_s=150.0, stages=1, name='single-stage liquid IRBM'), 240.0, 300.0)
+    """
+    km = math.inf if simple_range_km is None else float(simple_range_km)
+    return [burn for low, burn in TYPICAL_BURNS if km >= low][-1]
 
 
 class LoftEstimate(NamedTuple):
