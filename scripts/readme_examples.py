@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 import shlex
 import sys
+import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
@@ -71,8 +73,14 @@ def run(command: str) -> list[str]:
     if not argv or argv[0] != "rangemap":
         raise ValueError(f"a README console example must run rangemap: {command!r}")
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        main(argv[1:])
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory(prefix="rangemap-readme-") as tmp:
+        os.chdir(tmp)                              # files an example writes (-o x.csv) go to a scratch folder
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                main(argv[1:])
+        finally:
+            os.chdir(here)
     return err.getvalue().splitlines() + out.getvalue().splitlines()
 
 

@@ -675,7 +675,8 @@ def _flight_times(model, site_lat, site_lon, dist, bearing, ranges, code, nomina
 
 
 def as_assessment(sites, missiles=(), targets=(), *, model: str = "geodesic", what: str = "a map") -> Assessment:
-    """`sites` itself when it is an :class:`Assessment`, else the assessment of the scenario given.
+    """`sites` itself when it is an :class:`Assessment`, else the assessment of the scenario given
+    (a :class:`Scenario`, or names as :meth:`Scenario.resolve` takes them).
 
     Outputs take either, so ``figure(assessment)`` and ``figure("Chagang", "HS-12", "Guam")`` both work.
 
@@ -690,7 +691,8 @@ def as_assessment(sites, missiles=(), targets=(), *, model: str = "geodesic", wh
 
     if isinstance(sites, Assessment):
         return sites
-    scenario = Scenario.resolve(sites, missiles, targets, model=model, require=False)
+    scenario = sites if isinstance(sites, Scenario) else Scenario.resolve(sites, missiles, targets, model=model,
+                                                                           require=False)
     if not (scenario.sites and scenario.missiles):
         raise InputError(f"{what} needs at least one launch site and one missile")
     return assess(scenario)

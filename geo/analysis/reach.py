@@ -59,7 +59,7 @@ def check(site, missile, target, *, model: str = "geodesic", catalog: Catalog | 
     ('out of range', 10791, 18.5)
     >>> r = check("Sohae", "Hwasong-14", "Los Angeles", model="rotating")
     >>> r.verdict, round(r.range_km, -1), round(r.flight_time_min)
-    ('possibly in range', 11980.0, 36)
+    ('possibly in range', 11980.0, 29)
     >>> check("Chagang", "GB", "Guam").missile.name                  # a state with one class
     'Trident II D5'
     >>> check("Chagang", "KP", "Guam")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..analysis.assessment import assess
 from ..analysis.reach import TABLE_COLUMNS
+from ..analysis.scenario import as_missile
 from ..errors import InputError
 from ..outputs.escape import csv_frame, terminal
 from . import options

@@ -23,8 +23,7 @@ from __future__ import annotations
 from folium.map import Layer
 from jinja2 import Template
 
-from ...analysis.assessment import Assessment, as_assessment, assess
-from ...analysis.scenario import Scenario
+from ...analysis.assessment import as_assessment
 from .. import escape
 from ..formatting import check_units
 from .assets import register
@@ -79,9 +78,7 @@ class RangeLayer(Layer):
     def __init__(self, assessment, *, units: str = "km", labels: bool = True, name: str | None = None,
                  show: bool = True, title: str | None = None, shaded=(), fit: bool = False,
                  tiles: str | None = None, first_color: int = 0):
-        if isinstance(assessment, Scenario):
-            assessment = assess(assessment)
-        a = assessment if isinstance(assessment, Assessment) else as_assessment(assessment)
+        a = as_assessment(assessment)
         if name is None:
             name = f"{', '.join(m.name for m in a.missiles)} from {short_name(a.sites[0])}"
         # Leaflet's layer control shows names as HTML: hand it the name as HTML text (braces too:
