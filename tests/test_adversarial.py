@@ -814,7 +814,9 @@ def test_bounds_are_named(case, tmp_path, capsys, monkeypatch):
 def test_the_smallest_range_works_everywhere(command, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     status, out, err = cli(capsys, *command, "--range", "0.001")
-    assert status == 0 and err == "", err
+    # nothing on stderr but the first-run progress line of a class missile calibrated for the first time
+    unexpected = [line for line in err.splitlines() if not line.startswith("rangemap: calibrating the ")]
+    assert status == 0 and unexpected == [], err
 
 
 def test_user_text_cannot_forge_a_second_error_line(tmp_path, capsys):

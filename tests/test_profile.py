@@ -278,7 +278,7 @@ def test_the_readme_table_is_reproduced_by_the_command_line(capsys):
     assert len(rows) == 5
     for test, apogee, rng, burn, stages, simple, corrected, pw in rows:
         base = ["--apogee", f"{apogee:g}", "--range", f"{rng:g}"]
-        assert _cell(capsys, base) == simple, test
+        assert _cell(capsys, base + ["--model", "simple"]) == simple, test
         assert _cell(capsys, base + ["--burn-time", f"{burn:g}", "--model", "gravity-loss"]) == corrected, test
         assert _cell(capsys, base + ["--burn-time", f"{burn:g}", "--stages", str(stages), "--model", "powered",
                                      "--launch-lat", "40", "--launch-azimuth", "90"]) == pw, test
@@ -293,7 +293,7 @@ def test_the_readme_example_runs(capsys):
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    examples = [m for m in re.findall(r"`rangemap loft ([^`]*)`", readme) if "KM" not in m]
+    examples = [m for m in re.findall(r"(?:`|^\$ )rangemap loft ([^`\n]*)", readme, re.MULTILINE) if "KM" not in m]
     assert examples
     for example in examples:
         status, out, err = run(capsys, "loft", *shlex.split(example))

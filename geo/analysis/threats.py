@@ -10,7 +10,7 @@ the rows, best margin first.
 >>> t = threats("Guam")
 >>> r = t.rows[0]
 >>> r.state, r.missile.name, r.verdict, round(r.distance_km), round(r.margin_km), round(r.flight_time_min)
-('RU', 'RS-28 Sarmat', 'in range', 5062, 12938, 24)
+('RU', 'RS-28 Sarmat', 'in range', 5062, 12938, 16)
 >>> threats("Guam", country="IR").rows
 ()
 """
@@ -18,21 +18,19 @@ the rows, best margin first.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..catalog.tables import Catalog, Missile, Place, default_catalog
+from ..catalog.tables import Catalog, Missile, Place, default_catalog, site_state
 from ..errors import InputError
 from .assessment import VERDICTS, assess
 from .scenario import MODEL_DESCRIPTIONS, Scenario, as_place, check_model
 
-__all__ = ["Threat", "Threats", "threats", "site_state", "REACHING"]
+__all__ = ["Threat", "Threats", "threats", "REACHING"]
 
 #: The verdicts under which a pair reaches the place.
 REACHING = VERDICTS[:2]
 
-_LEASED = re.compile(r"\(\s*leased by\s+([^)]+?)\s*\)", re.IGNORECASE)
 
 
 class Threat(NamedTuple):
@@ -98,21 +96,6 @@ class Threats:
 
 _COLUMNS = ("state", "site", "site_lat", "site_lon", "missile", "target", "target_lat", "target_lon", "distance_km",
             "range_km", "margin_km", "bearing_deg", "verdict", "flight_time_min", "model", "near_orbital", "source")
-
-
-def site_state(site: Place) -> str | None:
-    """The ISO 3166-1 alpha-2 code of the state that fires from `site` (None when the catalog gives no country).
-
-    >>> cat = default_catalog()
-    >>> site_state(cat.site("Chagang")), site_state(cat.site("Baikonur")), site_state(Place("x", 0.0, 0.0))
-    ('KP', 'RU', None)
-    """
-    from ..catalog.places import country_code
-
-    text = (site.country or "").strip()
-    leased = _LEASED.search(text)
-    text = leased.group(1) if leased else text
-    return country_code(text) if text else None
 
 
 def _pairs(cat: Catalog, country: str | None) -> dict[str, tuple[list[Place], list[Missile]]]:

@@ -34,7 +34,8 @@ from .coords import parse_coordinates
 from .datafiles import data_dir
 from .records import Missile, Place
 
-__all__ = ["not_utf8", "Place", "Missile", "Catalog", "Named", "default_catalog", "parse_latlon", "data_dir"]
+__all__ = ["not_utf8", "Place", "Missile", "Catalog", "Named", "default_catalog", "parse_latlon", "data_dir",
+           "site_state"]
 
 PLACE_COLUMNS = ("name", "aliases", "lat", "lon", "country", "source", "confidence", "notes")
 MISSILE_COLUMNS = ("name", "aliases", "country", "type", "range_km", "range_low_km", "range_high_km",
@@ -396,7 +397,7 @@ class Catalog:
         from .places import country_code
 
         code = country_code(country)
-        return tuple(s for s in self.sites if _site_state(s) == code)
+        return tuple(s for s in self.sites if site_state(s) == code)
 
     def missile(self, query: str) -> Missile:
         """The missile class named `query` (name or alias).
@@ -486,8 +487,14 @@ def _country_name(code: str) -> str:
     return country_name(code)
 
 
-def _site_state(site: Place) -> str | None:
-    """The state a site belongs to: the state that uses it when it is leased abroad."""
+def site_state(site: Place) -> str | None:
+    """The ISO 3166-1 alpha-2 code of the state that fires from `site`: the state that uses it when it
+    is leased abroad ("Kazakhstan (leased by Russia)"); None when the catalog gives no country.
+
+    >>> cat = default_catalog()
+    >>> site_state(cat.site("Chagang")), site_state(cat.site("Baikonur")), site_state(Place("x", 0.0, 0.0))
+    ('KP', 'RU', None)
+    """
     country = re.sub(r"^.*\(leased by ([^()]+)\)\s*$", r"\1", site.country)
     return _state(country) if country else None
 
