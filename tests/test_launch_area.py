@@ -83,6 +83,7 @@ def test_cli_check_bad_launch_area_file(capsys, tmp_path, doc, words):
     (["--launch-area", "KP", "--missile", "HS-12", "--target", "Guam", "--model", "rotating"], "geodesic model only"),
     (["--launch-area", "KP", "--missile", "HS-12", "--missile", "HS-15", "--target", "Guam"], "one missile"),
     (["--launch-area", "Atlantis", "--missile", "HS-12", "--target", "Guam"], "Atlantis"),
+    (["--launch-area", "KP", "--missile", "HS-12", "--target", "Japan"], "not a whole country (Japan)"),
     (["--launch-area", "missing.geojson", "--missile", "HS-12", "--target", "Guam"], "not found"),
 ])
 def test_cli_check_launch_area_bad_options(capsys, argv, words):

@@ -28,7 +28,7 @@ def brute_force(place, country=None, model="geodesic"):
     rows = []
     for site in cat.sites:
         state = _state(site.country)
-        if state is None or (country and state != country):
+        if state is None or (country and state != country) or "not a launch site" in site.notes.lower():
             continue
         for m in cat.missiles:
             if state not in m.country.split(";"):
@@ -59,7 +59,8 @@ def test_threats_guam_names_the_founding_pair_and_counts_pairs():
     founding = [r for r in t.rows if r.missile.name == "Hwasong-12" and r.site.name.endswith("(Chagang)")]
     assert len(founding) == 1 and round(founding[0].margin_km) == 960 and round(founding[0].distance_km) == 3540
     cat = default_catalog()
-    assert t.pairs_tried == sum(1 for s in cat.sites for m in cat.missiles if _state(s.country) in m.country.split(";"))
+    assert t.pairs_tried == sum(1 for s in cat.sites for m in cat.missiles if _state(s.country) in m.country.split(";")
+                                and "not a launch site" not in s.notes.lower())
     assert {"KP", "RU", "CN", "US"} <= set(t.states)
     with pytest.raises(Exception):
         t.rows = ()                                              # frozen
@@ -159,6 +160,7 @@ def test_cli_threats_geojson_draws_the_rings_that_reach(capsys, tmp_path):
     (["--target", "Guam", "--json", "-o", "x.csv"], "give one of them"),
     (["--target", "Guam", "--country", "Atlantis"], "unknown country 'Atlantis'"),
     (["--target", "Japan"], "not a whole country"),
+    (["--target", "Guam", "--country", "JP"], "the catalog has no missile of JP"),
     (["--target", "Guam", "--model", "sphere"], "invalid choice"),
     (["--target", ""], "give the place"),
 ])
@@ -210,3 +212,13 @@ def _geodesic_km(lat1, lon1, lat2, lon2):
     from geographiclib.geodesic import Geodesic
 
     return Geodesic.WGS84.Inverse(lat1, lon1, lat2, lon2)["s12"] / 1000.0
+
+
+def test_an_impact_range_is_never_a_launch_site():
+    """The Kura range on Kamchatka is in the catalog as the place Russia's ICBM tests land ("not a
+    launch site"): no threat is fired from it, and --site RU does not expand to it."""
+    cat = default_catalog()
+    kura = cat.site("Kura")
+    assert "not a launch site" in kura.notes.lower()
+    assert all(r.site.name != kura.name for r in threats("Guam").rows)
+    assert kura not in cat.sites_of("RU") and cat.site("Plesetsk") in cat.sites_of("RU")

@@ -165,6 +165,9 @@ def area_check(area, missile, target, *, model: str = "geodesic", catalog: Catal
     cat = catalog
     m = as_missile(missile, cat)
     t = as_place(target, cat)
+    if t.kind == "country":
+        raise InputError(f"a launch area is checked against a place, not a whole country ({t.name}): "
+                         "name a city or give LAT,LON")
     n = nearest_point(area.geometry, t.lat, t.lon)
     site = Place(f"the nearest point of {area.name}", n.lat, n.lon, source=area.source, kind="coordinates")
     c = assess(Scenario((site,), (m,), (t,), model)).check(0, 0, 0)

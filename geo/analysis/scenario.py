@@ -164,7 +164,7 @@ def site_for(missiles, catalog: Catalog | None = None) -> tuple[Place, str]:
     >>> site_for([as_missile("Sarmat")])
     Traceback (most recent call last):
     ...
-    geo.errors.InputError: no --site given and Russia has 4 launch sites in the catalog: Plesetsk Cosmodrome; Kapustin Yar test range; Kura test range (Kamchatka); Baikonur Cosmodrome: name one with --site
+    geo.errors.InputError: no --site given and Russia has 3 launch sites in the catalog: Plesetsk Cosmodrome; Kapustin Yar test range; Baikonur Cosmodrome: name one with --site
     """
     from ..catalog.places import country_name
 

@@ -10,7 +10,7 @@ the rows, best margin first.
 >>> t = threats("Guam")
 >>> r = t.rows[0]
 >>> r.state, r.missile.name, r.verdict, round(r.distance_km), round(r.margin_km), round(r.flight_time_min)
-('RU', 'RS-28 Sarmat', 'in range', 5062, 12938, 16)
+('KP', 'Hwasong-17', 'in range', 3289, 11711, 12)
 >>> threats("Guam", country="IR").rows
 ()
 """
@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..catalog.tables import Catalog, Missile, Place, default_catalog, site_state
+from ..catalog.tables import Catalog, Missile, Place, default_catalog, is_launch_site, site_state
 from ..errors import InputError
 from .assessment import VERDICTS, assess
 from .scenario import MODEL_DESCRIPTIONS, Scenario, as_place, check_model
@@ -103,7 +103,7 @@ def _pairs(cat: Catalog, country: str | None) -> dict[str, tuple[list[Place], li
     by_state: dict[str, tuple[list[Place], list[Missile]]] = {}
     for s in cat.sites:
         state = site_state(s)
-        if state:
+        if state and is_launch_site(s):
             by_state.setdefault(state, ([], []))[0].append(s)
     for m in cat.missiles:
         for state in filter(None, (c.strip().upper() for c in m.country.split(";"))):
@@ -171,6 +171,8 @@ def threats(place, *, country: str | None = None, model: str = "geodesic", catal
     if target.kind == "country":
         raise InputError(f"threats takes a place, not a whole country ({target.name}): name a city or give LAT,LON")
     code = country_code(country) if country is not None else None
+    if code is not None and not cat.missiles_of(code):
+        raise InputError(f"the catalog has no missile of {country}: rangemap list missiles shows the states it covers")
     rows: list[Threat] = []
     tried = 0
     groups = _pairs(cat, code) if launch_area is None else _area_pairs(cat, code, launch_area, target, model)

@@ -35,7 +35,7 @@ from .datafiles import data_dir
 from .records import Missile, Place
 
 __all__ = ["not_utf8", "Place", "Missile", "Catalog", "Named", "default_catalog", "parse_latlon", "data_dir",
-           "site_state"]
+           "site_state", "is_launch_site"]
 
 PLACE_COLUMNS = ("name", "aliases", "lat", "lon", "country", "source", "confidence", "notes")
 MISSILE_COLUMNS = ("name", "aliases", "country", "type", "range_km", "range_low_km", "range_high_km",
@@ -397,7 +397,7 @@ class Catalog:
         from .places import country_code
 
         code = country_code(country)
-        return tuple(s for s in self.sites if site_state(s) == code)
+        return tuple(s for s in self.sites if site_state(s) == code and is_launch_site(s))
 
     def missile(self, query: str) -> Missile:
         """The missile class named `query` (name or alias).
@@ -485,6 +485,17 @@ def _country_name(code: str) -> str:
     from .places import country_name
 
     return country_name(code)
+
+
+def is_launch_site(site: Place) -> bool:
+    """False for a catalog row kept as a test site that nothing is fired from (its notes say "not a
+    launch site", as the Kura impact range's do): a state's sites and ``threats`` leave it out.
+
+    >>> cat = default_catalog()
+    >>> is_launch_site(cat.site("Plesetsk")), is_launch_site(cat.site("Kura"))
+    (True, False)
+    """
+    return "not a launch site" not in site.notes.lower()
 
 
 def site_state(site: Place) -> str | None:
