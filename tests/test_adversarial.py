@@ -1556,3 +1556,32 @@ def test_threats_hostile_place_name_stays_on_one_line(tmp_path, capsys):
         assert "\x1b" not in out
     else:
         one_line_error(status, out, err)
+
+
+# --- 13. Found by the release round: special files as inputs, the launch area as an input --------------------------
+
+@pytest.mark.parametrize("option", ["--sites-file", "--missiles-file", "--targets-file", "--targets-table"])
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_a_device_or_a_pipe_is_never_read_as_a_table(option, special, tmp_path, capsys, monkeypatch):
+    """/dev/zero as a catalog file grew to gigabytes and a FIFO hung: both are refused before reading."""
+    monkeypatch.chdir(tmp_path)
+    if special == "fifo":
+        special = tmp_path / ("fifo.csv" if option != "--targets-table" else "fifo.geojson")
+        os.mkfifo(special)
+    before = sorted(tmp_path.iterdir())
+    one_line_error(*cli(capsys, "check", *CHAGANG, "--target", "Guam", option, special))
+    assert sorted(tmp_path.iterdir()) == before
+
+
+def test_an_output_never_overwrites_the_launch_area_it_reads(tmp_path, capsys):
+    area = tmp_path / "area.geojson"
+    area.write_text('{"type":"Polygon","coordinates":[[[124,38],[130,38],[130,42],[124,42],[124,38]]]}')
+    before = area.read_bytes()
+    one_line_error(*cli(capsys, "threats", "--target", "Guam", "--country", "KP", "--launch-area", area,
+                        "-o", area), "--launch-area", "would be destroyed")
+    assert area.read_bytes() == before
+
+
+@pytest.mark.parametrize("argv", [["--launch-area", "Antarctica"], ["--country", "JP"]])
+def test_threats_of_a_state_without_missiles_is_refused(argv, capsys):
+    one_line_error(*cli(capsys, "threats", "--target", "Guam", *argv), "no missile of")

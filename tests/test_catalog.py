@@ -330,7 +330,7 @@ def test_missing_file(tmp_path):
 
 
 def test_unreadable_directory(tmp_path):
-    with pytest.raises(CatalogFileError, match="cannot read"):
+    with pytest.raises(CatalogFileError, match="not a regular file"):
         Catalog.load(sites_files=[tmp_path])
 
 

@@ -506,6 +506,8 @@ def read_targets(path, *, on_invalid: str = "fail", layer: str | None = None) ->
                                f"use {', '.join(_READERS)}")
     if not path.exists():
         raise CatalogFileError(f"{path}: no such file: check the path")
+    if not (path.is_file() or (path.is_dir() and path.suffix.lower() == ".parquet")):   # a device or a pipe
+        raise CatalogFileError(f"{path}: not a regular file (a device, pipe or folder): give a target table file")
     if layer is not None and reader is not _read_gpkg:
         raise InputError(f"--layer {layer!r} applies to .gpkg files only, not {path.name}")
     return reader(path, on_invalid, layer)

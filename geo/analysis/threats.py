@@ -131,7 +131,10 @@ def _area_pairs(cat: Catalog, code: str | None, spec, target: Place, model: str)
     site = Place(f"the nearest point of {area.name}", n.lat, n.lon, country=area.name, source=area.source,
                  kind="coordinates")
     missiles = list(cat.missiles_of(code))
-    return {code: ([site], missiles)} if missiles else {}
+    if not missiles:
+        raise InputError(f"the catalog has no missile of {area.name}: give a launch area of a state whose "
+                         "missiles it lists (rangemap list missiles), or --country CODE")
+    return {code: ([site], missiles)}
 
 
 def threats(place, *, country: str | None = None, model: str = "geodesic", catalog: Catalog | None = None,

@@ -172,6 +172,8 @@ def _cells(text: str) -> list:
 def _read(path, columns: tuple[str, ...], required: tuple[str, ...], make) -> list:
     """Read one catalog file into rows, or raise CatalogFileError naming file, line and fix."""
     path = Path(path)
+    if path.exists() and not path.is_file():               # a folder, device or pipe: never read
+        raise CatalogFileError(f"{path}: not a regular file (a folder, device or pipe): give a CSV file")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

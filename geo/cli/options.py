@@ -216,6 +216,9 @@ def inputs(args) -> dict:
     for option in ("sites_file", "missiles_file", "targets_file", "targets_table"):
         for path in getattr(args, option, None) or ():
             found.setdefault(path, "--" + option.replace("_", "-"))
+    area = getattr(args, "launch_area", None)              # a country's name, or a GeoJSON file
+    if area and Path(area).exists():
+        found.setdefault(area, "--launch-area")
     return found
 
 
