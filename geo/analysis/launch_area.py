@@ -26,7 +26,7 @@ from ..errors import CatalogFileError, InputError
 from .assessment import Check, assess
 from .scenario import Scenario, as_missile, as_place
 
-__all__ = ["LaunchArea", "AreaCheck", "launch_area", "read_area_file", "area_check", "AREA_SUFFIXES"]
+__all__ = ["LaunchArea", "AreaCheck", "launch_area", "read_area_file", "area_check", "launch_point", "AREA_SUFFIXES"]
 
 #: Files read as a launch area.
 AREA_SUFFIXES = (".geojson", ".json")
@@ -146,6 +146,26 @@ def _polygon(g: dict, path):
     return geom
 
 
+def launch_point(area, target: Place, *, model: str = "geodesic", catalog: Catalog | None = None):
+    """``(area, site, inside)``: the launch area resolved, its point nearest `target` as a launch
+    site (named "the nearest point of …", the area's country on it), and whether `target` lies inside.
+
+    The one place a launch area becomes a launch point, for :func:`area_check` and ``geo.threats``.
+    """
+    from ..core.buffer import nearest_point
+
+    if model != "geodesic":
+        raise InputError("a launch area is judged under the geodesic model only: leave out --model rotating")
+    area = launch_area(area, catalog)
+    if target.kind == "country":
+        raise InputError(f"a launch area is checked against a place, not a whole country ({target.name}): "
+                         "name a city or give LAT,LON")
+    n = nearest_point(area.geometry, target.lat, target.lon)
+    site = Place(f"the nearest point of {area.name}", n.lat, n.lon, country=area.name, source=area.source,
+                 kind="coordinates")
+    return area, site, n.inside
+
+
 def area_check(area, missile, target, *, model: str = "geodesic", catalog: Catalog | None = None) -> AreaCheck:
     """Can `missile`, fired from anywhere in `area`, reach `target`? Judged from the area's nearest point.
 
@@ -157,18 +177,7 @@ def area_check(area, missile, target, *, model: str = "geodesic", catalog: Catal
     model : {"geodesic"}
         Launch areas use the geodesic model (the rotating-Earth reach from an area is not built yet).
     """
-    from ..core.buffer import nearest_point
-
-    if model != "geodesic":
-        raise InputError("a launch area is judged under the geodesic model only: leave out --model rotating")
-    area = launch_area(area, catalog)
-    cat = catalog
-    m = as_missile(missile, cat)
-    t = as_place(target, cat)
-    if t.kind == "country":
-        raise InputError(f"a launch area is checked against a place, not a whole country ({t.name}): "
-                         "name a city or give LAT,LON")
-    n = nearest_point(area.geometry, t.lat, t.lon)
-    site = Place(f"the nearest point of {area.name}", n.lat, n.lon, source=area.source, kind="coordinates")
+    m, t = as_missile(missile, catalog), as_place(target, catalog)
+    area, site, inside = launch_point(area, t, model=model, catalog=catalog)
     c = assess(Scenario((site,), (m,), (t,), model)).check(0, 0, 0)
-    return AreaCheck(area, c, n.inside)
+    return AreaCheck(area, c, inside)

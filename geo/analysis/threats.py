@@ -117,19 +117,13 @@ def _pairs(cat: Catalog, country: str | None) -> dict[str, tuple[list[Place], li
 def _area_pairs(cat: Catalog, code: str | None, spec, target: Place, model: str) -> dict:
     """State → ((the area's nearest point to the target,), its missiles), for a launch area."""
     from ..catalog.places import country_code
-    from ..core.buffer import nearest_point
-    from .launch_area import launch_area
+    from .launch_area import launch_point
 
-    if model != "geodesic":
-        raise InputError("a launch area is judged under the geodesic model only: leave out --model rotating")
-    area = launch_area(spec, cat)
+    area, site, _ = launch_point(spec, target, model=model, catalog=cat)
     if code is None:
         if area.kind != "country":
             raise InputError(f"say whose missiles fly from {area.name}: add --country CODE")
         code = country_code(area.name)
-    n = nearest_point(area.geometry, target.lat, target.lon)
-    site = Place(f"the nearest point of {area.name}", n.lat, n.lon, country=area.name, source=area.source,
-                 kind="coordinates")
     missiles = list(cat.missiles_of(code))
     if not missiles:
         raise InputError(f"the catalog has no missile of {area.name}: give a launch area of a state whose "
